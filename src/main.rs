@@ -1,0 +1,30 @@
+//! kdoc: entry point. Parses the command line and runs the chosen command.
+
+mod cli;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kdoc: cannot start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = match cli.command {
+        Some(Command::Sim(args)) => runtime.block_on(cli::sim_cmd::run(args)),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(())
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("kdoc: {e}");
+        std::process::exit(2);
+    }
+}

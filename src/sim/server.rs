@@ -1,0 +1,186 @@
+//! The HTTP/1.1 server: accepts connections, routes requests, applies faults.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, header};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use super::discovery;
+use super::http::{Body, error, json};
+use super::list_watch;
+use super::logs;
+use super::portforward;
+use super::query::Query;
+use super::state::SimState;
+use super::status::ApiError;
+
+/// Accept connections until `shutdown` turns true; then every connection is dropped.
+pub async fn serve(listener: TcpListener, state: Arc<SimState>, shutdown: watch::Receiver<bool>) {
+    loop {
+        let mut stop = shutdown.clone();
+        let (stream, _) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(s) => s,
+                Err(_) => continue,
+            },
+            _ = crate::sim::state::until_true(&mut stop) => return,
+        };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        let mut stop = shutdown.clone();
+        tokio::spawn(async move {
+            let svc = service_fn(move |req| {
+                let state = state.clone();
+                async move { Ok::<_, std::convert::Infallible>(handle(state, req).await) }
+            });
+            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).with_upgrades();
+            tokio::select! {
+                _ = conn => {}
+                _ = crate::sim::state::until_true(&mut stop) => {}
+            }
+        });
+    }
+}
+
+pub async fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
+    TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!("cannot listen on {addr}: the port is already in use; pick another with --addr (port 0 picks a free one)"),
+        _ => format!("cannot listen on {addr}: {e}"),
+    })
+}
+
+/// What a URL path names.
+#[derive(Debug, PartialEq)]
+enum Route<'a> {
+    Version,
+    Api,
+    Apis,
+    Group(&'a str),
+    GroupVersion(&'a str, &'a str),
+    Resource { group: &'a str, version: &'a str, ns: Option<&'a str>, plural: &'a str, name: Option<&'a str>, sub: Option<&'a str> },
+    Unknown,
+}
+
+fn route(path: &str) -> Route<'_> {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["version"] => Route::Version,
+        ["api"] => Route::Api,
+        ["api", v] => Route::GroupVersion("", v),
+        ["api", v, rest @ ..] => resource_route("", v, rest),
+        ["apis"] => Route::Apis,
+        ["apis", g] => Route::Group(g),
+        ["apis", g, v] => Route::GroupVersion(g, v),
+        ["apis", g, v, rest @ ..] => resource_route(g, v, rest),
+        _ => Route::Unknown,
+    }
+}
+
+fn resource_route<'a>(group: &'a str, version: &'a str, rest: &[&'a str]) -> Route<'a> {
+    let r = |ns, plural, name, sub| Route::Resource { group, version, ns, plural, name, sub };
+    match rest {
+        ["namespaces", ns, plural] => r(Some(*ns), *plural, None, None),
+        ["namespaces", ns, plural, name] => r(Some(*ns), *plural, Some(*name), None),
+        ["namespaces", ns, plural, name, sub] => r(Some(*ns), *plural, Some(*name), Some(*sub)),
+        [plural] => r(None, *plural, None, None),
+        [plural, name] => r(None, *plural, Some(*name), None),
+        [plural, name, sub] => r(None, *plural, Some(*name), Some(*sub)),
+        _ => Route::Unknown,
+    }
+}
+
+async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> {
+    if let Some(err) = state.faults.failing() {
+        return error(&err);
+    }
+    let path = req.uri().path().to_string();
+    let query = Query::parse(req.uri().query());
+    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    if req.method() != Method::GET {
+        return error(&ApiError::method_not_allowed(req.method().as_str()));
+    }
+    let resources = state.store.resources();
+    match route(&path) {
+        Route::Version => json(&discovery::version()),
+        Route::Api if discovery::wants_aggregated(&accept) => aggregated(&discovery::aggregated(&resources, true)),
+        Route::Api => json(&discovery::api_versions()),
+        Route::Apis if discovery::wants_aggregated(&accept) => aggregated(&discovery::aggregated(&resources, false)),
+        Route::Apis => json(&discovery::api_group_list(&resources)),
+        Route::Group(g) => match discovery::group_versions(&resources, g) {
+            Some(vs) => json(&discovery::api_group(g, &vs)),
+            None => error(&ApiError::no_route()),
+        },
+        Route::GroupVersion(g, v) => match discovery::resource_list(&resources, g, v) {
+            Some(list) => json(&list),
+            None => error(&ApiError::no_route()),
+        },
+        Route::Resource { group, version, ns, plural, name, sub } => {
+            let Some(idx) = state.store.find(group, version, plural) else {
+                return error(&ApiError::no_route());
+            };
+            let Some(rt) = state.store.resource(idx) else {
+                return error(&ApiError::no_route());
+            };
+            if ns.is_some() && !rt.namespaced {
+                return error(&ApiError::no_route());
+            }
+            if state.faults.is_forbidden(plural) {
+                let verb = match (name, query.flag("watch").unwrap_or(false)) {
+                    (_, true) => "watch",
+                    (Some(_), _) => "get",
+                    (None, _) => "list",
+                };
+                return error(&ApiError::forbidden(plural, group, verb, ns));
+            }
+            let ctx = list_watch::Ctx { state: &state, idx, rt: &rt, ns, query: &query, accept: &accept };
+            match (name, sub) {
+                (None, _) => list_watch::collection(ctx),
+                (Some(name), None) | (Some(name), Some("status")) => list_watch::get(ctx, name),
+                (Some(name), Some("log")) if rt.plural == "pods" && rt.group.is_empty() => logs::handle(&state, ns.unwrap_or(""), name, &query),
+                (Some(name), Some("portforward")) if rt.plural == "pods" && rt.group.is_empty() => {
+                    portforward::handle(state.clone(), ns.unwrap_or("").to_string(), name.to_string(), &query, req)
+                }
+                _ => error(&ApiError::no_route()),
+            }
+        }
+        Route::Unknown => error(&ApiError::no_route()),
+    }
+}
+
+fn aggregated(v: &serde_json::Value) -> Response<Body> {
+    super::http::full(200, discovery::AGGREGATED_CT, serde_json::to_vec(v).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes() {
+        assert_eq!(route("/version"), Route::Version);
+        assert_eq!(route("/apis/argoproj.io/v1alpha1"), Route::GroupVersion("argoproj.io", "v1alpha1"));
+        assert_eq!(
+            route("/api/v1/namespaces/argowf/pods/p/log"),
+            Route::Resource { group: "", version: "v1", ns: Some("argowf"), plural: "pods", name: Some("p"), sub: Some("log") }
+        );
+        assert_eq!(
+            route("/api/v1/namespaces/argowf"),
+            Route::Resource { group: "", version: "v1", ns: None, plural: "namespaces", name: Some("argowf"), sub: None }
+        );
+        assert_eq!(route("/apis/tekton.dev/v1/pipelineruns"), Route::Resource {
+            group: "tekton.dev",
+            version: "v1",
+            ns: None,
+            plural: "pipelineruns",
+            name: None,
+            sub: None
+        });
+        assert_eq!(route("/foo/bar"), Route::Unknown);
+    }
+}

@@ -1,0 +1,63 @@
+//! Everything the running simulator shares between requests and the timeline.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use tokio::sync::watch;
+
+use super::faults::Faults;
+use super::logs::LogStore;
+use super::store::Store;
+
+pub struct SimState {
+    pub store: Store,
+    pub logs: LogStore,
+    pub faults: Faults,
+    /// In-process TCP services behind pod ports: (namespace, pod, port) -> address.
+    backends: Mutex<HashMap<(String, String, u16), SocketAddr>>,
+    pub bookmark_interval: Duration,
+    shutdown: Mutex<watch::Receiver<bool>>,
+}
+
+impl SimState {
+    pub fn new(bookmark_interval: Duration) -> Self {
+        SimState {
+            store: Store::new(),
+            logs: LogStore::default(),
+            faults: Faults::default(),
+            backends: Mutex::default(),
+            bookmark_interval,
+            shutdown: Mutex::new(watch::channel(false).1),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
+
+    pub fn set_backend(&self, ns: &str, pod: &str, port: u16, addr: SocketAddr) {
+        self.backends.lock().unwrap_or_else(|p| p.into_inner()).insert((ns.into(), pod.into(), port), addr);
+    }
+
+    pub fn backend(&self, ns: &str, pod: &str, port: u16) -> Option<SocketAddr> {
+        self.backends.lock().unwrap_or_else(|p| p.into_inner()).get(&(ns.to_string(), pod.to_string(), port)).copied()
+    }
+
+    /// Streams watch this to end when the server stops.
+    pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
+        self.shutdown.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn set_shutdown(&self, rx: watch::Receiver<bool>) {
+        *self.shutdown.lock().unwrap_or_else(|p| p.into_inner()) = rx;
+    }
+}
+
+/// Resolves once the flag turns true (or its sender is gone). The guard `wait_for` returns is
+/// dropped here, so callers can use this inside spawned `select!`s.
+pub async fn until_true(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}

@@ -1,0 +1,88 @@
+//! `Status` error bodies, shaped like apimachinery's `errors.New*` helpers.
+
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub code: u16,
+    pub reason: &'static str,
+    pub message: String,
+    pub details: Option<Value>,
+}
+
+impl ApiError {
+    pub fn new(code: u16, reason: &'static str, message: impl Into<String>) -> Self {
+        ApiError { code, reason, message: message.into(), details: None }
+    }
+
+    /// `pods "x" not found` (NewNotFound).
+    pub fn not_found(resource: &str, group: &str, name: &str) -> Self {
+        let qualified = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
+        let mut details = json!({"name": name, "kind": resource});
+        if !group.is_empty() {
+            details["group"] = json!(group);
+        }
+        ApiError { details: Some(details), ..ApiError::new(404, "NotFound", format!("{qualified} \"{name}\" not found")) }
+    }
+
+    /// The generic 404 for a path the server does not know.
+    pub fn no_route() -> Self {
+        ApiError::new(404, "NotFound", "the server could not find the requested resource")
+            .with_details(json!({"causes": [{"reason": "UnexpectedServerResponse", "message": "404 page not found"}]}))
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(400, "BadRequest", message)
+    }
+
+    /// `pods is forbidden: User "system:anonymous" cannot list resource "pods" ...` (NewForbidden).
+    pub fn forbidden(resource: &str, group: &str, verb: &str, ns: Option<&str>) -> Self {
+        let scope = match ns {
+            Some(ns) => format!(" in the namespace \"{ns}\""),
+            None => " at the cluster scope".into(),
+        };
+        let qualified = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
+        let message = format!(
+            "{qualified} is forbidden: User \"system:anonymous\" cannot {verb} resource \"{resource}\" in API group \"{group}\"{scope}"
+        );
+        ApiError { details: Some(json!({"kind": resource, "group": group})), ..ApiError::new(403, "Forbidden", message) }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError {
+            details: Some(json!({"causes": [{"message": message}]})),
+            ..ApiError::new(500, "InternalError", format!("Internal error occurred: {message}"))
+        }
+    }
+
+    /// 410 Expired, for a too-old resourceVersion or continue token.
+    pub fn expired(message: impl Into<String>) -> Self {
+        ApiError::new(410, "Expired", message)
+    }
+
+    pub fn method_not_allowed(method: &str) -> Self {
+        ApiError::new(405, "MethodNotAllowed", format!("the server does not allow this method on the requested resource ({method})"))
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({
+            "kind": "Status",
+            "apiVersion": "v1",
+            "metadata": {},
+            "status": "Failure",
+            "message": self.message,
+            "reason": self.reason,
+            "code": self.code,
+        });
+        if let Some(d) = &self.details {
+            v["details"] = d.clone();
+        }
+        v
+    }
+}

@@ -1,0 +1,396 @@
+//! The simulator's object store: objects per resource, one global resourceVersion, a bounded
+//! event history per resource for watches that resume, and a broadcast for live watchers.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+
+use super::resources::{ResourceType, builtin};
+
+/// (namespace, name); the namespace is empty for cluster-scoped objects.
+pub type ObjKey = (String, String);
+
+/// Events kept per resource for resuming watches; older resourceVersions get a 410.
+const HISTORY_CAP: usize = 20_000;
+/// Live events buffered per resource; a watcher that falls further behind gets a 410 and relists.
+const BROADCAST_CAP: usize = 16_384;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Added => "ADDED",
+            EventType::Modified => "MODIFIED",
+            EventType::Deleted => "DELETED",
+        }
+    }
+}
+
+/// An object as stored: the parsed value (for selectors, tables) and its JSON (for bodies).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub value: Arc<Value>,
+    pub json: Bytes,
+}
+
+impl Stored {
+    fn new(value: Value) -> Self {
+        let json = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
+        Stored { value: Arc::new(value), json }
+    }
+}
+
+#[derive(Debug)]
+pub struct WatchEvent {
+    pub rv: u64,
+    pub kind: EventType,
+    pub object: Stored,
+    /// The object before this change, so selector watches can turn a change into ADDED/DELETED.
+    pub prev: Option<Arc<Value>>,
+}
+
+struct Collection {
+    rt: ResourceType,
+    objects: BTreeMap<ObjKey, Stored>,
+    history: VecDeque<Arc<WatchEvent>>,
+    /// Watches from a resourceVersion below this were compacted away.
+    floor: u64,
+    tx: broadcast::Sender<Arc<WatchEvent>>,
+}
+
+struct Inner {
+    rv: u64,
+    uid_seq: u64,
+    collections: Vec<Collection>,
+}
+
+pub struct Store {
+    inner: Mutex<Inner>,
+}
+
+/// Where a watch starts.
+pub enum Since {
+    /// No resourceVersion, or "0": synthetic ADDED for every current object, then live events.
+    Now,
+    /// Events after this resourceVersion.
+    Rv(u64),
+}
+
+pub struct Subscription {
+    pub initial: Vec<Arc<WatchEvent>>,
+    pub rx: broadcast::Receiver<Arc<WatchEvent>>,
+    pub rv: u64,
+}
+
+pub struct TooOld {
+    pub requested: u64,
+    pub oldest: u64,
+}
+
+pub struct ListPage {
+    pub items: Vec<Stored>,
+    pub rv: u64,
+    /// Key of the last item returned, when more remain.
+    pub next: Option<ObjKey>,
+    pub remaining: usize,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Store {
+    pub fn new() -> Self {
+        let collections = builtin().into_iter().map(Collection::new).collect();
+        Store { inner: Mutex::new(Inner { rv: 1, uid_seq: 0, collections }) }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave a half-written map behind (every write
+        // is a single insert), so a poisoned lock is still safe to use.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.lock().rv
+    }
+
+    pub fn resources(&self) -> Vec<ResourceType> {
+        self.lock().collections.iter().map(|c| c.rt.clone()).collect()
+    }
+
+    pub fn resource(&self, idx: usize) -> Option<ResourceType> {
+        self.lock().collections.get(idx).map(|c| c.rt.clone())
+    }
+
+    /// Resource index by group, version and plural (as in a URL).
+    pub fn find(&self, group: &str, version: &str, plural: &str) -> Option<usize> {
+        let inner = self.lock();
+        inner.collections.iter().position(|c| c.rt.group == group && c.rt.version == version && c.rt.plural == plural)
+    }
+
+    /// Resource index by apiVersion and kind (as in an object).
+    pub fn find_kind(&self, api_version: &str, kind: &str) -> Option<usize> {
+        self.lock().find_kind(api_version, kind)
+    }
+
+    /// Insert or replace an object; returns its new resourceVersion. Unknown kinds are registered
+    /// on the fly, and a namespace that does not exist yet is created, so captured objects load.
+    pub fn upsert(&self, mut value: Value) -> Result<u64, String> {
+        let api_version = str_at(&value, &["apiVersion"]).to_string();
+        let kind = str_at(&value, &["kind"]).to_string();
+        if api_version.is_empty() || kind.is_empty() {
+            return Err("object has no apiVersion or kind".into());
+        }
+        if str_at(&value, &["metadata", "name"]).is_empty() {
+            return Err(format!("{kind} has no metadata.name"));
+        }
+        let mut inner = self.lock();
+        let has_ns = !str_at(&value, &["metadata", "namespace"]).is_empty();
+        let idx = match inner.find_kind(&api_version, &kind) {
+            Some(i) => i,
+            None => {
+                inner.collections.push(Collection::new(ResourceType::guessed(&api_version, &kind, has_ns)));
+                inner.collections.len() - 1
+            }
+        };
+        let namespaced = inner.collections[idx].rt.namespaced;
+        let meta = value
+            .as_object_mut()
+            .and_then(|o| {
+                o.entry("metadata").or_insert_with(|| json!({}));
+                o.get_mut("metadata")
+            })
+            .and_then(Value::as_object_mut)
+            .ok_or("metadata is not an object")?;
+        if namespaced && !has_ns {
+            meta.insert("namespace".into(), json!("default"));
+        }
+        if !namespaced {
+            meta.remove("namespace");
+        }
+        let ns = meta.get("namespace").and_then(Value::as_str).unwrap_or("").to_string();
+        if !ns.is_empty() {
+            inner.ensure_namespace(&ns);
+        }
+        inner.write(idx, value);
+        Ok(inner.rv)
+    }
+
+    pub fn get(&self, idx: usize, ns: &str, name: &str) -> Option<Stored> {
+        let inner = self.lock();
+        inner.collections.get(idx)?.objects.get(&(ns.to_string(), name.to_string())).cloned()
+    }
+
+    /// Change an object in place (the timeline's edits); false if it does not exist.
+    pub fn update(&self, idx: usize, ns: &str, name: &str, f: impl FnOnce(&mut Value)) -> bool {
+        let mut inner = self.lock();
+        let key = (ns.to_string(), name.to_string());
+        let Some(old) = inner.collections.get(idx).and_then(|c| c.objects.get(&key)) else {
+            return false;
+        };
+        let mut value = (*old.value).clone();
+        f(&mut value);
+        inner.write(idx, value);
+        true
+    }
+
+    pub fn delete(&self, idx: usize, ns: &str, name: &str) -> bool {
+        let mut inner = self.lock();
+        inner.rv += 1;
+        let rv = inner.rv;
+        let Some(c) = inner.collections.get_mut(idx) else { return false };
+        let Some(old) = c.objects.remove(&(ns.to_string(), name.to_string())) else {
+            return false;
+        };
+        let mut value = (*old.value).clone();
+        set_rv(&mut value, rv);
+        let prev = Some(old.value.clone());
+        c.publish(WatchEvent { rv, kind: EventType::Deleted, object: Stored::new(value), prev });
+        true
+    }
+
+    /// A page of objects, in (namespace, name) order, after `after`.
+    pub fn list(
+        &self,
+        idx: usize,
+        ns: Option<&str>,
+        filter: &dyn Fn(&Value) -> bool,
+        after: Option<&ObjKey>,
+        limit: Option<usize>,
+    ) -> ListPage {
+        let inner = self.lock();
+        let rv = inner.rv;
+        let Some(c) = inner.collections.get(idx) else {
+            return ListPage { items: vec![], rv, next: None, remaining: 0 };
+        };
+        let range: Box<dyn Iterator<Item = (&ObjKey, &Stored)>> = match (after, ns) {
+            (Some(k), _) => Box::new(c.objects.range::<ObjKey, _>((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded))),
+            (None, Some(ns)) => Box::new(c.objects.range::<ObjKey, _>((ns.to_string(), String::new())..)),
+            (None, None) => Box::new(c.objects.iter()),
+        };
+        let mut items = vec![];
+        let mut next = None;
+        let mut remaining = 0;
+        for (key, obj) in range {
+            if let Some(ns) = ns
+                && key.0 != ns
+            {
+                if key.0.as_str() > ns {
+                    break;
+                }
+                continue;
+            }
+            if !filter(&obj.value) {
+                continue;
+            }
+            if limit.is_some_and(|l| items.len() >= l) {
+                remaining += 1;
+                continue;
+            }
+            items.push(obj.clone());
+            next = Some(key.clone());
+        }
+        if remaining == 0 {
+            next = None;
+        }
+        ListPage { items, rv, next, remaining }
+    }
+
+    /// Start a watch: the events it must replay first, and a receiver for live ones.
+    pub fn subscribe(&self, idx: usize, since: Since) -> Result<Subscription, TooOld> {
+        let inner = self.lock();
+        let rv = inner.rv;
+        let Some(c) = inner.collections.get(idx) else {
+            return Err(TooOld { requested: 0, oldest: rv });
+        };
+        let initial = match since {
+            Since::Now => c
+                .objects
+                .values()
+                .map(|o| Arc::new(WatchEvent { rv: o_rv(&o.value), kind: EventType::Added, object: o.clone(), prev: None }))
+                .collect(),
+            Since::Rv(from) => {
+                if from < c.floor {
+                    return Err(TooOld { requested: from, oldest: c.floor + 1 });
+                }
+                let start = c.history.partition_point(|e| e.rv <= from);
+                c.history.iter().skip(start).cloned().collect()
+            }
+        };
+        Ok(Subscription { initial, rx: c.tx.subscribe(), rv })
+    }
+
+    /// Forget all history, as an apiserver's compaction would: every older resourceVersion now
+    /// gets a 410 on watch.
+    pub fn compact(&self) {
+        let mut inner = self.lock();
+        let rv = inner.rv;
+        for c in &mut inner.collections {
+            c.history.clear();
+            c.floor = rv;
+        }
+    }
+
+    pub fn count(&self, idx: usize) -> usize {
+        self.lock().collections.get(idx).map_or(0, |c| c.objects.len())
+    }
+}
+
+impl Collection {
+    fn new(rt: ResourceType) -> Self {
+        let (tx, _) = broadcast::channel(BROADCAST_CAP);
+        Collection { rt, objects: BTreeMap::new(), history: VecDeque::new(), floor: 0, tx }
+    }
+
+    fn publish(&mut self, ev: WatchEvent) {
+        let ev = Arc::new(ev);
+        if self.history.len() >= HISTORY_CAP {
+            if let Some(old) = self.history.pop_front() {
+                self.floor = old.rv;
+            }
+        }
+        self.history.push_back(ev.clone());
+        // No receivers is fine: nobody is watching.
+        let _ = self.tx.send(ev);
+    }
+}
+
+impl Inner {
+    fn find_kind(&self, api_version: &str, kind: &str) -> Option<usize> {
+        self.collections.iter().position(|c| c.rt.api_version() == api_version && c.rt.kind == kind)
+    }
+
+    fn ensure_namespace(&mut self, ns: &str) {
+        let Some(idx) = self.find_kind("v1", "Namespace") else { return };
+        if self.collections[idx].objects.contains_key(&(String::new(), ns.to_string())) {
+            return;
+        }
+        let ns_obj = json!({
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
+            "spec": {"finalizers": ["kubernetes"]},
+            "status": {"phase": "Active"},
+        });
+        self.write(idx, ns_obj);
+    }
+
+    /// Store a new version of an object and tell its watchers.
+    fn write(&mut self, idx: usize, mut value: Value) {
+        self.rv += 1;
+        let rv = self.rv;
+        set_rv(&mut value, rv);
+        if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+            if meta.get("uid").and_then(Value::as_str).unwrap_or("").is_empty() {
+                self.uid_seq += 1;
+                meta.insert("uid".into(), json!(synthetic_uid(self.uid_seq)));
+            }
+            if !meta.contains_key("creationTimestamp") {
+                meta.insert("creationTimestamp".into(), json!(super::time::rfc3339(jiff::Timestamp::now())));
+            }
+        }
+        let key = (str_at(&value, &["metadata", "namespace"]).to_string(), str_at(&value, &["metadata", "name"]).to_string());
+        let c = &mut self.collections[idx];
+        let stored = Stored::new(value);
+        let prev = c.objects.insert(key, stored.clone());
+        let kind = if prev.is_some() { EventType::Modified } else { EventType::Added };
+        c.publish(WatchEvent { rv, kind, object: stored, prev: prev.map(|p| p.value) });
+    }
+}
+
+fn synthetic_uid(n: u64) -> String {
+    format!("5ddc0e00-0000-4000-8000-{n:012x}")
+}
+
+fn set_rv(value: &mut Value, rv: u64) {
+    if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+        meta.insert("resourceVersion".into(), json!(rv.to_string()));
+    }
+}
+
+fn o_rv(value: &Value) -> u64 {
+    str_at(value, &["metadata", "resourceVersion"]).parse().unwrap_or(0)
+}
+
+/// The string at a path of object keys, or "" when absent.
+pub fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
+    let mut v = value;
+    for p in path {
+        match v.get(p) {
+            Some(next) => v = next,
+            None => return "",
+        }
+    }
+    v.as_str().unwrap_or("")
+}

@@ -1,0 +1,244 @@
+//! Server-side `Table` responses, so `kubectl get` prints the same columns as on a cluster.
+
+use jiff::Timestamp;
+use k8s_openapi::api::core::v1::Pod;
+use serde_json::{Value, json};
+
+use super::resources::ResourceType;
+use super::store::{Stored, str_at};
+use crate::core::age::age_since;
+use crate::core::pod_status;
+
+struct Col {
+    name: &'static str,
+    priority: u8,
+    format: &'static str,
+}
+
+const fn col(name: &'static str, priority: u8) -> Col {
+    Col { name, priority, format: "" }
+}
+
+fn columns(rt: &ResourceType) -> Vec<Col> {
+    let name = Col { name: "Name", priority: 0, format: "name" };
+    match (rt.group.as_str(), rt.kind.as_str()) {
+        ("", "Pod") => vec![
+            name,
+            col("Ready", 0),
+            col("Status", 0),
+            col("Restarts", 0),
+            col("Age", 0),
+            col("IP", 1),
+            col("Node", 1),
+            col("Nominated Node", 1),
+            col("Readiness Gates", 1),
+        ],
+        ("", "Service") => {
+            vec![name, col("Type", 0), col("Cluster-IP", 0), col("External-IP", 0), col("Port(s)", 0), col("Age", 0), col("Selector", 1)]
+        }
+        ("", "Event") => vec![
+            col("Last Seen", 0),
+            col("Type", 0),
+            col("Reason", 0),
+            col("Object", 0),
+            col("Subobject", 1),
+            col("Source", 1),
+            col("Message", 0),
+            col("First Seen", 1),
+            col("Count", 1),
+            col("Name", 1),
+        ],
+        ("", "Namespace") => vec![name, col("Status", 0), col("Age", 0)],
+        ("", "Node") => vec![name, col("Status", 0), col("Roles", 0), col("Age", 0), col("Version", 0)],
+        ("", "Endpoints") => vec![name, col("Endpoints", 0), col("Age", 0)],
+        ("", "Secret") => vec![name, col("Type", 0), col("Data", 0), col("Age", 0)],
+        ("", "ConfigMap") => vec![name, col("Data", 0), col("Age", 0)],
+        ("apps", "Deployment") => vec![name, col("Ready", 0), col("Up-to-date", 0), col("Available", 0), col("Age", 0)],
+        ("argoproj.io", "Workflow") => vec![name, col("Status", 0), col("Age", 0), col("Message", 0)],
+        ("tekton.dev", "PipelineRun" | "TaskRun") => {
+            vec![name, col("Succeeded", 0), col("Reason", 0), col("StartTime", 0), col("CompletionTime", 0)]
+        }
+        ("serving.kserve.io", "InferenceService") => vec![name, col("URL", 0), col("Ready", 0), col("Age", 0)],
+        _ => vec![name, col("Age", 0)],
+    }
+}
+
+fn ts(v: &Value, path: &[&str]) -> Option<Timestamp> {
+    str_at(v, path).parse().ok()
+}
+
+fn age(v: &Value, path: &[&str], now: Timestamp) -> String {
+    ts(v, path).map_or_else(|| "<unknown>".into(), |t| age_since(t, now))
+}
+
+fn condition(v: &Value, ty: &str, field: &str) -> String {
+    v["status"]["conditions"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["type"] == ty))
+        .map(|c| str_at(c, &[field]).to_string())
+        .unwrap_or_default()
+}
+
+fn none_if_empty(s: String) -> String {
+    if s.is_empty() { "<none>".into() } else { s }
+}
+
+fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
+    let name = json!(str_at(v, &["metadata", "name"]));
+    let created = age(v, &["metadata", "creationTimestamp"], now);
+    match (rt.group.as_str(), rt.kind.as_str()) {
+        ("", "Pod") => {
+            let pod: Pod = serde_json::from_value(v.clone()).unwrap_or_default();
+            let gates = pod.spec.as_ref().and_then(|s| s.readiness_gates.as_ref()).map_or(0, |g| g.len());
+            vec![
+                name,
+                json!(pod_status::ready_text(&pod)),
+                json!(pod_status::pod_status(&pod)),
+                json!(pod_status::restarts_text(&pod, now)),
+                json!(created),
+                json!(none_if_empty(str_at(v, &["status", "podIP"]).into())),
+                json!(none_if_empty(str_at(v, &["spec", "nodeName"]).into())),
+                json!(none_if_empty(str_at(v, &["status", "nominatedNodeName"]).into())),
+                json!(if gates == 0 { "<none>".to_string() } else { format!("0/{gates}") }),
+            ]
+        }
+        ("", "Service") => {
+            let ports: Vec<String> = v["spec"]["ports"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| {
+                            let proto = p["protocol"].as_str().unwrap_or("TCP");
+                            match p["nodePort"].as_i64() {
+                                Some(np) => format!("{}:{np}/{proto}", p["port"]),
+                                None => format!("{}/{proto}", p["port"]),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let external = match str_at(v, &["spec", "type"]) {
+                "ExternalName" => str_at(v, &["spec", "externalName"]).to_string(),
+                "LoadBalancer" => "<pending>".into(),
+                _ => "<none>".into(),
+            };
+            let selector = v["spec"]["selector"]
+                .as_object()
+                .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(","))
+                .unwrap_or_default();
+            vec![
+                name,
+                json!(if str_at(v, &["spec", "type"]).is_empty() { "ClusterIP" } else { str_at(v, &["spec", "type"]) }),
+                json!(none_if_empty(str_at(v, &["spec", "clusterIP"]).into())),
+                json!(external),
+                json!(if ports.is_empty() { "<none>".to_string() } else { ports.join(",") }),
+                json!(created),
+                json!(none_if_empty(selector)),
+            ]
+        }
+        ("", "Event") => {
+            let last = ts(v, &["lastTimestamp"]).or_else(|| ts(v, &["eventTime"])).or_else(|| ts(v, &["metadata", "creationTimestamp"]));
+            let first = ts(v, &["firstTimestamp"]).or_else(|| ts(v, &["eventTime"]));
+            let obj = format!("{}/{}", str_at(v, &["involvedObject", "kind"]).to_ascii_lowercase(), str_at(v, &["involvedObject", "name"]));
+            let source = [str_at(v, &["source", "component"]), str_at(v, &["source", "host"])]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                json!(last.map_or("<unknown>".into(), |t| age_since(t, now))),
+                json!(str_at(v, &["type"])),
+                json!(str_at(v, &["reason"])),
+                json!(obj),
+                json!(str_at(v, &["involvedObject", "fieldPath"])),
+                json!(source),
+                json!(str_at(v, &["message"]).trim()),
+                json!(first.map_or("<unknown>".into(), |t| age_since(t, now))),
+                json!(v["count"].as_i64().unwrap_or(1)),
+                name,
+            ]
+        }
+        ("", "Namespace") => vec![name, json!(str_at(v, &["status", "phase"])), json!(created)],
+        ("", "Node") => {
+            let ready = condition(v, "Ready", "status");
+            let status = if ready == "True" { "Ready" } else { "NotReady" };
+            let roles = v["metadata"]["labels"]
+                .as_object()
+                .map(|l| l.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect::<Vec<_>>().join(","))
+                .unwrap_or_default();
+            vec![name, json!(status), json!(none_if_empty(roles)), json!(created), json!(str_at(v, &["status", "nodeInfo", "kubeletVersion"]))]
+        }
+        ("", "Endpoints") => {
+            let mut eps = vec![];
+            for s in v["subsets"].as_array().into_iter().flatten() {
+                for a in s["addresses"].as_array().into_iter().flatten() {
+                    for p in s["ports"].as_array().into_iter().flatten() {
+                        eps.push(format!("{}:{}", str_at(a, &["ip"]), p["port"]));
+                    }
+                }
+            }
+            vec![name, json!(none_if_empty(eps.join(","))), json!(created)]
+        }
+        ("", "Secret") => {
+            let n = v["data"].as_object().map_or(0, |d| d.len());
+            vec![name, json!(str_at(v, &["type"])), json!(n), json!(created)]
+        }
+        ("", "ConfigMap") => vec![name, json!(v["data"].as_object().map_or(0, |d| d.len())), json!(created)],
+        ("apps", "Deployment") => {
+            let s = &v["status"];
+            let want = v["spec"]["replicas"].as_i64().unwrap_or(1);
+            vec![
+                name,
+                json!(format!("{}/{want}", s["readyReplicas"].as_i64().unwrap_or(0))),
+                json!(s["updatedReplicas"].as_i64().unwrap_or(0)),
+                json!(s["availableReplicas"].as_i64().unwrap_or(0)),
+                json!(created),
+            ]
+        }
+        ("argoproj.io", "Workflow") => vec![
+            name,
+            json!(str_at(v, &["status", "phase"])),
+            json!(age(v, &["status", "startedAt"], now)),
+            json!(str_at(v, &["status", "message"])),
+        ],
+        ("tekton.dev", "PipelineRun" | "TaskRun") => vec![
+            name,
+            json!(condition(v, "Succeeded", "status")),
+            json!(condition(v, "Succeeded", "reason")),
+            json!(age(v, &["status", "startTime"], now)),
+            json!(if str_at(v, &["status", "completionTime"]).is_empty() { String::new() } else { age(v, &["status", "completionTime"], now) }),
+        ],
+        ("serving.kserve.io", "InferenceService") => {
+            vec![name, json!(str_at(v, &["status", "url"])), json!(condition(v, "Ready", "status")), json!(created)]
+        }
+        _ => vec![name, json!(created)],
+    }
+}
+
+/// A `meta.k8s.io/v1` Table of these objects.
+pub fn render(rt: &ResourceType, items: &[Stored], rv: u64, cont: Option<&str>, now: Timestamp) -> Value {
+    let defs: Vec<Value> = columns(rt)
+        .iter()
+        .map(|c| json!({"name": c.name, "type": "string", "format": c.format, "description": "", "priority": c.priority}))
+        .collect();
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|o| {
+            let v = &*o.value;
+            let mut meta = v["metadata"].clone();
+            if let Some(m) = meta.as_object_mut() {
+                m.remove("managedFields");
+            }
+            json!({
+                "cells": cells(rt, v, now),
+                "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta},
+            })
+        })
+        .collect();
+    let mut meta = json!({"resourceVersion": rv.to_string()});
+    if let Some(c) = cont {
+        meta["continue"] = json!(c);
+    }
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": defs, "rows": rows})
+}
