@@ -292,10 +292,11 @@ impl Store {
         Ok(Subscription { initial, rx: c.tx.subscribe(), rv })
     }
 
-    /// Forget all history, as an apiserver's compaction would: every older resourceVersion now
-    /// gets a 410 on watch.
+    /// Compact, as etcd does: history is forgotten and every resourceVersion handed out so far
+    /// becomes too old to watch from (410), so watchers must relist; a fresh list works.
     pub fn compact(&self) {
         let mut inner = self.lock();
+        inner.rv += 1;
         let rv = inner.rv;
         for c in &mut inner.collections {
             c.history.clear();

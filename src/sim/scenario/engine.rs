@@ -75,7 +75,15 @@ pub fn apply(state: &SimState, action: &Action, now: Timestamp) {
             }
         }
         Action::SetContainer { ns, pod, container, status } => {
-            edit_container(state, ns, pod, container, |cs, _| merge_patch(cs, status));
+            edit_container(state, ns, pod, container, |cs, _| {
+                // A container is in exactly one state: a new one replaces the old, not merges.
+                for key in ["state", "lastState"] {
+                    if let Some(v) = status.get(key) {
+                        cs[key] = v.clone();
+                    }
+                }
+                merge_patch(cs, status);
+            });
         }
         Action::Crash { ns, pod, container, exit_code, reason, waiting } => {
             let pod_name = pod.clone();

@@ -58,7 +58,8 @@ pub enum Action {
     /// JSON merge patch (RFC 7386) on an existing object.
     Patch { api_version: String, kind: String, ns: String, name: String, patch: Value },
     Delete { api_version: String, kind: String, ns: String, name: String },
-    /// Replace one container's status fields (merged) and recompute the pod's phase/conditions.
+    /// Merge into one container's status (`state`/`lastState` are replaced whole) and recompute
+    /// the pod's phase and conditions.
     SetContainer { ns: String, pod: String, container: String, status: Value },
     /// The container exits with this code and reason; it waits in `waiting` (e.g. CrashLoopBackOff).
     Crash { ns: String, pod: String, container: String, exit_code: i32, reason: String, waiting: String },
