@@ -23,17 +23,34 @@ fn describe(ev: &Event<Pod>) -> String {
         Event::Init => "Init".into(),
         Event::InitApply(p) => format!("InitApply {}", name(p)),
         Event::InitDone => "InitDone".into(),
-        Event::Apply(p) => format!("Apply {} {}", name(p), p.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default()),
+        Event::Apply(p) => format!(
+            "Apply {} {}",
+            name(p),
+            p.status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_default()
+        ),
         Event::Delete(p) => format!("Delete {}", name(p)),
     }
 }
 
 fn timeline_scenario() -> Scenario {
     let base = jiff::Timestamp::now();
-    let a = pod(base, "t", "a", 60).container(c("app", "busybox")).build();
-    let b = pod(base, "t", "b", 0).container(c("app", "busybox").waiting("ContainerCreating", "")).build();
-    let other_ns = pod(base, "elsewhere", "z", 0).container(c("app", "busybox")).build();
-    let step = |at: f64, action: Action| Step { at, every: None, action };
+    let a = pod(base, "t", "a", 60)
+        .container(c("app", "busybox"))
+        .build();
+    let b = pod(base, "t", "b", 0)
+        .container(c("app", "busybox").waiting("ContainerCreating", ""))
+        .build();
+    let other_ns = pod(base, "elsewhere", "z", 0)
+        .container(c("app", "busybox"))
+        .build();
+    let step = |at: f64, action: Action| Step {
+        at,
+        every: None,
+        action,
+    };
     Scenario {
         name: "t".into(),
         objects: vec![a],
@@ -49,7 +66,15 @@ fn timeline_scenario() -> Scenario {
                     status: json!({"state": {"running": {"startedAt": "2025-01-01T00:00:00Z"}}, "ready": true, "containerID": "containerd://1"}),
                 },
             ),
-            step(1.1, Action::Delete { api_version: "v1".into(), kind: "Pod".into(), ns: "t".into(), name: "b".into() }),
+            step(
+                1.1,
+                Action::Delete {
+                    api_version: "v1".into(),
+                    kind: "Pod".into(),
+                    ns: "t".into(),
+                    name: "b".into(),
+                },
+            ),
         ],
         ..Default::default()
     }
@@ -63,30 +88,59 @@ async fn watcher_sees_added_modified_deleted_as_the_timeline_runs() {
     let mut seen = vec![];
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !seen.iter().any(|s: &String| s.starts_with("Delete")) {
-        let ev = tokio::time::timeout_at(deadline, stream.try_next()).await.expect("events within 10s").expect("no watch error");
+        let ev = tokio::time::timeout_at(deadline, stream.try_next())
+            .await
+            .expect("events within 10s")
+            .expect("no watch error");
         seen.push(describe(&ev.expect("stream open")));
     }
-    assert_eq!(seen, ["Init", "InitApply a", "InitDone", "Apply b Pending", "Apply b Running", "Delete b"], "trace: {seen:?}");
+    assert_eq!(
+        seen,
+        [
+            "Init",
+            "InitApply a",
+            "InitDone",
+            "Apply b Pending",
+            "Apply b Running",
+            "Delete b"
+        ],
+        "trace: {seen:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watcher_relists_after_a_410() {
-    let sim = common::start(Scenario { timeline: vec![], ..timeline_scenario() }).await;
+    let sim = common::start(Scenario {
+        timeline: vec![],
+        ..timeline_scenario()
+    })
+    .await;
     let pods: Api<Pod> = Api::namespaced(common::client(&sim), "t");
     let mut stream = watcher::watcher(pods, watcher::Config::default()).boxed();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let mut next = async || tokio::time::timeout_at(deadline, stream.next()).await.expect("events within 10s").expect("stream open");
+    let mut next = async || {
+        tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("events within 10s")
+            .expect("stream open")
+    };
     for want in ["Init", "InitApply a", "InitDone"] {
         assert_eq!(describe(&next().await.unwrap()), want);
     }
     // Compaction makes the watcher's resourceVersion too old; dropping streams makes it resume.
     sim.state().store.compact();
     sim.state().faults.drop_streams();
-    let err = next().await.expect_err("the resumed watch gets an ERROR event");
+    let err = next()
+        .await
+        .expect_err("the resumed watch gets an ERROR event");
     let text = err.to_string();
     assert!(text.contains("too old resource version"), "{text}");
     for want in ["Init", "InitApply a", "InitDone"] {
-        assert_eq!(describe(&next().await.unwrap()), want, "a full relist follows the 410");
+        assert_eq!(
+            describe(&next().await.unwrap()),
+            want,
+            "a full relist follows the 410"
+        );
     }
 }
 
@@ -99,7 +153,9 @@ async fn watch_resumes_from_a_resource_version_without_loss() {
     let rv = list.metadata.resource_version.unwrap();
     let base = jiff::Timestamp::now();
     for i in 0..2000 {
-        let p = pod(base, "burst", &format!("p{i:04}"), 0).container(c("app", "busybox")).build();
+        let p = pod(base, "burst", &format!("p{i:04}"), 0)
+            .container(c("app", "busybox"))
+            .build();
         sim.state().store.upsert(p).unwrap();
     }
     // Every event since `rv` is replayed from history, in order, before live ones.
@@ -107,7 +163,11 @@ async fn watch_resumes_from_a_resource_version_without_loss() {
     let mut events = pods.watch(&params, &rv).await.unwrap().boxed();
     let mut names = vec![];
     while names.len() < 2000 {
-        match tokio::time::timeout(Duration::from_secs(10), events.try_next()).await.unwrap().unwrap() {
+        match tokio::time::timeout(Duration::from_secs(10), events.try_next())
+            .await
+            .unwrap()
+            .unwrap()
+        {
             Some(kube::api::WatchEvent::Added(p)) => names.push(name(&p)),
             Some(_) => {}
             None => break,
@@ -120,18 +180,44 @@ async fn watch_resumes_from_a_resource_version_without_loss() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selector_watches_turn_changes_into_added_and_deleted() {
     let base = jiff::Timestamp::now();
-    let p = pod(base, "sel", "p", 0).labels(&[("tier", "gold")]).container(c("app", "busybox")).build();
-    let sim = common::start(Scenario { objects: vec![p], ..Default::default() }).await;
+    let p = pod(base, "sel", "p", 0)
+        .labels(&[("tier", "gold")])
+        .container(c("app", "busybox"))
+        .build();
+    let sim = common::start(Scenario {
+        objects: vec![p],
+        ..Default::default()
+    })
+    .await;
     let pods: Api<Pod> = Api::namespaced(common::client(&sim), "sel");
     let cfg = watcher::Config::default().labels("tier=gold");
     let mut stream = watcher::watcher(pods, cfg).boxed();
-    let mut next = async || describe(&tokio::time::timeout(Duration::from_secs(10), stream.try_next()).await.unwrap().unwrap().unwrap());
+    let mut next = async || {
+        describe(
+            &tokio::time::timeout(Duration::from_secs(10), stream.try_next())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap(),
+        )
+    };
     assert_eq!(next().await, "Init");
     assert_eq!(next().await, "InitApply p");
     assert_eq!(next().await, "InitDone");
     let idx = sim.state().store.find_kind("v1", "Pod").unwrap();
-    sim.state().store.update(idx, "sel", "p", |v| v["metadata"]["labels"]["tier"] = json!("silver"));
-    assert_eq!(next().await, "Delete p", "leaving the selector reads as a deletion");
-    sim.state().store.update(idx, "sel", "p", |v| v["metadata"]["labels"]["tier"] = json!("gold"));
-    assert!(next().await.starts_with("Apply p"), "coming back reads as an addition");
+    sim.state().store.update(idx, "sel", "p", |v| {
+        v["metadata"]["labels"]["tier"] = json!("silver")
+    });
+    assert_eq!(
+        next().await,
+        "Delete p",
+        "leaving the selector reads as a deletion"
+    );
+    sim.state().store.update(idx, "sel", "p", |v| {
+        v["metadata"]["labels"]["tier"] = json!("gold")
+    });
+    assert!(
+        next().await.starts_with("Apply p"),
+        "coming back reads as an addition"
+    );
 }

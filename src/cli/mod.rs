@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "kdoc", version, about = "A terminal UI for debugging Kubernetes ML pipelines and model servers")]
+#[command(
+    name = "kdoc",
+    version,
+    about = "A terminal UI for debugging Kubernetes ML pipelines and model servers"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

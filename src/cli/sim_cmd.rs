@@ -10,24 +10,42 @@ use super::SimArgs;
 
 /// Check the arguments before anything starts; errors are one actionable line.
 pub fn config(args: &SimArgs) -> Result<SimConfig, String> {
-    let addr: SocketAddr = args
-        .addr
-        .parse()
-        .map_err(|_| format!("--addr {:?} is not an address like 127.0.0.1:8080 (port 0 picks a free one)", args.addr))?;
+    let addr: SocketAddr = args.addr.parse().map_err(|_| {
+        format!(
+            "--addr {:?} is not an address like 127.0.0.1:8080 (port 0 picks a free one)",
+            args.addr
+        )
+    })?;
     if !addr.ip().is_loopback() && !args.allow_remote {
         return Err(format!(
             "--addr {addr} is not a loopback address; the simulator has no authentication, so add --allow-remote if you really mean it"
         ));
     }
     if !(args.speed.is_finite() && args.speed > 0.0) {
-        return Err(format!("--speed {} must be a positive number (1 is real time, 10 is ten times faster)", args.speed));
+        return Err(format!(
+            "--speed {} must be a positive number (1 is real time, 10 is ten times faster)",
+            args.speed
+        ));
     }
     if args.log_rate < 0.0 || !args.log_rate.is_finite() {
-        return Err(format!("--log-rate {} must be zero or more lines per second", args.log_rate));
+        return Err(format!(
+            "--log-rate {} must be zero or more lines per second",
+            args.log_rate
+        ));
     }
-    let load = LoadSpec { pods: args.pods, namespaces: args.namespaces.max(1), log_rate: args.log_rate };
+    let load = LoadSpec {
+        pods: args.pods,
+        namespaces: args.namespaces.max(1),
+        log_rate: args.log_rate,
+    };
     let scenario = scenario::builtin(&args.scenario, &load)?;
-    Ok(SimConfig { addr, scenario, load: args.load.clone(), speed: args.speed, ..SimConfig::default() })
+    Ok(SimConfig {
+        addr,
+        scenario,
+        load: args.load.clone(),
+        speed: args.speed,
+        ..SimConfig::default()
+    })
 }
 
 pub async fn run(args: SimArgs) -> Result<(), String> {
@@ -37,11 +55,18 @@ pub async fn run(args: SimArgs) -> Result<(), String> {
     for p in &sim.load_problems {
         eprintln!("kdoc sim: skipped {p}");
     }
-    let path = args.kubeconfig_out.clone().unwrap_or_else(|| default_kubeconfig_path(sim.addr().port()));
-    std::fs::write(&path, sim.kubeconfig()).map_err(|e| format!("cannot write the kubeconfig to {}: {e}", path.display()))?;
+    let path = args
+        .kubeconfig_out
+        .clone()
+        .unwrap_or_else(|| default_kubeconfig_path(sim.addr().port()));
+    std::fs::write(&path, sim.kubeconfig())
+        .map_err(|e| format!("cannot write the kubeconfig to {}: {e}", path.display()))?;
     println!("kdoc sim: scenario {name} listening on {}", sim.url());
     println!("kdoc sim: kubeconfig written to {}", path.display());
-    println!("kdoc sim: try  KUBECONFIG={} kubectl get pods -A", path.display());
+    println!(
+        "kdoc sim: try  KUBECONFIG={} kubectl get pods -A",
+        path.display()
+    );
     wait_for_signal().await;
     println!("kdoc sim: stopped");
     Ok(())
@@ -55,13 +80,14 @@ async fn wait_for_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

@@ -58,7 +58,9 @@ pub async fn start(backend: Backend, stop: watch::Receiver<bool>) -> std::io::Re
                             let routes = routes.clone();
                             async move { Ok::<_, std::convert::Infallible>(respond(&routes, req).await) }
                         });
-                        let _ = http1::Builder::new().serve_connection(TokioIo::new(sock), svc).await;
+                        let _ = http1::Builder::new()
+                            .serve_connection(TokioIo::new(sock), svc)
+                            .await;
                     }
                 }
             });
@@ -67,7 +69,10 @@ pub async fn start(backend: Backend, stop: watch::Receiver<bool>) -> std::io::Re
     Ok(addr)
 }
 
-async fn respond(routes: &[HttpRoute], req: Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
+async fn respond(
+    routes: &[HttpRoute],
+    req: Request<hyper::body::Incoming>,
+) -> Response<Full<Bytes>> {
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     // Drain the request body so keep-alive connections stay in sync.
@@ -75,7 +80,9 @@ async fn respond(routes: &[HttpRoute], req: Request<hyper::body::Incoming>) -> R
     let hit = routes.iter().find(|r| r.path == path && r.method == method);
     let (status, ct, body) = match hit {
         Some(r) => (200, r.content_type, r.body.clone()),
-        None if routes.iter().any(|r| r.path == path) => (405, "text/plain", "Method Not Allowed\n".to_string()),
+        None if routes.iter().any(|r| r.path == path) => {
+            (405, "text/plain", "Method Not Allowed\n".to_string())
+        }
         None => (404, "text/plain", "404 page not found\n".to_string()),
     };
     Response::builder()

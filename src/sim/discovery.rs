@@ -1,13 +1,12 @@
 //! `/version`, `/api`, `/apis` and the per-version resource lists, legacy and aggregated.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 
 use super::resources::ResourceType;
 
 /// The aggregated discovery media type, which clients detect by Content-Type.
-pub const AGGREGATED_CT: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+pub const AGGREGATED_CT: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
 pub fn wants_aggregated(accept: &str) -> bool {
     accept.contains("as=APIGroupDiscoveryList")
@@ -73,17 +72,29 @@ pub fn api_group_list(resources: &[ResourceType]) -> Value {
 
 /// Versions of a group, or None if the simulator serves no such group.
 pub fn group_versions(resources: &[ResourceType], group: &str) -> Option<Vec<String>> {
-    groups(resources).into_iter().find(|(g, _)| g == group).map(|(_, vs)| vs)
+    groups(resources)
+        .into_iter()
+        .find(|(g, _)| g == group)
+        .map(|(_, vs)| vs)
 }
 
 pub fn resource_list(resources: &[ResourceType], group: &str, version: &str) -> Option<Value> {
     let mut entries = vec![];
-    for r in resources.iter().filter(|r| r.group == group && r.version == version) {
+    for r in resources
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+    {
         entries.push(r.discovery_entry());
         if group.is_empty() && r.plural == "pods" {
-            for (sub, kind, verbs) in
-                [("log", "Pod", vec!["get"]), ("portforward", "PodPortForwardOptions", vec!["create", "get"]), ("status", "Pod", vec!["get"])]
-            {
+            for (sub, kind, verbs) in [
+                ("log", "Pod", vec!["get"]),
+                (
+                    "portforward",
+                    "PodPortForwardOptions",
+                    vec!["create", "get"],
+                ),
+                ("status", "Pod", vec!["get"]),
+            ] {
                 entries.push(json!({"name": format!("pods/{sub}"), "singularName": "", "namespaced": true, "kind": kind, "verbs": verbs}));
             }
         }
@@ -91,30 +102,38 @@ pub fn resource_list(resources: &[ResourceType], group: &str, version: &str) -> 
     if entries.is_empty() {
         return None;
     }
-    let group_version = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
-    Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": entries}))
+    let group_version = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
+    Some(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": entries}),
+    )
 }
+
+/// Resources of one version of a group, in discovery order.
+type VersionResources = (String, Vec<Value>);
 
 /// `APIGroupDiscoveryList` for `/api` (core only) or `/apis` (every other group).
 pub fn aggregated(resources: &[ResourceType], core: bool) -> Value {
-    let mut by_group: BTreeMap<usize, (String, Vec<(String, Vec<Value>)>)> = BTreeMap::new();
-    let mut order: Vec<String> = vec![];
+    let mut groups: Vec<(String, Vec<VersionResources>)> = vec![];
     for r in resources.iter().filter(|r| r.group.is_empty() == core) {
-        let gi = match order.iter().position(|g| *g == r.group) {
+        let gi = match groups.iter().position(|(g, _)| *g == r.group) {
             Some(i) => i,
             None => {
-                order.push(r.group.clone());
-                order.len() - 1
+                groups.push((r.group.clone(), vec![]));
+                groups.len() - 1
             }
         };
-        let entry = by_group.entry(gi).or_insert_with(|| (r.group.clone(), vec![]));
-        match entry.1.iter_mut().find(|(v, _)| *v == r.version) {
+        let versions = &mut groups[gi].1;
+        match versions.iter_mut().find(|(v, _)| *v == r.version) {
             Some((_, rs)) => rs.push(r.aggregated_entry()),
-            None => entry.1.push((r.version.clone(), vec![r.aggregated_entry()])),
+            None => versions.push((r.version.clone(), vec![r.aggregated_entry()])),
         }
     }
-    let items: Vec<Value> = by_group
-        .into_values()
+    let items: Vec<Value> = groups
+        .into_iter()
         .map(|(g, versions)| {
             json!({
                 "metadata": {"name": g, "creationTimestamp": null},

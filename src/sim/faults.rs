@@ -17,7 +17,11 @@ pub struct Faults {
 
 impl Default for Faults {
     fn default() -> Self {
-        Faults { forbidden: Mutex::default(), failing_until: Mutex::default(), drops: watch::channel(0).0 }
+        Faults {
+            forbidden: Mutex::default(),
+            failing_until: Mutex::default(),
+            drops: watch::channel(0).0,
+        }
     }
 }
 
@@ -33,7 +37,10 @@ impl Faults {
     }
 
     pub fn is_forbidden(&self, plural: &str) -> bool {
-        self.forbidden.lock().unwrap_or_else(|p| p.into_inner()).contains(plural)
+        self.forbidden
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(plural)
     }
 
     /// Answer 500 to every request for this long.

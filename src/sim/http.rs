@@ -22,18 +22,29 @@ pub fn full(status: u16, content_type: &str, body: impl Into<Bytes>) -> Response
 }
 
 pub fn json(value: &Value) -> Response<Body> {
-    full(200, "application/json", serde_json::to_vec(value).unwrap_or_default())
+    full(
+        200,
+        "application/json",
+        serde_json::to_vec(value).unwrap_or_default(),
+    )
 }
 
 pub fn error(err: &ApiError) -> Response<Body> {
-    full(err.code, "application/json", serde_json::to_vec(&err.to_json()).unwrap_or_default())
+    full(
+        err.code,
+        "application/json",
+        serde_json::to_vec(&err.to_json()).unwrap_or_default(),
+    )
 }
 
 /// A chunked body: each message on the channel is written (and flushed) as it arrives; the body
 /// ends when every sender is dropped.
 pub fn streamed(content_type: &str) -> (mpsc::Sender<Bytes>, Response<Body>) {
     let (tx, mut rx) = mpsc::channel::<Bytes>(64);
-    let stream = futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|o| o.map(|b| Ok::<_, Infallible>(Frame::data(b)))));
+    let stream = futures::stream::poll_fn(move |cx| {
+        rx.poll_recv(cx)
+            .map(|o| o.map(|b| Ok::<_, Infallible>(Frame::data(b))))
+    });
     let resp = Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, content_type)

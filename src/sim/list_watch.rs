@@ -60,7 +60,10 @@ impl Filters {
     fn parse(ctx: &Ctx<'_>) -> Result<Self, ApiError> {
         Ok(Filters {
             labels: LabelSelector::parse(ctx.query.get("labelSelector").unwrap_or(""))?,
-            fields: FieldSelector::parse(ctx.query.get("fieldSelector").unwrap_or(""), &ctx.rt.kind)?,
+            fields: FieldSelector::parse(
+                ctx.query.get("fieldSelector").unwrap_or(""),
+                &ctx.rt.kind,
+            )?,
         })
     }
 
@@ -76,9 +79,17 @@ fn encode_continue(rv: u64, key: &ObjKey) -> String {
 }
 
 fn decode_continue(token: &str) -> Option<(u64, ObjKey)> {
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).ok()?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()?;
     let v: Value = serde_json::from_slice(&raw).ok()?;
-    Some((v["rv"].as_u64()?, (v["ns"].as_str()?.to_string(), v["name"].as_str()?.to_string())))
+    Some((
+        v["rv"].as_u64()?,
+        (
+            v["ns"].as_str()?.to_string(),
+            v["name"].as_str()?.to_string(),
+        ),
+    ))
 }
 
 fn list(ctx: Ctx<'_>) -> Response<Body> {
@@ -94,10 +105,20 @@ fn list(ctx: Ctx<'_>) -> Response<Body> {
         None => None,
         Some(token) => match decode_continue(token) {
             Some(c) => Some(c),
-            None => return error(&ApiError::bad_request("continue key is not valid: illegal base64 data at input byte 0")),
+            None => {
+                return error(&ApiError::bad_request(
+                    "continue key is not valid: illegal base64 data at input byte 0",
+                ));
+            }
         },
     };
-    let page = ctx.state.store.list(ctx.idx, ctx.ns, &|o| filters.matches(o), after.as_ref().map(|a| &a.1), limit);
+    let page = ctx.state.store.list(
+        ctx.idx,
+        ctx.ns,
+        &|o| filters.matches(o),
+        after.as_ref().map(|a| &a.1),
+        limit,
+    );
     // Later pages report the first page's resourceVersion, as a consistent snapshot would.
     let rv = after.as_ref().map_or(page.rv, |a| a.0);
     let cont = page.next.as_ref().map(|k| encode_continue(rv, k));
@@ -108,12 +129,22 @@ fn list(ctx: Ctx<'_>) -> Response<Body> {
         }
         return super::http::json(&t);
     }
-    full(200, "application/json", list_body(ctx.rt, &page.items, rv, cont.as_deref(), page.remaining))
+    full(
+        200,
+        "application/json",
+        list_body(ctx.rt, &page.items, rv, cont.as_deref(), page.remaining),
+    )
 }
 
 /// `{"kind":"PodList",...,"items":[...]}` built from each object's stored JSON, so listing
 /// thousands of objects does not re-serialise them.
-fn list_body(rt: &ResourceType, items: &[Stored], rv: u64, cont: Option<&str>, remaining: usize) -> Bytes {
+fn list_body(
+    rt: &ResourceType,
+    items: &[Stored],
+    rv: u64,
+    cont: Option<&str>,
+    remaining: usize,
+) -> Bytes {
     let mut meta = json!({"resourceVersion": rv.to_string()});
     if let Some(c) = cont {
         meta["continue"] = json!(c);
@@ -154,7 +185,8 @@ fn bookmark(rt: &ResourceType, rv: u64, initial_end: bool) -> Bytes {
 }
 
 fn expired_event(requested: u64, oldest: u64) -> Bytes {
-    let status = ApiError::expired(format!("too old resource version: {requested} ({oldest})")).to_json();
+    let status =
+        ApiError::expired(format!("too old resource version: {requested} ({oldest})")).to_json();
     event_line("ERROR", status.to_string().as_bytes())
 }
 
@@ -195,7 +227,11 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
         rv => match rv.parse::<u64>() {
             Ok(rv) if !initial_events => Since::Rv(rv),
             Ok(_) => Since::Now,
-            Err(_) => return error(&ApiError::bad_request(format!("invalid resource version: {rv}"))),
+            Err(_) => {
+                return error(&ApiError::bad_request(format!(
+                    "invalid resource version: {rv}"
+                )));
+            }
         },
     };
     let bookmarks = q.flag("allowWatchBookmarks").unwrap_or(false);
@@ -215,14 +251,19 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
         let mut sub = match sub {
             Ok(s) => s,
             Err(too_old) => {
-                let _ = tx.send(expired_event(too_old.requested, too_old.oldest)).await;
+                let _ = tx
+                    .send(expired_event(too_old.requested, too_old.oldest))
+                    .await;
                 return;
             }
         };
         let mut last_rv = sub.rv;
         for ev in &sub.initial {
             if let Some(kind) = visible(ev, ns.as_deref(), &filters)
-                && tx.send(event_line(kind.as_str(), &ev.object.json)).await.is_err()
+                && tx
+                    .send(event_line(kind.as_str(), &ev.object.json))
+                    .await
+                    .is_err()
             {
                 return;
             }

@@ -33,7 +33,9 @@ pub fn load(path: &Path) -> Loaded {
             if let Some(log) = log_file(path, &f) {
                 match std::fs::read_to_string(&f) {
                     Ok(text) => out.logs.push(LogFile { text, ..log }),
-                    Err(e) => out.problems.push(format!("{}: cannot read log: {e}", f.display())),
+                    Err(e) => out
+                        .problems
+                        .push(format!("{}: cannot read log: {e}", f.display())),
                 }
             } else if is_object_file(&f) {
                 load_file(&f, &mut out);
@@ -42,7 +44,8 @@ pub fn load(path: &Path) -> Loaded {
     } else if path.exists() {
         load_file(path, &mut out);
     } else {
-        out.problems.push(format!("{}: no such file or directory", path.display()));
+        out.problems
+            .push(format!("{}: no such file or directory", path.display()));
     }
     out
 }
@@ -66,7 +69,10 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<String>) {
 }
 
 fn is_object_file(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
 }
 
 /// `<root>/.../logs/<ns>/<pod>/<container>[-previous].log`
@@ -82,14 +88,21 @@ fn log_file(root: &Path, f: &Path) -> Option<LogFile> {
         Some(c) => (c, true),
         None => (file, false),
     };
-    Some(LogFile { ns: parts[n - 3].into(), pod: parts[n - 2].into(), container: container.into(), previous, text: String::new() })
+    Some(LogFile {
+        ns: parts[n - 3].into(),
+        pod: parts[n - 2].into(),
+        container: container.into(),
+        previous,
+        text: String::new(),
+    })
 }
 
 fn load_file(f: &Path, out: &mut Loaded) {
     let text = match std::fs::read_to_string(f) {
         Ok(t) => t,
         Err(e) => {
-            out.problems.push(format!("{}: cannot read: {e}", f.display()));
+            out.problems
+                .push(format!("{}: cannot read: {e}", f.display()));
             return;
         }
     };
@@ -97,7 +110,8 @@ fn load_file(f: &Path, out: &mut Loaded) {
         match serde_json::from_str(&text) {
             Ok(v) => vec![v],
             Err(e) => {
-                out.problems.push(format!("{}: not valid JSON: {e}", f.display()));
+                out.problems
+                    .push(format!("{}: not valid JSON: {e}", f.display()));
                 return;
             }
         }
@@ -105,24 +119,43 @@ fn load_file(f: &Path, out: &mut Loaded) {
         match serde_saphyr::from_multiple::<Value>(&text) {
             Ok(v) => v,
             Err(e) => {
-                out.problems.push(format!("{}: not valid YAML: {}", f.display(), e.to_string().lines().next().unwrap_or("")));
+                out.problems.push(format!(
+                    "{}: not valid YAML: {}",
+                    f.display(),
+                    e.to_string().lines().next().unwrap_or("")
+                ));
                 return;
             }
         }
     };
-    let stem = f.file_stem().and_then(|s| s.to_str()).unwrap_or("object").to_string();
+    let stem = f
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("object")
+        .to_string();
     let before = out.objects.len();
     for (i, doc) in docs.into_iter().enumerate() {
         if doc.is_null() {
             continue; // an empty document between `---` markers
         }
-        let fallback = if i == 0 { stem.clone() } else { format!("{stem}-{i}") };
+        let fallback = if i == 0 {
+            stem.clone()
+        } else {
+            format!("{stem}-{i}")
+        };
         if let Err(why) = flatten(doc, &fallback, &mut out.objects) {
-            out.problems.push(format!("{}: document {}: {why}", f.display(), i + 1));
+            out.problems
+                .push(format!("{}: document {}: {why}", f.display(), i + 1));
         }
     }
-    if out.objects.len() == before && !out.problems.iter().any(|p| p.starts_with(&f.display().to_string())) {
-        out.problems.push(format!("{}: holds no Kubernetes objects", f.display()));
+    if out.objects.len() == before
+        && !out
+            .problems
+            .iter()
+            .any(|p| p.starts_with(&f.display().to_string()))
+    {
+        out.problems
+            .push(format!("{}: holds no Kubernetes objects", f.display()));
     }
 }
 
@@ -132,8 +165,15 @@ fn flatten(mut doc: Value, fallback_name: &str, out: &mut Vec<Value>) -> Result<
         return Err("not a Kubernetes object (expected a mapping with apiVersion and kind)".into());
     }
     let kind = doc["kind"].as_str().unwrap_or("").to_string();
-    if let Some(items) = doc.get_mut("items").and_then(Value::as_array_mut).map(std::mem::take) {
-        let item_kind = kind.strip_suffix("List").filter(|k| !k.is_empty()).map(String::from);
+    if let Some(items) = doc
+        .get_mut("items")
+        .and_then(Value::as_array_mut)
+        .map(std::mem::take)
+    {
+        let item_kind = kind
+            .strip_suffix("List")
+            .filter(|k| !k.is_empty())
+            .map(String::from);
         let api_version = doc["apiVersion"].as_str().unwrap_or("v1").to_string();
         for (i, mut item) in items.into_iter().enumerate() {
             if let Some(k) = &item_kind {
@@ -148,8 +188,11 @@ fn flatten(mut doc: Value, fallback_name: &str, out: &mut Vec<Value>) -> Result<
         }
         return Ok(());
     }
-    if doc["kind"].as_str().unwrap_or("").is_empty() || doc["apiVersion"].as_str().unwrap_or("").is_empty() {
-        let (api_version, kind) = infer_kind(&doc).ok_or("no apiVersion/kind, and none could be inferred from selfLink or shape")?;
+    if doc["kind"].as_str().unwrap_or("").is_empty()
+        || doc["apiVersion"].as_str().unwrap_or("").is_empty()
+    {
+        let (api_version, kind) = infer_kind(&doc)
+            .ok_or("no apiVersion/kind, and none could be inferred from selfLink or shape")?;
         doc["apiVersion"] = json!(api_version);
         doc["kind"] = json!(kind);
     }
@@ -170,10 +213,17 @@ fn infer_kind(doc: &Value) -> Option<(String, String)> {
         let segs: Vec<&str> = link.trim_matches('/').split('/').collect();
         let (gv, rest) = match segs.first() {
             Some(&"api") => (segs.get(1)?.to_string(), &segs[2..]),
-            Some(&"apis") => (format!("{}/{}", segs.get(1)?, segs.get(2)?), &segs[3.min(segs.len())..]),
+            Some(&"apis") => (
+                format!("{}/{}", segs.get(1)?, segs.get(2)?),
+                &segs[3.min(segs.len())..],
+            ),
             _ => return None,
         };
-        let plural = if rest.first() == Some(&"namespaces") && rest.len() >= 4 { rest[2] } else { rest.first()? };
+        let plural = if rest.first() == Some(&"namespaces") && rest.len() >= 4 {
+            rest[2]
+        } else {
+            rest.first()?
+        };
         let kind = match plural {
             "workflows" => "Workflow",
             "pods" => "Pod",

@@ -42,7 +42,12 @@ struct ContainerLog {
 
 impl ContainerLog {
     fn new(cap: usize) -> Self {
-        ContainerLog { current: VecDeque::new(), previous: vec![], cap, tx: broadcast::channel(8192).0 }
+        ContainerLog {
+            current: VecDeque::new(),
+            previous: vec![],
+            cap,
+            tx: broadcast::channel(8192).0,
+        }
     }
 }
 
@@ -64,12 +69,23 @@ impl LogStore {
 
     /// Bound a container's current log to `cap` lines (oldest dropped first).
     pub fn set_cap(&self, ns: &str, pod: &str, c: &str, cap: usize) {
-        self.lock().entry(key(ns, pod, c)).or_insert_with(|| ContainerLog::new(cap)).cap = cap.max(1);
+        self.lock()
+            .entry(key(ns, pod, c))
+            .or_insert_with(|| ContainerLog::new(cap))
+            .cap = cap.max(1);
     }
 
-    pub fn append(&self, ns: &str, pod: &str, c: &str, lines: impl IntoIterator<Item = (Timestamp, String)>) {
+    pub fn append(
+        &self,
+        ns: &str,
+        pod: &str,
+        c: &str,
+        lines: impl IntoIterator<Item = (Timestamp, String)>,
+    ) {
         let mut inner = self.lock();
-        let log = inner.entry(key(ns, pod, c)).or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
+        let log = inner
+            .entry(key(ns, pod, c))
+            .or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
         for (time, text) in lines {
             let line = Arc::new(LogLine { time, text });
             if log.current.len() >= log.cap {
@@ -80,16 +96,29 @@ impl LogStore {
         }
     }
 
-    pub fn set_previous(&self, ns: &str, pod: &str, c: &str, lines: impl IntoIterator<Item = (Timestamp, String)>) {
+    pub fn set_previous(
+        &self,
+        ns: &str,
+        pod: &str,
+        c: &str,
+        lines: impl IntoIterator<Item = (Timestamp, String)>,
+    ) {
         let mut inner = self.lock();
-        let log = inner.entry(key(ns, pod, c)).or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
-        log.previous = lines.into_iter().map(|(time, text)| Arc::new(LogLine { time, text })).collect();
+        let log = inner
+            .entry(key(ns, pod, c))
+            .or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
+        log.previous = lines
+            .into_iter()
+            .map(|(time, text)| Arc::new(LogLine { time, text }))
+            .collect();
     }
 
     /// The container restarted: its current run becomes the previous one; followers stop.
     pub fn restart(&self, ns: &str, pod: &str, c: &str) {
         let mut inner = self.lock();
-        let log = inner.entry(key(ns, pod, c)).or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
+        let log = inner
+            .entry(key(ns, pod, c))
+            .or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
         log.previous = log.current.drain(..).collect();
         let _ = log.tx.send(LogMsg::End);
     }
@@ -102,10 +131,19 @@ impl LogStore {
     }
 
     pub fn len(&self, ns: &str, pod: &str, c: &str) -> usize {
-        self.lock().get(&key(ns, pod, c)).map_or(0, |l| l.current.len())
+        self.lock()
+            .get(&key(ns, pod, c))
+            .map_or(0, |l| l.current.len())
     }
 
-    fn snapshot(&self, ns: &str, pod: &str, c: &str, previous: bool, follow: bool) -> (Vec<Arc<LogLine>>, Option<broadcast::Receiver<LogMsg>>) {
+    fn snapshot(
+        &self,
+        ns: &str,
+        pod: &str,
+        c: &str,
+        previous: bool,
+        follow: bool,
+    ) -> (Vec<Arc<LogLine>>, Option<broadcast::Receiver<LogMsg>>) {
         let inner = self.lock();
         let Some(log) = inner.get(&key(ns, pod, c)) else {
             return (vec![], None);
@@ -113,7 +151,10 @@ impl LogStore {
         if previous {
             return (log.previous.clone(), None);
         }
-        (log.current.iter().cloned().collect(), follow.then(|| log.tx.subscribe()))
+        (
+            log.current.iter().cloned().collect(),
+            follow.then(|| log.tx.subscribe()),
+        )
     }
 }
 
@@ -132,24 +173,36 @@ fn container_names(pod: &Value) -> Vec<String> {
 }
 
 fn container_status<'a>(pod: &'a Value, name: &str) -> Option<&'a Value> {
-    ["initContainerStatuses", "containerStatuses", "ephemeralContainerStatuses"]
-        .iter()
-        .filter_map(|k| pod["status"][k].as_array())
-        .flatten()
-        .find(|s| s["name"] == name)
+    [
+        "initContainerStatuses",
+        "containerStatuses",
+        "ephemeralContainerStatuses",
+    ]
+    .iter()
+    .filter_map(|k| pod["status"][k].as_array())
+    .flatten()
+    .find(|s| s["name"] == name)
 }
 
-fn pick_container(pod: &Value, pod_name: &str, requested: Option<&str>) -> Result<String, ApiError> {
+fn pick_container(
+    pod: &Value,
+    pod_name: &str,
+    requested: Option<&str>,
+) -> Result<String, ApiError> {
     if let Some(c) = requested.filter(|c| !c.is_empty()) {
         if !container_names(pod).iter().any(|n| n == c) {
-            return Err(ApiError::bad_request(format!("container {c} is not valid for pod {pod_name}")));
+            return Err(ApiError::bad_request(format!(
+                "container {c} is not valid for pod {pod_name}"
+            )));
         }
         return Ok(c.to_string());
     }
     let regular = pod["spec"]["containers"].as_array().map_or(0, |c| c.len());
     match regular {
         1 => Ok(str_at(&pod["spec"]["containers"][0], &["name"]).to_string()),
-        0 => Err(ApiError::bad_request(format!("a container name must be specified for pod {pod_name}"))),
+        0 => Err(ApiError::bad_request(format!(
+            "a container name must be specified for pod {pod_name}"
+        ))),
         _ => Err(ApiError::bad_request(format!(
             "a container name must be specified for pod {pod_name}, choose one of: [{}]",
             container_names(pod).join(" ")
@@ -160,14 +213,20 @@ fn pick_container(pod: &Value, pod_name: &str, requested: Option<&str>) -> Resul
 fn which_run(pod: &Value, pod_name: &str, c: &str, previous: bool) -> Result<Run, ApiError> {
     let fail = |m: String| Err(ApiError::bad_request(m));
     let Some(st) = container_status(pod, c) else {
-        return fail(format!("container {c:?} in pod {pod_name:?} is not available"));
+        return fail(format!(
+            "container {c:?} in pod {pod_name:?} is not available"
+        ));
     };
     let last_term = st["lastState"]["terminated"].as_object();
-    let last_id = last_term.map(|t| t.get("containerID").and_then(Value::as_str).unwrap_or("")).unwrap_or("");
+    let last_id = last_term
+        .map(|t| t.get("containerID").and_then(Value::as_str).unwrap_or(""))
+        .unwrap_or("");
     let state = &st["state"];
     if previous {
         if last_term.is_none() || last_id.is_empty() {
-            return fail(format!("previous terminated container {c:?} in pod {pod_name:?} not found"));
+            return fail(format!(
+                "previous terminated container {c:?} in pod {pod_name:?} not found"
+            ));
         }
         return Ok(Run::Previous);
     }
@@ -175,7 +234,11 @@ fn which_run(pod: &Value, pod_name: &str, c: &str, previous: bool) -> Result<Run
         return Ok(Run::Current { running: true });
     }
     if let Some(t) = state["terminated"].as_object() {
-        if t.get("containerID").and_then(Value::as_str).unwrap_or("").is_empty() {
+        if t.get("containerID")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .is_empty()
+        {
             if !last_id.is_empty() {
                 return Ok(Run::Previous);
             }
@@ -192,12 +255,18 @@ fn which_run(pod: &Value, pod_name: &str, c: &str, previous: bool) -> Result<Run
     if let Some(w) = state["waiting"].as_object() {
         let reason = w.get("reason").and_then(Value::as_str).unwrap_or("");
         return fail(match reason {
-            "ErrImagePull" => format!("container {c:?} in pod {pod_name:?} is waiting to start: image can't be pulled"),
-            "ImagePullBackOff" => format!("container {c:?} in pod {pod_name:?} is waiting to start: trying and failing to pull image"),
+            "ErrImagePull" => format!(
+                "container {c:?} in pod {pod_name:?} is waiting to start: image can't be pulled"
+            ),
+            "ImagePullBackOff" => format!(
+                "container {c:?} in pod {pod_name:?} is waiting to start: trying and failing to pull image"
+            ),
             r => format!("container {c:?} in pod {pod_name:?} is waiting to start: {r}"),
         });
     }
-    fail(format!("container {c:?} in pod {pod_name:?} is waiting to start - no logs yet"))
+    fail(format!(
+        "container {c:?} in pod {pod_name:?} is waiting to start - no logs yet"
+    ))
 }
 
 struct Opts {
@@ -210,7 +279,11 @@ struct Opts {
 }
 
 fn invalid(pod: &str, field: &str, value: i64, why: &str) -> ApiError {
-    ApiError::new(422, "Invalid", format!("PodLogOptions \"{pod}\" is invalid: {field}: Invalid value: {value}: {why}"))
+    ApiError::new(
+        422,
+        "Invalid",
+        format!("PodLogOptions \"{pod}\" is invalid: {field}: Invalid value: {value}: {why}"),
+    )
 }
 
 fn parse_opts(q: &Query, pod: &str, now: Timestamp) -> Result<Opts, ApiError> {
@@ -224,7 +297,12 @@ fn parse_opts(q: &Query, pod: &str, now: Timestamp) -> Result<Opts, ApiError> {
         })?),
     };
     if let Some(t) = tail.filter(|t| *t < 0) {
-        return Err(invalid(pod, "tailLines", t, "must be greater than or equal to 0"));
+        return Err(invalid(
+            pod,
+            "tailLines",
+            t,
+            "must be greater than or equal to 0",
+        ));
     }
     if let Some(s) = since_secs.filter(|s| *s < 1) {
         return Err(invalid(pod, "sinceSeconds", s, "must be greater than 0"));
@@ -236,7 +314,9 @@ fn parse_opts(q: &Query, pod: &str, now: Timestamp) -> Result<Opts, ApiError> {
         return Err(ApiError::new(
             422,
             "Invalid",
-            format!("PodLogOptions \"{pod}\" is invalid: []: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified"),
+            format!(
+                "PodLogOptions \"{pod}\" is invalid: []: Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified"
+            ),
         ));
     }
     Ok(Opts {
@@ -317,7 +397,12 @@ pub fn handle(state: &Arc<SimState>, ns: &str, name: &str, q: &Query) -> Respons
     let (tx, resp) = streamed("text/plain");
     let mut drops = state.faults.drops();
     let mut shutdown = state.shutdown_signal();
-    let Opts { timestamps, since, mut limit_bytes, .. } = opts;
+    let Opts {
+        timestamps,
+        since,
+        mut limit_bytes,
+        ..
+    } = opts;
     tokio::spawn(async move {
         drops.borrow_and_update();
         let mut buf = BytesMut::with_capacity(CHUNK);

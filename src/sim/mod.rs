@@ -83,20 +83,39 @@ impl Sim {
             }
             for log in loaded.logs {
                 let now = jiff::Timestamp::now();
-                let lines = log.text.lines().map(|l| (now, l.to_string())).collect::<Vec<_>>();
+                let lines = log
+                    .text
+                    .lines()
+                    .map(|l| (now, l.to_string()))
+                    .collect::<Vec<_>>();
                 if log.previous {
-                    state.logs.set_previous(&log.ns, &log.pod, &log.container, lines);
+                    state
+                        .logs
+                        .set_previous(&log.ns, &log.pod, &log.container, lines);
                 } else {
                     state.logs.append(&log.ns, &log.pod, &log.container, lines);
                 }
             }
         }
         seed(&state, &cfg.scenario, world_rx.clone()).await?;
-        tokio::spawn(scenario::run(state.clone(), cfg.scenario.timeline.clone(), cfg.scenario.generators.clone(), cfg.speed, world_rx));
+        tokio::spawn(scenario::run(
+            state.clone(),
+            cfg.scenario.timeline.clone(),
+            cfg.scenario.generators.clone(),
+            cfg.speed,
+            world_rx,
+        ));
         let (server_stop, rx) = watch::channel(false);
         state.set_shutdown(rx.clone());
         let server = tokio::spawn(server::serve(listener, state.clone(), rx));
-        Ok(Sim { state, addr, server_stop, server: Some(server), world_stop, load_problems: problems })
+        Ok(Sim {
+            state,
+            addr,
+            server_stop,
+            server: Some(server),
+            world_stop,
+            load_problems: problems,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -129,7 +148,11 @@ impl Sim {
         let (tx, rx) = watch::channel(false);
         self.server_stop = tx;
         self.state.set_shutdown(rx.clone());
-        self.server = Some(tokio::spawn(server::serve(listener, self.state.clone(), rx)));
+        self.server = Some(tokio::spawn(server::serve(
+            listener,
+            self.state.clone(),
+            rx,
+        )));
         Ok(())
     }
 
@@ -154,17 +177,32 @@ impl Drop for Sim {
 }
 
 /// Load a scenario's starting objects, logs and backends into the state.
-async fn seed(state: &Arc<SimState>, s: &Scenario, stop: watch::Receiver<bool>) -> Result<(), String> {
+async fn seed(
+    state: &Arc<SimState>,
+    s: &Scenario,
+    stop: watch::Receiver<bool>,
+) -> Result<(), String> {
     let base = jiff::Timestamp::now();
     for obj in &s.objects {
-        state.store.upsert(obj.clone()).map_err(|e| format!("scenario {}: {e}", s.name))?;
+        state
+            .store
+            .upsert(obj.clone())
+            .map_err(|e| format!("scenario {}: {e}", s.name))?;
     }
     for seed in &s.logs {
-        let lines: Vec<_> = seed.lines.iter().map(|(off, l)| (time::offset(base, *off), l.clone())).collect();
+        let lines: Vec<_> = seed
+            .lines
+            .iter()
+            .map(|(off, l)| (time::offset(base, *off), l.clone()))
+            .collect();
         if seed.previous {
-            state.logs.set_previous(&seed.ns, &seed.pod, &seed.container, lines);
+            state
+                .logs
+                .set_previous(&seed.ns, &seed.pod, &seed.container, lines);
         } else {
-            state.logs.append(&seed.ns, &seed.pod, &seed.container, lines);
+            state
+                .logs
+                .append(&seed.ns, &seed.pod, &seed.container, lines);
         }
     }
     if let Some(cap) = s.log_cap {
@@ -173,7 +211,14 @@ async fn seed(state: &Arc<SimState>, s: &Scenario, stop: watch::Receiver<bool>) 
         }
     }
     for b in &s.backends {
-        let addr = backend::start(b.backend.clone(), stop.clone()).await.map_err(|e| format!("cannot start the service behind {}/{}:{}: {e}", b.ns, b.pod, b.port))?;
+        let addr = backend::start(b.backend.clone(), stop.clone())
+            .await
+            .map_err(|e| {
+                format!(
+                    "cannot start the service behind {}/{}:{}: {e}",
+                    b.ns, b.pod, b.port
+                )
+            })?;
         state.set_backend(&b.ns, &b.pod, b.port, addr);
     }
     Ok(())

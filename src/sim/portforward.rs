@@ -31,7 +31,11 @@ fn parse_ports(q: &Query) -> Result<Vec<u16>, ApiError> {
         let p = p.trim();
         match p.parse::<u16>() {
             Ok(n) if n > 0 => ports.push(n),
-            _ => return Err(ApiError::bad_request(format!("invalid port \"{p}\": must be a number between 1 and 65535"))),
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "invalid port \"{p}\": must be a number between 1 and 65535"
+                )));
+            }
         }
     }
     if ports.is_empty() {
@@ -40,7 +44,13 @@ fn parse_ports(q: &Query) -> Result<Vec<u16>, ApiError> {
     Ok(ports)
 }
 
-pub fn handle(state: Arc<SimState>, ns: String, name: String, q: &Query, req: Request<Incoming>) -> Response<Body> {
+pub fn handle(
+    state: Arc<SimState>,
+    ns: String,
+    name: String,
+    q: &Query,
+    req: Request<Incoming>,
+) -> Response<Body> {
     let Some(pods) = state.store.find("", "v1", "pods") else {
         return error(&ApiError::no_route());
     };
@@ -59,8 +69,15 @@ pub fn handle(state: Arc<SimState>, ns: String, name: String, q: &Query, req: Re
         Err(e) => return error(&e),
     };
     let h = req.headers();
-    let is_ws = h.get(header::UPGRADE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-    let Some(key) = h.get("sec-websocket-key").map(|k| k.as_bytes().to_vec()).filter(|_| is_ws) else {
+    let is_ws = h
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let Some(key) = h
+        .get("sec-websocket-key")
+        .map(|k| k.as_bytes().to_vec())
+        .filter(|_| is_ws)
+    else {
         return error(&ApiError::bad_request("Upgrade request required"));
     };
     let offered: Vec<String> = h
@@ -76,12 +93,17 @@ pub fn handle(state: Arc<SimState>, ns: String, name: String, q: &Query, req: Re
         )));
     };
     let uid = str_at(&pod.value, &["metadata", "uid"]).to_string();
-    let targets: Vec<_> = ports.iter().map(|p| (*p, state.backend(&ns, &name, *p))).collect();
+    let targets: Vec<_> = ports
+        .iter()
+        .map(|p| (*p, state.backend(&ns, &name, *p)))
+        .collect();
     let mut shutdown = state.shutdown_signal();
     let mut drops = state.faults.drops();
     drops.borrow_and_update();
     tokio::spawn(async move {
-        let Ok(upgraded) = hyper::upgrade::on(req).await else { return };
+        let Ok(upgraded) = hyper::upgrade::on(req).await else {
+            return;
+        };
         let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
         tokio::select! {
             _ = forward(ws, name, uid, targets) => {}
@@ -112,15 +134,23 @@ enum Out {
     Done,
 }
 
-async fn forward<S>(ws: WebSocketStream<S>, pod: String, uid: String, targets: Vec<(u16, Option<std::net::SocketAddr>)>)
-where
+async fn forward<S>(
+    ws: WebSocketStream<S>,
+    pod: String,
+    uid: String,
+    targets: Vec<(u16, Option<std::net::SocketAddr>)>,
+) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
     let (mut sink, mut stream) = ws.split();
     for (i, (port, _)) in targets.iter().enumerate() {
         let p = port.to_le_bytes();
         for ch in [2 * i as u8, 2 * i as u8 + 1] {
-            if sink.send(Message::Binary(Bytes::copy_from_slice(&[ch, p[0], p[1]]))).await.is_err() {
+            if sink
+                .send(Message::Binary(Bytes::copy_from_slice(&[ch, p[0], p[1]])))
+                .await
+                .is_err()
+            {
                 return;
             }
         }
@@ -144,7 +174,11 @@ where
                         match rd.read(&mut buf).await {
                             Ok(0) | Err(_) => break,
                             Ok(n) => {
-                                if tx.send(Out::Frame(frame(2 * i as u8, &buf[..n]))).await.is_err() {
+                                if tx
+                                    .send(Out::Frame(frame(2 * i as u8, &buf[..n])))
+                                    .await
+                                    .is_err()
+                                {
                                     return;
                                 }
                             }
@@ -159,7 +193,11 @@ where
                 let msg = format!(
                     "error forwarding port {port} to pod {pod}, uid {uid}: failed to execute portforward in network namespace \"/var/run/netns/cni-{uid}\": failed to connect to localhost:{port} inside namespace \"{pod}\", IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6 dial tcp6 [::1]:{port}: connect: connection refused "
                 );
-                if sink.send(frame(2 * i as u8 + 1, msg.as_bytes())).await.is_err() {
+                if sink
+                    .send(frame(2 * i as u8 + 1, msg.as_bytes()))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
                 open -= 1;
@@ -175,7 +213,7 @@ where
             msg = stream.next() => match msg {
                 Some(Ok(Message::Binary(data))) if data.len() > 1 => {
                     let ch = data[0] as usize;
-                    if ch % 2 == 0
+                    if ch.is_multiple_of(2)
                         && let Some(Some(w)) = writers.get_mut(ch / 2)
                         && w.write_all(&data[1..]).await.is_err()
                     {

@@ -21,11 +21,17 @@ impl Query {
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn all(&self, key: &str) -> impl Iterator<Item = &str> {
-        self.pairs.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Go's `strconv.ParseBool` as the apiserver's query decoder uses it.
@@ -44,7 +50,9 @@ impl Query {
         match self.get(key) {
             None | Some("") => Ok(None),
             Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
-                ApiError::bad_request(format!("invalid value for {key}: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
+                ApiError::bad_request(format!(
+                    "invalid value for {key}: strconv.ParseInt: parsing \"{v}\": invalid syntax"
+                ))
             }),
         }
     }
@@ -58,7 +66,10 @@ pub fn decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
                     Ok(b) => {
                         out.push(b);
                         i += 3;
@@ -81,7 +92,9 @@ mod tests {
 
     #[test]
     fn parses_kube_style_queries() {
-        let q = Query::parse(Some("&limit=500&labelSelector=app%3Dx%2Cenv%21%3Dy&watch=true&ports=80%2C1234"));
+        let q = Query::parse(Some(
+            "&limit=500&labelSelector=app%3Dx%2Cenv%21%3Dy&watch=true&ports=80%2C1234",
+        ));
         assert_eq!(q.get("limit"), Some("500"));
         assert_eq!(q.get("labelSelector"), Some("app=x,env!=y"));
         assert!(q.flag("watch").unwrap());

@@ -15,7 +15,14 @@ pub struct ResourceType {
 }
 
 impl ResourceType {
-    fn new(group: &str, version: &str, plural: &str, kind: &str, namespaced: bool, short: &[&str]) -> Self {
+    fn new(
+        group: &str,
+        version: &str,
+        plural: &str,
+        kind: &str,
+        namespaced: bool,
+        short: &[&str],
+    ) -> Self {
         ResourceType {
             group: group.into(),
             version: version.into(),
@@ -61,7 +68,11 @@ impl ResourceType {
     pub fn aggregated_entry(&self) -> Value {
         let mut subresources = vec![];
         if self.group.is_empty() && self.plural == "pods" {
-            for (sub, kind) in [("log", "Pod"), ("portforward", "PodPortForwardOptions"), ("status", "Pod")] {
+            for (sub, kind) in [
+                ("log", "Pod"),
+                ("portforward", "PodPortForwardOptions"),
+                ("status", "Pod"),
+            ] {
                 subresources.push(json!({
                     "subresource": sub,
                     "responseKind": {"group": "", "version": "v1", "kind": kind},
@@ -101,14 +112,63 @@ pub fn builtin() -> Vec<ResourceType> {
         r("", "v1", "configmaps", "ConfigMap", true, &["cm"]),
         r("", "v1", "secrets", "Secret", true, &[]),
         r("", "v1", "serviceaccounts", "ServiceAccount", true, &["sa"]),
-        r("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true, &["pvc"]),
+        r(
+            "",
+            "v1",
+            "persistentvolumeclaims",
+            "PersistentVolumeClaim",
+            true,
+            &["pvc"],
+        ),
         r("apps", "v1", "deployments", "Deployment", true, &["deploy"]),
         r("apps", "v1", "replicasets", "ReplicaSet", true, &["rs"]),
-        r("argoproj.io", "v1alpha1", "workflows", "Workflow", true, &["wf"]),
-        r("tekton.dev", "v1", "pipelineruns", "PipelineRun", true, &["pr", "prs"]),
-        r("tekton.dev", "v1", "taskruns", "TaskRun", true, &["tr", "trs"]),
-        r("serving.kserve.io", "v1beta1", "inferenceservices", "InferenceService", true, &["isvc"]),
-        r("serving.kserve.io", "v1alpha1", "servingruntimes", "ServingRuntime", true, &[]),
-        r("machinelearning.seldon.io", "v1", "seldondeployments", "SeldonDeployment", true, &["sdep"]),
+        r(
+            "argoproj.io",
+            "v1alpha1",
+            "workflows",
+            "Workflow",
+            true,
+            &["wf"],
+        ),
+        r(
+            "tekton.dev",
+            "v1",
+            "pipelineruns",
+            "PipelineRun",
+            true,
+            &["pr", "prs"],
+        ),
+        r(
+            "tekton.dev",
+            "v1",
+            "taskruns",
+            "TaskRun",
+            true,
+            &["tr", "trs"],
+        ),
+        r(
+            "serving.kserve.io",
+            "v1beta1",
+            "inferenceservices",
+            "InferenceService",
+            true,
+            &["isvc"],
+        ),
+        r(
+            "serving.kserve.io",
+            "v1alpha1",
+            "servingruntimes",
+            "ServingRuntime",
+            true,
+            &[],
+        ),
+        r(
+            "machinelearning.seldon.io",
+            "v1",
+            "seldondeployments",
+            "SeldonDeployment",
+            true,
+            &["sdep"],
+        ),
     ]
 }

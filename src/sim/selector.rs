@@ -49,12 +49,15 @@ impl LabelSelector {
                 Op::NotIn(xs) => v.is_none_or(|v| !xs.iter().any(|x| x == v)),
                 Op::Exists => v.is_some(),
                 Op::NotExists => v.is_none(),
-                Op::Gt(n) => v.and_then(|v| v.parse::<i64>().ok()).is_some_and(|v| v > *n),
-                Op::Lt(n) => v.and_then(|v| v.parse::<i64>().ok()).is_some_and(|v| v < *n),
+                Op::Gt(n) => v
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .is_some_and(|v| v > *n),
+                Op::Lt(n) => v
+                    .and_then(|v| v.parse::<i64>().ok())
+                    .is_some_and(|v| v < *n),
             }
         })
     }
-
 }
 
 /// Split on commas that are not inside `( )`.
@@ -77,14 +80,20 @@ fn split_top_level(s: &str) -> Vec<&str> {
 }
 
 fn valid_key(k: &str) -> bool {
-    !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
 }
 
 fn parse_requirement(p: &str) -> Option<(String, Op)> {
     if let Some(k) = p.strip_prefix('!') {
         return valid_key(k.trim()).then(|| (k.trim().to_string(), Op::NotExists));
     }
-    for (sep, make) in [("!=", Op::NotEq as fn(String) -> Op), ("==", Op::Eq), ("=", Op::Eq)] {
+    for (sep, make) in [
+        ("!=", Op::NotEq as fn(String) -> Op),
+        ("==", Op::Eq),
+        ("=", Op::Eq),
+    ] {
         if let Some((k, v)) = p.split_once(sep) {
             let (k, v) = (k.trim(), v.trim());
             return valid_key(k).then(|| (k.to_string(), make(v.to_string())));
@@ -93,7 +102,8 @@ fn parse_requirement(p: &str) -> Option<(String, Op)> {
     for (sep, gt) in [(">", true), ("<", false)] {
         if let Some((k, v)) = p.split_once(sep) {
             let n = v.trim().parse().ok()?;
-            return valid_key(k.trim()).then(|| (k.trim().to_string(), if gt { Op::Gt(n) } else { Op::Lt(n) }));
+            return valid_key(k.trim())
+                .then(|| (k.trim().to_string(), if gt { Op::Gt(n) } else { Op::Lt(n) }));
         }
     }
     let words: Vec<&str> = p.splitn(2, char::is_whitespace).collect();
@@ -108,11 +118,22 @@ fn parse_requirement(p: &str) -> Option<(String, Op)> {
             return None;
         };
         let inner = set.trim().strip_prefix('(')?.strip_suffix(')')?;
-        let values: Vec<String> = inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+        let values: Vec<String> = inner
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
         if !valid_key(key) {
             return None;
         }
-        return Some((key.to_string(), if notin { Op::NotIn(values) } else { Op::In(values) }));
+        return Some((
+            key.to_string(),
+            if notin {
+                Op::NotIn(values)
+            } else {
+                Op::In(values)
+            },
+        ));
     }
     valid_key(p).then(|| (p.to_string(), Op::Exists))
 }
@@ -172,13 +193,23 @@ impl FieldSelector {
             } else if let Some((f, v)) = part.split_once('=') {
                 (f, false, v)
             } else {
-                return Err(ApiError::bad_request(format!("invalid selector: '{s}'; can't understand '{part}'")));
+                return Err(ApiError::bad_request(format!(
+                    "invalid selector: '{s}'; can't understand '{part}'"
+                )));
             };
             let field = field.trim();
-            if !matches!(field, "metadata.name" | "metadata.namespace") && !supported_fields(kind).contains(&field) {
-                return Err(ApiError::bad_request(format!("field label not supported: {field}")));
+            if !matches!(field, "metadata.name" | "metadata.namespace")
+                && !supported_fields(kind).contains(&field)
+            {
+                return Err(ApiError::bad_request(format!(
+                    "field label not supported: {field}"
+                )));
             }
-            reqs.push((field.split('.').map(String::from).collect(), neg, value.trim().to_string()));
+            reqs.push((
+                field.split('.').map(String::from).collect(),
+                neg,
+                value.trim().to_string(),
+            ));
         }
         Ok(FieldSelector { reqs })
     }
@@ -193,7 +224,6 @@ impl FieldSelector {
             (got == *want) != *neg
         })
     }
-
 }
 
 fn field_text(obj: &Value, path: &[&str]) -> String {

@@ -39,7 +39,9 @@ pub async fn serve(listener: TcpListener, state: Arc<SimState>, shutdown: watch:
                 let state = state.clone();
                 async move { Ok::<_, std::convert::Infallible>(handle(state, req).await) }
             });
-            let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).with_upgrades();
+            let conn = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), svc)
+                .with_upgrades();
             tokio::select! {
                 _ = conn => {}
                 _ = crate::sim::state::until_true(&mut stop) => {}
@@ -63,7 +65,14 @@ enum Route<'a> {
     Apis,
     Group(&'a str),
     GroupVersion(&'a str, &'a str),
-    Resource { group: &'a str, version: &'a str, ns: Option<&'a str>, plural: &'a str, name: Option<&'a str>, sub: Option<&'a str> },
+    Resource {
+        group: &'a str,
+        version: &'a str,
+        ns: Option<&'a str>,
+        plural: &'a str,
+        name: Option<&'a str>,
+        sub: Option<&'a str>,
+    },
     Unknown,
 }
 
@@ -83,7 +92,14 @@ fn route(path: &str) -> Route<'_> {
 }
 
 fn resource_route<'a>(group: &'a str, version: &'a str, rest: &[&'a str]) -> Route<'a> {
-    let r = |ns, plural, name, sub| Route::Resource { group, version, ns, plural, name, sub };
+    let r = |ns, plural, name, sub| Route::Resource {
+        group,
+        version,
+        ns,
+        plural,
+        name,
+        sub,
+    };
     match rest {
         ["namespaces", ns, plural] => r(Some(*ns), *plural, None, None),
         ["namespaces", ns, plural, name] => r(Some(*ns), *plural, Some(*name), None),
@@ -101,16 +117,25 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
     }
     let path = req.uri().path().to_string();
     let query = Query::parse(req.uri().query());
-    let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let accept = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
     if req.method() != Method::GET {
         return error(&ApiError::method_not_allowed(req.method().as_str()));
     }
     let resources = state.store.resources();
     match route(&path) {
         Route::Version => json(&discovery::version()),
-        Route::Api if discovery::wants_aggregated(&accept) => aggregated(&discovery::aggregated(&resources, true)),
+        Route::Api if discovery::wants_aggregated(&accept) => {
+            aggregated(&discovery::aggregated(&resources, true))
+        }
         Route::Api => json(&discovery::api_versions()),
-        Route::Apis if discovery::wants_aggregated(&accept) => aggregated(&discovery::aggregated(&resources, false)),
+        Route::Apis if discovery::wants_aggregated(&accept) => {
+            aggregated(&discovery::aggregated(&resources, false))
+        }
         Route::Apis => json(&discovery::api_group_list(&resources)),
         Route::Group(g) => match discovery::group_versions(&resources, g) {
             Some(vs) => json(&discovery::api_group(g, &vs)),
@@ -120,7 +145,14 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
             Some(list) => json(&list),
             None => error(&ApiError::no_route()),
         },
-        Route::Resource { group, version, ns, plural, name, sub } => {
+        Route::Resource {
+            group,
+            version,
+            ns,
+            plural,
+            name,
+            sub,
+        } => {
             let Some(idx) = state.store.find(group, version, plural) else {
                 return error(&ApiError::no_route());
             };
@@ -138,13 +170,28 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
                 };
                 return error(&ApiError::forbidden(plural, group, verb, ns));
             }
-            let ctx = list_watch::Ctx { state: &state, idx, rt: &rt, ns, query: &query, accept: &accept };
+            let ctx = list_watch::Ctx {
+                state: &state,
+                idx,
+                rt: &rt,
+                ns,
+                query: &query,
+                accept: &accept,
+            };
             match (name, sub) {
                 (None, _) => list_watch::collection(ctx),
                 (Some(name), None) | (Some(name), Some("status")) => list_watch::get(ctx, name),
-                (Some(name), Some("log")) if rt.plural == "pods" && rt.group.is_empty() => logs::handle(&state, ns.unwrap_or(""), name, &query),
+                (Some(name), Some("log")) if rt.plural == "pods" && rt.group.is_empty() => {
+                    logs::handle(&state, ns.unwrap_or(""), name, &query)
+                }
                 (Some(name), Some("portforward")) if rt.plural == "pods" && rt.group.is_empty() => {
-                    portforward::handle(state.clone(), ns.unwrap_or("").to_string(), name.to_string(), &query, req)
+                    portforward::handle(
+                        state.clone(),
+                        ns.unwrap_or("").to_string(),
+                        name.to_string(),
+                        &query,
+                        req,
+                    )
                 }
                 _ => error(&ApiError::no_route()),
             }
@@ -154,7 +201,11 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
 }
 
 fn aggregated(v: &serde_json::Value) -> Response<Body> {
-    super::http::full(200, discovery::AGGREGATED_CT, serde_json::to_vec(v).unwrap_or_default())
+    super::http::full(
+        200,
+        discovery::AGGREGATED_CT,
+        serde_json::to_vec(v).unwrap_or_default(),
+    )
 }
 
 #[cfg(test)]
@@ -164,23 +215,43 @@ mod tests {
     #[test]
     fn routes() {
         assert_eq!(route("/version"), Route::Version);
-        assert_eq!(route("/apis/argoproj.io/v1alpha1"), Route::GroupVersion("argoproj.io", "v1alpha1"));
+        assert_eq!(
+            route("/apis/argoproj.io/v1alpha1"),
+            Route::GroupVersion("argoproj.io", "v1alpha1")
+        );
         assert_eq!(
             route("/api/v1/namespaces/argowf/pods/p/log"),
-            Route::Resource { group: "", version: "v1", ns: Some("argowf"), plural: "pods", name: Some("p"), sub: Some("log") }
+            Route::Resource {
+                group: "",
+                version: "v1",
+                ns: Some("argowf"),
+                plural: "pods",
+                name: Some("p"),
+                sub: Some("log")
+            }
         );
         assert_eq!(
             route("/api/v1/namespaces/argowf"),
-            Route::Resource { group: "", version: "v1", ns: None, plural: "namespaces", name: Some("argowf"), sub: None }
+            Route::Resource {
+                group: "",
+                version: "v1",
+                ns: None,
+                plural: "namespaces",
+                name: Some("argowf"),
+                sub: None
+            }
         );
-        assert_eq!(route("/apis/tekton.dev/v1/pipelineruns"), Route::Resource {
-            group: "tekton.dev",
-            version: "v1",
-            ns: None,
-            plural: "pipelineruns",
-            name: None,
-            sub: None
-        });
+        assert_eq!(
+            route("/apis/tekton.dev/v1/pipelineruns"),
+            Route::Resource {
+                group: "tekton.dev",
+                version: "v1",
+                ns: None,
+                plural: "pipelineruns",
+                name: None,
+                sub: None
+            }
+        );
         assert_eq!(route("/foo/bar"), Route::Unknown);
     }
 }

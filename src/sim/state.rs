@@ -39,16 +39,26 @@ impl SimState {
     }
 
     pub fn set_backend(&self, ns: &str, pod: &str, port: u16, addr: SocketAddr) {
-        self.backends.lock().unwrap_or_else(|p| p.into_inner()).insert((ns.into(), pod.into(), port), addr);
+        self.backends
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((ns.into(), pod.into(), port), addr);
     }
 
     pub fn backend(&self, ns: &str, pod: &str, port: u16) -> Option<SocketAddr> {
-        self.backends.lock().unwrap_or_else(|p| p.into_inner()).get(&(ns.to_string(), pod.to_string(), port)).copied()
+        self.backends
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(ns.to_string(), pod.to_string(), port))
+            .copied()
     }
 
     /// Streams watch this to end when the server stops.
     pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
-        self.shutdown.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.shutdown
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn set_shutdown(&self, rx: watch::Receiver<bool>) {

@@ -12,17 +12,29 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: u16, reason: &'static str, message: impl Into<String>) -> Self {
-        ApiError { code, reason, message: message.into(), details: None }
+        ApiError {
+            code,
+            reason,
+            message: message.into(),
+            details: None,
+        }
     }
 
     /// `pods "x" not found` (NewNotFound).
     pub fn not_found(resource: &str, group: &str, name: &str) -> Self {
-        let qualified = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
+        let qualified = if group.is_empty() {
+            resource.to_string()
+        } else {
+            format!("{resource}.{group}")
+        };
         let mut details = json!({"name": name, "kind": resource});
         if !group.is_empty() {
             details["group"] = json!(group);
         }
-        ApiError { details: Some(details), ..ApiError::new(404, "NotFound", format!("{qualified} \"{name}\" not found")) }
+        ApiError {
+            details: Some(details),
+            ..ApiError::new(404, "NotFound", format!("{qualified} \"{name}\" not found"))
+        }
     }
 
     /// The generic 404 for a path the server does not know.
@@ -41,18 +53,29 @@ impl ApiError {
             Some(ns) => format!(" in the namespace \"{ns}\""),
             None => " at the cluster scope".into(),
         };
-        let qualified = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
+        let qualified = if group.is_empty() {
+            resource.to_string()
+        } else {
+            format!("{resource}.{group}")
+        };
         let message = format!(
             "{qualified} is forbidden: User \"system:anonymous\" cannot {verb} resource \"{resource}\" in API group \"{group}\"{scope}"
         );
-        ApiError { details: Some(json!({"kind": resource, "group": group})), ..ApiError::new(403, "Forbidden", message) }
+        ApiError {
+            details: Some(json!({"kind": resource, "group": group})),
+            ..ApiError::new(403, "Forbidden", message)
+        }
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
         let message = message.into();
         ApiError {
             details: Some(json!({"causes": [{"message": message}]})),
-            ..ApiError::new(500, "InternalError", format!("Internal error occurred: {message}"))
+            ..ApiError::new(
+                500,
+                "InternalError",
+                format!("Internal error occurred: {message}"),
+            )
         }
     }
 
@@ -62,7 +85,11 @@ impl ApiError {
     }
 
     pub fn method_not_allowed(method: &str) -> Self {
-        ApiError::new(405, "MethodNotAllowed", format!("the server does not allow this method on the requested resource ({method})"))
+        ApiError::new(
+            405,
+            "MethodNotAllowed",
+            format!("the server does not allow this method on the requested resource ({method})"),
+        )
     }
 
     pub fn with_details(mut self, details: Value) -> Self {

@@ -45,7 +45,10 @@ pub struct Stored {
 impl Stored {
     fn new(value: Value) -> Self {
         let json = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
-        Stored { value: Arc::new(value), json }
+        Stored {
+            value: Arc::new(value),
+            json,
+        }
     }
 }
 
@@ -113,7 +116,13 @@ impl Default for Store {
 impl Store {
     pub fn new() -> Self {
         let collections = builtin().into_iter().map(Collection::new).collect();
-        Store { inner: Mutex::new(Inner { rv: 1, uid_seq: 0, collections }) }
+        Store {
+            inner: Mutex::new(Inner {
+                rv: 1,
+                uid_seq: 0,
+                collections,
+            }),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -127,7 +136,11 @@ impl Store {
     }
 
     pub fn resources(&self) -> Vec<ResourceType> {
-        self.lock().collections.iter().map(|c| c.rt.clone()).collect()
+        self.lock()
+            .collections
+            .iter()
+            .map(|c| c.rt.clone())
+            .collect()
     }
 
     pub fn resource(&self, idx: usize) -> Option<ResourceType> {
@@ -137,7 +150,10 @@ impl Store {
     /// Resource index by group, version and plural (as in a URL).
     pub fn find(&self, group: &str, version: &str, plural: &str) -> Option<usize> {
         let inner = self.lock();
-        inner.collections.iter().position(|c| c.rt.group == group && c.rt.version == version && c.rt.plural == plural)
+        inner
+            .collections
+            .iter()
+            .position(|c| c.rt.group == group && c.rt.version == version && c.rt.plural == plural)
     }
 
     /// Resource index by apiVersion and kind (as in an object).
@@ -161,7 +177,13 @@ impl Store {
         let idx = match inner.find_kind(&api_version, &kind) {
             Some(i) => i,
             None => {
-                inner.collections.push(Collection::new(ResourceType::guessed(&api_version, &kind, has_ns)));
+                inner
+                    .collections
+                    .push(Collection::new(ResourceType::guessed(
+                        &api_version,
+                        &kind,
+                        has_ns,
+                    )));
                 inner.collections.len() - 1
             }
         };
@@ -180,7 +202,11 @@ impl Store {
         if !namespaced {
             meta.remove("namespace");
         }
-        let ns = meta.get("namespace").and_then(Value::as_str).unwrap_or("").to_string();
+        let ns = meta
+            .get("namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         if !ns.is_empty() {
             inner.ensure_namespace(&ns);
         }
@@ -190,7 +216,12 @@ impl Store {
 
     pub fn get(&self, idx: usize, ns: &str, name: &str) -> Option<Stored> {
         let inner = self.lock();
-        inner.collections.get(idx)?.objects.get(&(ns.to_string(), name.to_string())).cloned()
+        inner
+            .collections
+            .get(idx)?
+            .objects
+            .get(&(ns.to_string(), name.to_string()))
+            .cloned()
     }
 
     /// Change an object in place (the timeline's edits); false if it does not exist.
@@ -210,14 +241,21 @@ impl Store {
         let mut inner = self.lock();
         inner.rv += 1;
         let rv = inner.rv;
-        let Some(c) = inner.collections.get_mut(idx) else { return false };
+        let Some(c) = inner.collections.get_mut(idx) else {
+            return false;
+        };
         let Some(old) = c.objects.remove(&(ns.to_string(), name.to_string())) else {
             return false;
         };
         let mut value = (*old.value).clone();
         set_rv(&mut value, rv);
         let prev = Some(old.value.clone());
-        c.publish(WatchEvent { rv, kind: EventType::Deleted, object: Stored::new(value), prev });
+        c.publish(WatchEvent {
+            rv,
+            kind: EventType::Deleted,
+            object: Stored::new(value),
+            prev,
+        });
         true
     }
 
@@ -233,11 +271,22 @@ impl Store {
         let inner = self.lock();
         let rv = inner.rv;
         let Some(c) = inner.collections.get(idx) else {
-            return ListPage { items: vec![], rv, next: None, remaining: 0 };
+            return ListPage {
+                items: vec![],
+                rv,
+                next: None,
+                remaining: 0,
+            };
         };
         let range: Box<dyn Iterator<Item = (&ObjKey, &Stored)>> = match (after, ns) {
-            (Some(k), _) => Box::new(c.objects.range::<ObjKey, _>((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded))),
-            (None, Some(ns)) => Box::new(c.objects.range::<ObjKey, _>((ns.to_string(), String::new())..)),
+            (Some(k), _) => Box::new(
+                c.objects
+                    .range::<ObjKey, _>((std::ops::Bound::Excluded(k), std::ops::Bound::Unbounded)),
+            ),
+            (None, Some(ns)) => Box::new(
+                c.objects
+                    .range::<ObjKey, _>((ns.to_string(), String::new())..),
+            ),
             (None, None) => Box::new(c.objects.iter()),
         };
         let mut items = vec![];
@@ -265,7 +314,12 @@ impl Store {
         if remaining == 0 {
             next = None;
         }
-        ListPage { items, rv, next, remaining }
+        ListPage {
+            items,
+            rv,
+            next,
+            remaining,
+        }
     }
 
     /// Start a watch: the events it must replay first, and a receiver for live ones.
@@ -273,23 +327,40 @@ impl Store {
         let inner = self.lock();
         let rv = inner.rv;
         let Some(c) = inner.collections.get(idx) else {
-            return Err(TooOld { requested: 0, oldest: rv });
+            return Err(TooOld {
+                requested: 0,
+                oldest: rv,
+            });
         };
         let initial = match since {
             Since::Now => c
                 .objects
                 .values()
-                .map(|o| Arc::new(WatchEvent { rv: o_rv(&o.value), kind: EventType::Added, object: o.clone(), prev: None }))
+                .map(|o| {
+                    Arc::new(WatchEvent {
+                        rv: o_rv(&o.value),
+                        kind: EventType::Added,
+                        object: o.clone(),
+                        prev: None,
+                    })
+                })
                 .collect(),
             Since::Rv(from) => {
                 if from < c.floor {
-                    return Err(TooOld { requested: from, oldest: c.floor + 1 });
+                    return Err(TooOld {
+                        requested: from,
+                        oldest: c.floor + 1,
+                    });
                 }
                 let start = c.history.partition_point(|e| e.rv <= from);
                 c.history.iter().skip(start).cloned().collect()
             }
         };
-        Ok(Subscription { initial, rx: c.tx.subscribe(), rv })
+        Ok(Subscription {
+            initial,
+            rx: c.tx.subscribe(),
+            rv,
+        })
     }
 
     /// Compact, as etcd does: history is forgotten and every resourceVersion handed out so far
@@ -305,22 +376,31 @@ impl Store {
     }
 
     pub fn count(&self, idx: usize) -> usize {
-        self.lock().collections.get(idx).map_or(0, |c| c.objects.len())
+        self.lock()
+            .collections
+            .get(idx)
+            .map_or(0, |c| c.objects.len())
     }
 }
 
 impl Collection {
     fn new(rt: ResourceType) -> Self {
         let (tx, _) = broadcast::channel(BROADCAST_CAP);
-        Collection { rt, objects: BTreeMap::new(), history: VecDeque::new(), floor: 0, tx }
+        Collection {
+            rt,
+            objects: BTreeMap::new(),
+            history: VecDeque::new(),
+            floor: 0,
+            tx,
+        }
     }
 
     fn publish(&mut self, ev: WatchEvent) {
         let ev = Arc::new(ev);
-        if self.history.len() >= HISTORY_CAP {
-            if let Some(old) = self.history.pop_front() {
-                self.floor = old.rv;
-            }
+        if self.history.len() >= HISTORY_CAP
+            && let Some(old) = self.history.pop_front()
+        {
+            self.floor = old.rv;
         }
         self.history.push_back(ev.clone());
         // No receivers is fine: nobody is watching.
@@ -330,12 +410,19 @@ impl Collection {
 
 impl Inner {
     fn find_kind(&self, api_version: &str, kind: &str) -> Option<usize> {
-        self.collections.iter().position(|c| c.rt.api_version() == api_version && c.rt.kind == kind)
+        self.collections
+            .iter()
+            .position(|c| c.rt.api_version() == api_version && c.rt.kind == kind)
     }
 
     fn ensure_namespace(&mut self, ns: &str) {
-        let Some(idx) = self.find_kind("v1", "Namespace") else { return };
-        if self.collections[idx].objects.contains_key(&(String::new(), ns.to_string())) {
+        let Some(idx) = self.find_kind("v1", "Namespace") else {
+            return;
+        };
+        if self.collections[idx]
+            .objects
+            .contains_key(&(String::new(), ns.to_string()))
+        {
             return;
         }
         let ns_obj = json!({
@@ -353,20 +440,40 @@ impl Inner {
         let rv = self.rv;
         set_rv(&mut value, rv);
         if let Some(meta) = value.get_mut("metadata").and_then(Value::as_object_mut) {
-            if meta.get("uid").and_then(Value::as_str).unwrap_or("").is_empty() {
+            if meta
+                .get("uid")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .is_empty()
+            {
                 self.uid_seq += 1;
                 meta.insert("uid".into(), json!(synthetic_uid(self.uid_seq)));
             }
             if !meta.contains_key("creationTimestamp") {
-                meta.insert("creationTimestamp".into(), json!(super::time::rfc3339(jiff::Timestamp::now())));
+                meta.insert(
+                    "creationTimestamp".into(),
+                    json!(super::time::rfc3339(jiff::Timestamp::now())),
+                );
             }
         }
-        let key = (str_at(&value, &["metadata", "namespace"]).to_string(), str_at(&value, &["metadata", "name"]).to_string());
+        let key = (
+            str_at(&value, &["metadata", "namespace"]).to_string(),
+            str_at(&value, &["metadata", "name"]).to_string(),
+        );
         let c = &mut self.collections[idx];
         let stored = Stored::new(value);
         let prev = c.objects.insert(key, stored.clone());
-        let kind = if prev.is_some() { EventType::Modified } else { EventType::Added };
-        c.publish(WatchEvent { rv, kind, object: stored, prev: prev.map(|p| p.value) });
+        let kind = if prev.is_some() {
+            EventType::Modified
+        } else {
+            EventType::Added
+        };
+        c.publish(WatchEvent {
+            rv,
+            kind,
+            object: stored,
+            prev: prev.map(|p| p.value),
+        });
     }
 }
 
@@ -381,7 +488,9 @@ fn set_rv(value: &mut Value, rv: u64) {
 }
 
 fn o_rv(value: &Value) -> u64 {
-    str_at(value, &["metadata", "resourceVersion"]).parse().unwrap_or(0)
+    str_at(value, &["metadata", "resourceVersion"])
+        .parse()
+        .unwrap_or(0)
 }
 
 /// The string at a path of object keys, or "" when absent.

@@ -16,11 +16,19 @@ struct Col {
 }
 
 const fn col(name: &'static str, priority: u8) -> Col {
-    Col { name, priority, format: "" }
+    Col {
+        name,
+        priority,
+        format: "",
+    }
 }
 
 fn columns(rt: &ResourceType) -> Vec<Col> {
-    let name = Col { name: "Name", priority: 0, format: "name" };
+    let name = Col {
+        name: "Name",
+        priority: 0,
+        format: "name",
+    };
     match (rt.group.as_str(), rt.kind.as_str()) {
         ("", "Pod") => vec![
             name,
@@ -34,7 +42,15 @@ fn columns(rt: &ResourceType) -> Vec<Col> {
             col("Readiness Gates", 1),
         ],
         ("", "Service") => {
-            vec![name, col("Type", 0), col("Cluster-IP", 0), col("External-IP", 0), col("Port(s)", 0), col("Age", 0), col("Selector", 1)]
+            vec![
+                name,
+                col("Type", 0),
+                col("Cluster-IP", 0),
+                col("External-IP", 0),
+                col("Port(s)", 0),
+                col("Age", 0),
+                col("Selector", 1),
+            ]
         }
         ("", "Event") => vec![
             col("Last Seen", 0),
@@ -49,16 +65,38 @@ fn columns(rt: &ResourceType) -> Vec<Col> {
             col("Name", 1),
         ],
         ("", "Namespace") => vec![name, col("Status", 0), col("Age", 0)],
-        ("", "Node") => vec![name, col("Status", 0), col("Roles", 0), col("Age", 0), col("Version", 0)],
+        ("", "Node") => vec![
+            name,
+            col("Status", 0),
+            col("Roles", 0),
+            col("Age", 0),
+            col("Version", 0),
+        ],
         ("", "Endpoints") => vec![name, col("Endpoints", 0), col("Age", 0)],
         ("", "Secret") => vec![name, col("Type", 0), col("Data", 0), col("Age", 0)],
         ("", "ConfigMap") => vec![name, col("Data", 0), col("Age", 0)],
-        ("apps", "Deployment") => vec![name, col("Ready", 0), col("Up-to-date", 0), col("Available", 0), col("Age", 0)],
-        ("argoproj.io", "Workflow") => vec![name, col("Status", 0), col("Age", 0), col("Message", 0)],
-        ("tekton.dev", "PipelineRun" | "TaskRun") => {
-            vec![name, col("Succeeded", 0), col("Reason", 0), col("StartTime", 0), col("CompletionTime", 0)]
+        ("apps", "Deployment") => vec![
+            name,
+            col("Ready", 0),
+            col("Up-to-date", 0),
+            col("Available", 0),
+            col("Age", 0),
+        ],
+        ("argoproj.io", "Workflow") => {
+            vec![name, col("Status", 0), col("Age", 0), col("Message", 0)]
         }
-        ("serving.kserve.io", "InferenceService") => vec![name, col("URL", 0), col("Ready", 0), col("Age", 0)],
+        ("tekton.dev", "PipelineRun" | "TaskRun") => {
+            vec![
+                name,
+                col("Succeeded", 0),
+                col("Reason", 0),
+                col("StartTime", 0),
+                col("CompletionTime", 0),
+            ]
+        }
+        ("serving.kserve.io", "InferenceService") => {
+            vec![name, col("URL", 0), col("Ready", 0), col("Age", 0)]
+        }
         _ => vec![name, col("Age", 0)],
     }
 }
@@ -89,7 +127,11 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
     match (rt.group.as_str(), rt.kind.as_str()) {
         ("", "Pod") => {
             let pod: Pod = serde_json::from_value(v.clone()).unwrap_or_default();
-            let gates = pod.spec.as_ref().and_then(|s| s.readiness_gates.as_ref()).map_or(0, |g| g.len());
+            let gates = pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.readiness_gates.as_ref())
+                .map_or(0, |g| g.len());
             vec![
                 name,
                 json!(pod_status::ready_text(&pod)),
@@ -98,8 +140,14 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
                 json!(created),
                 json!(none_if_empty(str_at(v, &["status", "podIP"]).into())),
                 json!(none_if_empty(str_at(v, &["spec", "nodeName"]).into())),
-                json!(none_if_empty(str_at(v, &["status", "nominatedNodeName"]).into())),
-                json!(if gates == 0 { "<none>".to_string() } else { format!("0/{gates}") }),
+                json!(none_if_empty(
+                    str_at(v, &["status", "nominatedNodeName"]).into()
+                )),
+                json!(if gates == 0 {
+                    "<none>".to_string()
+                } else {
+                    format!("0/{gates}")
+                }),
             ]
         }
         ("", "Service") => {
@@ -124,28 +172,50 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
             };
             let selector = v["spec"]["selector"]
                 .as_object()
-                .map(|m| m.iter().map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or(""))).collect::<Vec<_>>().join(","))
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
                 .unwrap_or_default();
             vec![
                 name,
-                json!(if str_at(v, &["spec", "type"]).is_empty() { "ClusterIP" } else { str_at(v, &["spec", "type"]) }),
+                json!(if str_at(v, &["spec", "type"]).is_empty() {
+                    "ClusterIP"
+                } else {
+                    str_at(v, &["spec", "type"])
+                }),
                 json!(none_if_empty(str_at(v, &["spec", "clusterIP"]).into())),
                 json!(external),
-                json!(if ports.is_empty() { "<none>".to_string() } else { ports.join(",") }),
+                json!(if ports.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    ports.join(",")
+                }),
                 json!(created),
                 json!(none_if_empty(selector)),
             ]
         }
         ("", "Event") => {
-            let last = ts(v, &["lastTimestamp"]).or_else(|| ts(v, &["eventTime"])).or_else(|| ts(v, &["metadata", "creationTimestamp"]));
+            let last = ts(v, &["lastTimestamp"])
+                .or_else(|| ts(v, &["eventTime"]))
+                .or_else(|| ts(v, &["metadata", "creationTimestamp"]));
             let first = ts(v, &["firstTimestamp"]).or_else(|| ts(v, &["eventTime"]));
-            let obj = format!("{}/{}", str_at(v, &["involvedObject", "kind"]).to_ascii_lowercase(), str_at(v, &["involvedObject", "name"]));
-            let source = [str_at(v, &["source", "component"]), str_at(v, &["source", "host"])]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ");
+            let obj = format!(
+                "{}/{}",
+                str_at(v, &["involvedObject", "kind"]).to_ascii_lowercase(),
+                str_at(v, &["involvedObject", "name"])
+            );
+            let source = [
+                str_at(v, &["source", "component"]),
+                str_at(v, &["source", "host"]),
+            ]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
             vec![
                 json!(last.map_or("<unknown>".into(), |t| age_since(t, now))),
                 json!(str_at(v, &["type"])),
@@ -165,9 +235,20 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
             let status = if ready == "True" { "Ready" } else { "NotReady" };
             let roles = v["metadata"]["labels"]
                 .as_object()
-                .map(|l| l.keys().filter_map(|k| k.strip_prefix("node-role.kubernetes.io/")).collect::<Vec<_>>().join(","))
+                .map(|l| {
+                    l.keys()
+                        .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
                 .unwrap_or_default();
-            vec![name, json!(status), json!(none_if_empty(roles)), json!(created), json!(str_at(v, &["status", "nodeInfo", "kubeletVersion"]))]
+            vec![
+                name,
+                json!(status),
+                json!(none_if_empty(roles)),
+                json!(created),
+                json!(str_at(v, &["status", "nodeInfo", "kubeletVersion"])),
+            ]
         }
         ("", "Endpoints") => {
             let mut eps = vec![];
@@ -184,13 +265,20 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
             let n = v["data"].as_object().map_or(0, |d| d.len());
             vec![name, json!(str_at(v, &["type"])), json!(n), json!(created)]
         }
-        ("", "ConfigMap") => vec![name, json!(v["data"].as_object().map_or(0, |d| d.len())), json!(created)],
+        ("", "ConfigMap") => vec![
+            name,
+            json!(v["data"].as_object().map_or(0, |d| d.len())),
+            json!(created),
+        ],
         ("apps", "Deployment") => {
             let s = &v["status"];
             let want = v["spec"]["replicas"].as_i64().unwrap_or(1);
             vec![
                 name,
-                json!(format!("{}/{want}", s["readyReplicas"].as_i64().unwrap_or(0))),
+                json!(format!(
+                    "{}/{want}",
+                    s["readyReplicas"].as_i64().unwrap_or(0)
+                )),
                 json!(s["updatedReplicas"].as_i64().unwrap_or(0)),
                 json!(s["availableReplicas"].as_i64().unwrap_or(0)),
                 json!(created),
@@ -207,17 +295,32 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
             json!(condition(v, "Succeeded", "status")),
             json!(condition(v, "Succeeded", "reason")),
             json!(age(v, &["status", "startTime"], now)),
-            json!(if str_at(v, &["status", "completionTime"]).is_empty() { String::new() } else { age(v, &["status", "completionTime"], now) }),
+            json!(if str_at(v, &["status", "completionTime"]).is_empty() {
+                String::new()
+            } else {
+                age(v, &["status", "completionTime"], now)
+            }),
         ],
         ("serving.kserve.io", "InferenceService") => {
-            vec![name, json!(str_at(v, &["status", "url"])), json!(condition(v, "Ready", "status")), json!(created)]
+            vec![
+                name,
+                json!(str_at(v, &["status", "url"])),
+                json!(condition(v, "Ready", "status")),
+                json!(created),
+            ]
         }
         _ => vec![name, json!(created)],
     }
 }
 
 /// A `meta.k8s.io/v1` Table of these objects.
-pub fn render(rt: &ResourceType, items: &[Stored], rv: u64, cont: Option<&str>, now: Timestamp) -> Value {
+pub fn render(
+    rt: &ResourceType,
+    items: &[Stored],
+    rv: u64,
+    cont: Option<&str>,
+    now: Timestamp,
+) -> Value {
     let defs: Vec<Value> = columns(rt)
         .iter()
         .map(|c| json!({"name": c.name, "type": "string", "format": c.format, "description": "", "priority": c.priority}))

@@ -14,7 +14,8 @@ pub fn rfc3339_nano(t: Timestamp) -> String {
 
 /// A moment `secs` seconds from `base` (negative: in the past).
 pub fn offset(base: Timestamp, secs: i64) -> Timestamp {
-    base.checked_add(SignedDuration::from_secs(secs)).unwrap_or(base)
+    base.checked_add(SignedDuration::from_secs(secs))
+        .unwrap_or(base)
 }
 
 /// Parse a timestamp from an object or a query (`sinceTime`), RFC 3339.

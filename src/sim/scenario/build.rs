@@ -11,10 +11,18 @@ pub const NODE: &str = "kdoc-worker-1";
 /// A stable fake containerd ID for one run of a container.
 pub fn container_id(uid: &str, container: &str, run: i64) -> String {
     let mut h: u64 = 0xcbf29ce484222325;
-    for b in uid.bytes().chain(container.bytes()).chain(run.to_le_bytes()) {
+    for b in uid
+        .bytes()
+        .chain(container.bytes())
+        .chain(run.to_le_bytes())
+    {
         h = (h ^ b as u64).wrapping_mul(0x100000001b3);
     }
-    format!("containerd://{h:016x}{:016x}{h:016x}{:016x}", h.rotate_left(17), h.rotate_left(41))
+    format!(
+        "containerd://{h:016x}{:016x}{h:016x}{:016x}",
+        h.rotate_left(17),
+        h.rotate_left(41)
+    )
 }
 
 /// Stable UID from a name, so repeated runs of a scenario look the same.
@@ -23,14 +31,31 @@ pub fn uid_for(ns: &str, name: &str) -> String {
     for b in ns.bytes().chain([b'/']).chain(name.bytes()) {
         h = (h ^ b as u64).wrapping_mul(0x100000001b3);
     }
-    format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", h >> 32, (h >> 16) & 0xffff, h & 0xfff, (h >> 12) & 0xfff, h & 0xffff_ffff_ffff)
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        h >> 32,
+        (h >> 16) & 0xffff,
+        h & 0xfff,
+        (h >> 12) & 0xfff,
+        h & 0xffff_ffff_ffff
+    )
 }
 
 #[derive(Debug, Clone)]
 pub enum St {
-    Running { since: i64 },
-    Waiting { reason: String, message: String },
-    Terminated { code: i32, reason: String, started: i64, finished: i64 },
+    Running {
+        since: i64,
+    },
+    Waiting {
+        reason: String,
+        message: String,
+    },
+    Terminated {
+        code: i32,
+        reason: String,
+        started: i64,
+        finished: i64,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -79,12 +104,20 @@ impl C {
         self
     }
     pub fn waiting(mut self, reason: &str, message: &str) -> Self {
-        self.state = St::Waiting { reason: reason.into(), message: message.into() };
+        self.state = St::Waiting {
+            reason: reason.into(),
+            message: message.into(),
+        };
         self.ready = false;
         self
     }
     pub fn terminated(mut self, code: i32, reason: &str, started: i64, finished: i64) -> Self {
-        self.state = St::Terminated { code, reason: reason.into(), started, finished };
+        self.state = St::Terminated {
+            code,
+            reason: reason.into(),
+            started,
+            finished,
+        };
         self.ready = false;
         self
     }
@@ -149,14 +182,28 @@ impl C {
             v["ports"] = self
                 .ports
                 .iter()
-                .map(|(n, p)| if n.is_empty() { json!({"containerPort": p, "protocol": "TCP"}) } else { json!({"name": n, "containerPort": p, "protocol": "TCP"}) })
+                .map(|(n, p)| {
+                    if n.is_empty() {
+                        json!({"containerPort": p, "protocol": "TCP"})
+                    } else {
+                        json!({"name": n, "containerPort": p, "protocol": "TCP"})
+                    }
+                })
                 .collect();
         }
         if !self.env.is_empty() {
-            v["env"] = self.env.iter().map(|(k, val)| json!({"name": k, "value": val})).collect();
+            v["env"] = self
+                .env
+                .iter()
+                .map(|(k, val)| json!({"name": k, "value": val}))
+                .collect();
         }
         if !self.volume_mounts.is_empty() {
-            v["volumeMounts"] = self.volume_mounts.iter().map(|(n, p)| json!({"name": n, "mountPath": p})).collect();
+            v["volumeMounts"] = self
+                .volume_mounts
+                .iter()
+                .map(|(n, p)| json!({"name": n, "mountPath": p}))
+                .collect();
         }
         if let Some((path, port)) = &self.probe_path {
             v["readinessProbe"] = json!({"httpGet": {"path": path, "port": port, "scheme": "HTTP"}, "periodSeconds": 10, "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3});
@@ -171,7 +218,10 @@ impl C {
         let t = |s: i64| rfc3339(offset(base, s));
         let runs = self.restarts as i64;
         let (state, id) = match &self.state {
-            St::Running { since } => (json!({"running": {"startedAt": t(*since)}}), Some(container_id(uid, &self.name, runs))),
+            St::Running { since } => (
+                json!({"running": {"startedAt": t(*since)}}),
+                Some(container_id(uid, &self.name, runs)),
+            ),
             St::Waiting { reason, message } => {
                 let mut w = json!({"reason": reason});
                 if !message.is_empty() {
@@ -179,7 +229,12 @@ impl C {
                 }
                 (json!({ "waiting": w }), None)
             }
-            St::Terminated { code, reason, started, finished } => {
+            St::Terminated {
+                code,
+                reason,
+                started,
+                finished,
+            } => {
                 let id = container_id(uid, &self.name, runs);
                 (
                     json!({"terminated": {"exitCode": code, "reason": reason, "startedAt": t(*started), "finishedAt": t(*finished), "containerID": id}}),
@@ -226,7 +281,13 @@ pub fn pod(base: Timestamp, ns: &str, name: &str, age: i64) -> PodB {
                  "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst", "containers": []},
         "status": {"phase": "Running", "hostIP": "10.0.0.11", "startTime": rfc3339(offset(base, -age + 1)), "qosClass": "BestEffort"},
     });
-    PodB { base, v, init: vec![], containers: vec![], scheduled: true }
+    PodB {
+        base,
+        v,
+        init: vec![],
+        containers: vec![],
+        scheduled: true,
+    }
 }
 
 impl PodB {
@@ -244,8 +305,7 @@ impl PodB {
     }
     pub fn owner(mut self, api_version: &str, kind: &str, name: &str) -> Self {
         let uid = uid_for(str_ns(&self.v), name);
-        self.v["metadata"]["ownerReferences"] =
-            json!([{"apiVersion": api_version, "kind": kind, "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": true}]);
+        self.v["metadata"]["ownerReferences"] = json!([{"apiVersion": api_version, "kind": kind, "name": name, "uid": uid, "controller": true, "blockOwnerDeletion": true}]);
         self
     }
     pub fn init(mut self, c: C) -> Self {
@@ -293,9 +353,17 @@ impl PodB {
         if self.scheduled {
             self.v["status"]["podIP"] = json!(ip);
             self.v["status"]["podIPs"] = json!([{"ip": ip}]);
-            self.v["status"]["containerStatuses"] = self.containers.iter().map(|c| c.status(self.base, &uid)).collect();
+            self.v["status"]["containerStatuses"] = self
+                .containers
+                .iter()
+                .map(|c| c.status(self.base, &uid))
+                .collect();
             if !self.init.is_empty() {
-                self.v["status"]["initContainerStatuses"] = self.init.iter().map(|c| c.status(self.base, &uid)).collect();
+                self.v["status"]["initContainerStatuses"] = self
+                    .init
+                    .iter()
+                    .map(|c| c.status(self.base, &uid))
+                    .collect();
             }
             refresh_pod(&mut self.v);
         }
@@ -308,7 +376,9 @@ fn str_ns(v: &Value) -> &str {
 }
 
 fn pod_ip(uid: &str) -> String {
-    let h = uid.bytes().fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(b as u32));
+    let h = uid
+        .bytes()
+        .fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(b as u32));
     format!("10.42.{}.{}", (h >> 8) % 250 + 1, h % 250 + 2)
 }
 
@@ -322,17 +392,36 @@ pub fn refresh_pod(p: &mut Value) {
     let regular = statuses("containerStatuses");
     let sidecars: Vec<String> = p["spec"]["initContainers"]
         .as_array()
-        .map(|cs| cs.iter().filter(|c| c["restartPolicy"] == "Always").filter_map(|c| c["name"].as_str().map(String::from)).collect())
+        .map(|cs| {
+            cs.iter()
+                .filter(|c| c["restartPolicy"] == "Always")
+                .filter_map(|c| c["name"].as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     let init_done = init.iter().all(|s| {
         let sidecar = sidecars.iter().any(|n| s["name"] == n.as_str());
-        if sidecar { s["state"]["running"].is_object() } else { s["state"]["terminated"]["exitCode"] == 0 }
+        if sidecar {
+            s["state"]["running"].is_object()
+        } else {
+            s["state"]["terminated"]["exitCode"] == 0
+        }
     });
     let all_ready = !regular.is_empty() && regular.iter().all(|s| s["ready"] == true);
-    let has_run = regular.iter().any(|s| !s["state"]["waiting"].is_object() || s["lastState"]["terminated"].is_object());
-    let all_done = !regular.is_empty() && regular.iter().all(|s| s["state"]["terminated"].is_object());
+    let has_run = regular
+        .iter()
+        .any(|s| !s["state"]["waiting"].is_object() || s["lastState"]["terminated"].is_object());
+    let all_done =
+        !regular.is_empty() && regular.iter().all(|s| s["state"]["terminated"].is_object());
     let phase = if all_done && p["spec"]["restartPolicy"] != "Always" {
-        if regular.iter().all(|s| s["state"]["terminated"]["exitCode"] == 0) { "Succeeded" } else { "Failed" }
+        if regular
+            .iter()
+            .all(|s| s["state"]["terminated"]["exitCode"] == 0)
+        {
+            "Succeeded"
+        } else {
+            "Failed"
+        }
     } else if has_run && init_done {
         "Running"
     } else {
@@ -371,7 +460,11 @@ pub fn event(
     last: i64,
     count: i64,
 ) -> Value {
-    let name = format!("{obj}.{:x}", (uid_for(reason, message).len() as i64 + first.abs() * 7919 + last.abs()) as u64 * 0x1f3a + 0x17b4_0000_0000);
+    let name = format!(
+        "{obj}.{:x}",
+        (uid_for(reason, message).len() as i64 + first.abs() * 7919 + last.abs()) as u64 * 0x1f3a
+            + 0x17b4_0000_0000
+    );
     let api_version = match kind {
         "Workflow" => "argoproj.io/v1alpha1",
         "InferenceService" => "serving.kserve.io/v1beta1",
@@ -381,7 +474,9 @@ pub fn event(
         _ => "v1",
     };
     let mut involved = json!({"kind": kind, "namespace": ns, "name": obj, "uid": uid_for(ns, obj), "apiVersion": api_version});
-    if kind == "Pod" && let Some(fp) = message.strip_prefix("spec.containers{") {
+    if kind == "Pod"
+        && let Some(fp) = message.strip_prefix("spec.containers{")
+    {
         involved["fieldPath"] = json!(format!("spec.containers{{{}", fp));
     }
     json!({
@@ -396,8 +491,18 @@ pub fn event(
 }
 
 /// A ClusterIP (or NodePort) Service: ports are (name, port, targetPort, nodePort).
-pub fn service(base: Timestamp, ns: &str, name: &str, selector: &[(&str, &str)], ports: &[(&str, u16, u16, Option<u16>)], age: i64) -> Value {
-    let sel: serde_json::Map<String, Value> = selector.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+pub fn service(
+    base: Timestamp,
+    ns: &str,
+    name: &str,
+    selector: &[(&str, &str)],
+    ports: &[(&str, u16, u16, Option<u16>)],
+    age: i64,
+) -> Value {
+    let sel: serde_json::Map<String, Value> = selector
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
     let node_port = ports.iter().any(|p| p.3.is_some());
     let ports: Vec<Value> = ports
         .iter()

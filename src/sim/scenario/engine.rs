@@ -42,7 +42,13 @@ fn pods(state: &SimState) -> Option<usize> {
 }
 
 /// Edit one container's status inside a pod (init or regular), then fix up the pod's summary.
-fn edit_container(state: &SimState, ns: &str, pod: &str, container: &str, f: impl FnOnce(&mut Value, &str)) -> bool {
+fn edit_container(
+    state: &SimState,
+    ns: &str,
+    pod: &str,
+    container: &str,
+    f: impl FnOnce(&mut Value, &str),
+) -> bool {
     let Some(idx) = pods(state) else { return false };
     state.store.update(idx, ns, pod, |p| {
         let uid = str_at(p, &["metadata", "uid"]).to_string();
@@ -64,17 +70,33 @@ pub fn apply(state: &SimState, action: &Action, now: Timestamp) {
         Action::Upsert(v) => {
             let _ = state.store.upsert(v.clone());
         }
-        Action::Patch { api_version, kind, ns, name, patch } => {
+        Action::Patch {
+            api_version,
+            kind,
+            ns,
+            name,
+            patch,
+        } => {
             if let Some(idx) = state.store.find_kind(api_version, kind) {
                 state.store.update(idx, ns, name, |v| merge_patch(v, patch));
             }
         }
-        Action::Delete { api_version, kind, ns, name } => {
+        Action::Delete {
+            api_version,
+            kind,
+            ns,
+            name,
+        } => {
             if let Some(idx) = state.store.find_kind(api_version, kind) {
                 state.store.delete(idx, ns, name);
             }
         }
-        Action::SetContainer { ns, pod, container, status } => {
+        Action::SetContainer {
+            ns,
+            pod,
+            container,
+            status,
+        } => {
             edit_container(state, ns, pod, container, |cs, _| {
                 // A container is in exactly one state: a new one replaces the old, not merges.
                 for key in ["state", "lastState"] {
@@ -85,7 +107,14 @@ pub fn apply(state: &SimState, action: &Action, now: Timestamp) {
                 merge_patch(cs, status);
             });
         }
-        Action::Crash { ns, pod, container, exit_code, reason, waiting } => {
+        Action::Crash {
+            ns,
+            pod,
+            container,
+            exit_code,
+            reason,
+            waiting,
+        } => {
             let pod_name = pod.clone();
             let ns_name = ns.clone();
             edit_container(state, ns, pod, container, |cs, uid| {
@@ -114,15 +143,24 @@ pub fn apply(state: &SimState, action: &Action, now: Timestamp) {
                 cs["started"] = json!(true);
             });
         }
-        Action::Log { ns, pod, container, lines } => {
-            state.logs.append(ns, pod, container, lines.iter().map(|l| (now, l.clone())));
+        Action::Log {
+            ns,
+            pod,
+            container,
+            lines,
+        } => {
+            state
+                .logs
+                .append(ns, pod, container, lines.iter().map(|l| (now, l.clone())));
         }
         Action::Event(ev) => record_event(state, ev, now),
     }
 }
 
 fn record_event(state: &SimState, ev: &Value, now: Timestamp) {
-    let Some(idx) = state.store.find_kind("v1", "Event") else { return };
+    let Some(idx) = state.store.find_kind("v1", "Event") else {
+        return;
+    };
     let ns = str_at(ev, &["metadata", "namespace"]).to_string();
     let name = str_at(ev, &["metadata", "name"]).to_string();
     let bumped = state.store.update(idx, &ns, &name, |old| {
@@ -138,15 +176,28 @@ fn record_event(state: &SimState, ev: &Value, now: Timestamp) {
 }
 
 /// Run the timeline and generators until `stop` turns true. `speed` scales scenario time.
-pub async fn run(state: Arc<SimState>, timeline: Vec<Step>, generators: Vec<Generator>, speed: f64, stop: watch::Receiver<bool>) {
-    let speed = if speed.is_finite() && speed > 0.0 { speed } else { 1.0 };
+pub async fn run(
+    state: Arc<SimState>,
+    timeline: Vec<Step>,
+    generators: Vec<Generator>,
+    speed: f64,
+    stop: watch::Receiver<bool>,
+) {
+    let speed = if speed.is_finite() && speed > 0.0 {
+        speed
+    } else {
+        1.0
+    };
     let start = Instant::now();
     if !generators.is_empty() {
         tokio::spawn(generate(state.clone(), generators, speed, stop.clone()));
     }
     // (due time in ms of scenario time, step index)
-    let mut queue: BinaryHeap<Reverse<(u64, usize)>> =
-        timeline.iter().enumerate().map(|(i, s)| Reverse(((s.at.max(0.0) * 1000.0) as u64, i))).collect();
+    let mut queue: BinaryHeap<Reverse<(u64, usize)>> = timeline
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Reverse(((s.at.max(0.0) * 1000.0) as u64, i)))
+        .collect();
     let mut stop = stop;
     while let Some(Reverse((due_ms, i))) = queue.pop() {
         let wake = start + Duration::from_secs_f64(due_ms as f64 / 1000.0 / speed);
@@ -162,7 +213,12 @@ pub async fn run(state: Arc<SimState>, timeline: Vec<Step>, generators: Vec<Gene
     }
 }
 
-async fn generate(state: Arc<SimState>, generators: Vec<Generator>, speed: f64, mut stop: watch::Receiver<bool>) {
+async fn generate(
+    state: Arc<SimState>,
+    generators: Vec<Generator>,
+    speed: f64,
+    mut stop: watch::Receiver<bool>,
+) {
     let tick = Duration::from_millis(100);
     let mut interval = tokio::time::interval(tick);
     let mut owed = vec![0.0f64; generators.len()];
@@ -180,7 +236,12 @@ async fn generate(state: Arc<SimState>, generators: Vec<Generator>, speed: f64, 
                 continue;
             }
             owed[i] -= n as f64;
-            let lines = (0..n).map(|k| (now, g.template.replace("{n}", &(counter[i] + k).to_string())));
+            let lines = (0..n).map(|k| {
+                (
+                    now,
+                    g.template.replace("{n}", &(counter[i] + k).to_string()),
+                )
+            });
             state.logs.append(&g.ns, &g.pod, &g.container, lines);
             counter[i] += n;
         }

@@ -15,13 +15,21 @@ pub struct LoadSpec {
 
 impl Default for LoadSpec {
     fn default() -> Self {
-        LoadSpec { pods: 1000, namespaces: 10, log_rate: 1.0 }
+        LoadSpec {
+            pods: 1000,
+            namespaces: 10,
+            log_rate: 1.0,
+        }
     }
 }
 
 pub fn scenario(spec: &LoadSpec, base: Timestamp) -> Scenario {
     let namespaces = spec.namespaces.max(1);
-    let mut s = Scenario { name: "load".into(), log_cap: Some(2_000), ..Default::default() };
+    let mut s = Scenario {
+        name: "load".into(),
+        log_cap: Some(2_000),
+        ..Default::default()
+    };
     for n in 0..namespaces {
         s.objects.push(namespace(&format!("load-{n:03}")));
     }
@@ -30,7 +38,11 @@ pub fn scenario(spec: &LoadSpec, base: Timestamp) -> Scenario {
         let name = format!("worker-{i:05}-{:05x}", (i * 7919) % 0xfffff);
         let p = pod(base, &ns, &name, 3600 + (i as i64 % 600))
             .labels(&[("app", "worker"), ("shard", &(i % 16).to_string())])
-            .container(c("app", "registry.example.com/load/worker:1.0").port("http", 8080).running(-3000))
+            .container(
+                c("app", "registry.example.com/load/worker:1.0")
+                    .port("http", 8080)
+                    .running(-3000),
+            )
             .build();
         s.objects.push(p);
         if spec.log_rate > 0.0 {

@@ -5,5 +5,8 @@ use jiff::Timestamp;
 use super::Scenario;
 
 pub fn scenario(_base: Timestamp) -> Scenario {
-    Scenario { name: "mlops".into(), ..Default::default() }
+    Scenario {
+        name: "mlops".into(),
+        ..Default::default()
+    }
 }

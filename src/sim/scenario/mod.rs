@@ -56,17 +56,49 @@ pub enum Action {
     /// Create or replace an object.
     Upsert(Value),
     /// JSON merge patch (RFC 7386) on an existing object.
-    Patch { api_version: String, kind: String, ns: String, name: String, patch: Value },
-    Delete { api_version: String, kind: String, ns: String, name: String },
+    Patch {
+        api_version: String,
+        kind: String,
+        ns: String,
+        name: String,
+        patch: Value,
+    },
+    Delete {
+        api_version: String,
+        kind: String,
+        ns: String,
+        name: String,
+    },
     /// Merge into one container's status (`state`/`lastState` are replaced whole) and recompute
     /// the pod's phase and conditions.
-    SetContainer { ns: String, pod: String, container: String, status: Value },
+    SetContainer {
+        ns: String,
+        pod: String,
+        container: String,
+        status: Value,
+    },
     /// The container exits with this code and reason; it waits in `waiting` (e.g. CrashLoopBackOff).
-    Crash { ns: String, pod: String, container: String, exit_code: i32, reason: String, waiting: String },
+    Crash {
+        ns: String,
+        pod: String,
+        container: String,
+        exit_code: i32,
+        reason: String,
+        waiting: String,
+    },
     /// The container (re)starts running with a fresh container ID.
-    Start { ns: String, pod: String, container: String },
+    Start {
+        ns: String,
+        pod: String,
+        container: String,
+    },
     /// Lines appear in a container's log.
-    Log { ns: String, pod: String, container: String, lines: Vec<String> },
+    Log {
+        ns: String,
+        pod: String,
+        container: String,
+        lines: Vec<String>,
+    },
     /// An Event is recorded, or its count bumped if one with that name exists.
     Event(Value),
 }
@@ -87,8 +119,14 @@ pub const NAMES: [&str; 3] = ["mlops", "empty", "load"];
 pub fn builtin(name: &str, load: &load::LoadSpec) -> Result<Scenario, String> {
     match name {
         "mlops" => Ok(mlops::scenario(jiff::Timestamp::now())),
-        "empty" => Ok(Scenario { name: "empty".into(), ..Default::default() }),
+        "empty" => Ok(Scenario {
+            name: "empty".into(),
+            ..Default::default()
+        }),
         "load" => Ok(load::scenario(load, jiff::Timestamp::now())),
-        other => Err(format!("unknown scenario {other:?}; the built-in scenarios are: {}", NAMES.join(", "))),
+        other => Err(format!(
+            "unknown scenario {other:?}; the built-in scenarios are: {}",
+            NAMES.join(", ")
+        )),
     }
 }
