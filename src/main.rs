@@ -20,11 +20,7 @@ fn main() {
     };
     let result = match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(cli::sim_cmd::run(args)),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            Ok(())
-        }
+        None => runtime.block_on(cli::tui_cmd::run(cli.tui)),
     };
     if let Err(e) = result {
         eprintln!("kdoc: {e}");

@@ -1,6 +1,7 @@
 //! Command-line interface.
 
 pub mod sim_cmd;
+pub mod tui_cmd;
 
 use std::path::PathBuf;
 
@@ -15,6 +16,45 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub tui: TuiArgs,
+}
+
+/// Options of the TUI (kdoc without a subcommand).
+#[derive(Debug, clap::Args)]
+pub struct TuiArgs {
+    /// Open the TUI on the built-in `mlops` scenario, served in-process over real HTTP.
+    #[arg(long, conflicts_with_all = ["from_dir", "kubeconfig", "context"])]
+    pub demo: bool,
+    /// Serve a folder of captured objects (a support bundle, `kubectl get -o yaml` dumps) and open it.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["kubeconfig", "context"])]
+    pub from_dir: Option<PathBuf>,
+    /// Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// Kubeconfig context (default: the current context).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Namespace to show (default: the context's, or all with --demo).
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "NS",
+        conflicts_with = "all_namespaces"
+    )]
+    pub namespace: Option<String>,
+    /// Show every namespace.
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Never change anything in the cluster.
+    #[arg(long)]
+    pub readonly: bool,
+    /// Keymap file to use over the built-in one.
+    #[arg(long, value_name = "PATH")]
+    pub keymap: Option<PathBuf>,
+    /// Theme file to use over the built-in one.
+    #[arg(long, value_name = "PATH")]
+    pub theme: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,3 +1,12 @@
-//! Pure, I/O-free helpers that reproduce what kubectl prints (pod STATUS, READY, RESTARTS, AGE).
+//! Pure domain logic: what kubectl prints, view state, actions and the reducer.
+//! No tokio, no kube client, no ratatui here (tests/architecture.rs enforces it).
+pub mod actions;
 pub mod age;
+pub mod cluster_event;
+pub mod command;
+pub mod filter;
+pub mod labels;
 pub mod pod_status;
+pub mod pods;
+pub mod state;
+pub mod text;

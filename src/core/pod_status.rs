@@ -18,13 +18,19 @@ const POD_REASON_SCHEDULING_GATED: &str = "SchedulingGated";
 
 /// The columns `printPod` derives from one pod.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct PrintedPod {
-    ready: usize,
-    total: usize,
-    reason: String,
-    restarts: i32,
+pub struct PrintedPod {
+    pub ready: usize,
+    pub total: usize,
+    /// The STATUS column.
+    pub reason: String,
+    pub restarts: i32,
     /// `None` stands for Go's zero `lastRestartDate`.
-    last_restart: Option<Timestamp>,
+    pub last_restart: Option<Timestamp>,
+}
+
+/// READY, STATUS and RESTARTS in one pass (the pods pane needs all three per pod).
+pub fn summarize(pod: &Pod) -> PrintedPod {
+    print_pod(pod)
 }
 
 /// The STATUS column, e.g. "Running", "CrashLoopBackOff", "Init:1/2", "Terminating".

@@ -12,7 +12,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::http::{Body, error, full, streamed};
 use super::query::Query;
 use super::resources::ResourceType;
-use super::selector::{FieldSelector, LabelSelector};
+use super::selector::{FieldSelector, LabelSelector, labels_match, parse_labels};
 use super::state::SimState;
 use super::status::ApiError;
 use super::store::{EventType, ObjKey, Since, Stored, WatchEvent, str_at};
@@ -59,7 +59,7 @@ struct Filters {
 impl Filters {
     fn parse(ctx: &Ctx<'_>) -> Result<Self, ApiError> {
         Ok(Filters {
-            labels: LabelSelector::parse(ctx.query.get("labelSelector").unwrap_or(""))?,
+            labels: parse_labels(ctx.query.get("labelSelector").unwrap_or(""))?,
             fields: FieldSelector::parse(
                 ctx.query.get("fieldSelector").unwrap_or(""),
                 &ctx.rt.kind,
@@ -68,7 +68,7 @@ impl Filters {
     }
 
     fn matches(&self, obj: &Value) -> bool {
-        self.labels.matches(obj) && self.fields.matches(obj)
+        labels_match(&self.labels, obj) && self.fields.matches(obj)
     }
 }
 

@@ -1,0 +1,36 @@
+//! What the cluster layer tells the reducer. Pure data: k8s-openapi types, no client.
+
+use k8s_openapi::api::core::v1::Pod;
+
+/// The API connection as the header shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Conn {
+    Connecting,
+    Connected,
+    /// Watches are failing and being retried.
+    Reconnecting {
+        attempt: u32,
+        error: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub enum ClusterEvent {
+    /// A full (re)list: replaces every pod known so far, so relists never duplicate.
+    PodsReset(Vec<Pod>),
+    PodApplied(Box<Pod>),
+    PodDeleted(Box<Pod>),
+    /// The pods watch failed with this API message (e.g. 403); other panes keep working.
+    PodsError(String),
+    NamespacesReset(Vec<String>),
+    NamespaceApplied(String),
+    NamespaceDeleted(String),
+    Conn(Conn),
+}
+
+/// Events from one watch generation; events of an older scope (before `:ns`) are dropped.
+#[derive(Clone, Debug)]
+pub struct ClusterMsg {
+    pub generation: u64,
+    pub event: ClusterEvent,
+}

@@ -1,0 +1,67 @@
+//! Two header lines: where we are, and how the connection and the pods are doing.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::View;
+use crate::core::cluster_event::Conn;
+use crate::core::pods::counts;
+use crate::core::state::AppState;
+use crate::core::text::sanitize;
+
+pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
+    let t = view.theme;
+    let label = Style::default().fg(t.dim);
+    let value = Style::default().fg(t.accent).add_modifier(Modifier::BOLD);
+    let mut first = vec![
+        Span::styled(
+            format!(" kdoc {} ", state.version),
+            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(" ctx ", label),
+        Span::styled(sanitize(&state.context).into_owned(), value),
+        Span::styled("  cluster ", label),
+        Span::styled(sanitize(&state.cluster).into_owned(), value),
+        Span::styled("  ns ", label),
+        Span::styled(sanitize(state.scope.label()).into_owned(), value),
+    ];
+    if state.readonly {
+        first.push(Span::styled("  [readonly]", Style::default().fg(t.warn)));
+    }
+    let conn = match &state.conn {
+        Conn::Connecting => Span::styled("◌ connecting", Style::default().fg(t.pending)),
+        Conn::Connected => Span::styled("● connected", Style::default().fg(t.ok)),
+        Conn::Reconnecting { attempt, error } => Span::styled(
+            format!("◌ reconnecting, attempt {attempt}: {}", sanitize(error)),
+            Style::default().fg(t.error),
+        ),
+    };
+    let c = counts(&state.rows);
+    let mut second = vec![
+        Span::raw(" "),
+        conn,
+        Span::styled("  pods ", label),
+        Span::styled(state.rows.len().to_string(), value),
+    ];
+    for (key, color) in [
+        ("ok", t.ok),
+        ("pending", t.pending),
+        ("warn", t.warn),
+        ("failed", t.failed),
+        ("completed", t.completed),
+    ] {
+        if let Some(n) = c.get(key) {
+            second.push(Span::styled(
+                format!("  {key} {n}"),
+                Style::default().fg(color),
+            ));
+        }
+    }
+    f.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
+}
