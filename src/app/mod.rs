@@ -7,12 +7,11 @@ use std::time::Duration;
 
 use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind};
 use futures::StreamExt;
-use kube::Client;
 use ratatui_textarea::TextArea;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::cluster::kubeconfig::{Target, from_kubeconfig};
+use crate::cluster::kubeconfig::{self, Target, from_kubeconfig};
 use crate::cluster::watch;
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
@@ -46,12 +45,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
         keymap,
         theme,
     } = opts;
-    let client = Client::try_from(target.config.clone()).map_err(|e| {
-        format!(
-            "cannot build a client for context {:?}: {e}",
-            target.context
-        )
-    })?;
+    let client = kubeconfig::client(&target)?;
     let mut state = AppState::new(
         target.context.clone(),
         target.cluster.clone(),
@@ -124,11 +118,10 @@ pub async fn run(opts: Options) -> Result<(), String> {
                     let Some(kc) = target.kubeconfig.clone() else {
                         continue;
                     };
-                    match from_kubeconfig(kc, Some(&ctx)).await.and_then(|t| {
-                        Client::try_from(t.config.clone())
-                            .map(|c| (t, c))
-                            .map_err(|e| e.to_string())
-                    }) {
+                    match from_kubeconfig(kc, Some(&ctx))
+                        .await
+                        .and_then(|t| kubeconfig::client(&t).map(|c| (t, c)))
+                    {
                         Ok((t, c)) => {
                             target = t;
                             client = c;

@@ -49,6 +49,9 @@ pub struct TuiArgs {
     /// Never change anything in the cluster.
     #[arg(long)]
     pub readonly: bool,
+    /// With --demo: scenario time runs this many times faster.
+    #[arg(long, default_value_t = 1.0, requires = "demo")]
+    pub speed: f64,
     /// Keymap file to use over the built-in one.
     #[arg(long, value_name = "PATH")]
     pub keymap: Option<PathBuf>,

@@ -100,3 +100,13 @@ pub async fn from_kubeconfig(kc: Kubeconfig, context: Option<&str>) -> Result<Ta
         kubeconfig: Some(kc),
     })
 }
+
+/// A client for the target (building one does not contact the server yet).
+pub fn client(target: &Target) -> Result<kube::Client, String> {
+    kube::Client::try_from(target.config.clone()).map_err(|e| {
+        format!(
+            "cannot build a client for context {:?}: {e}",
+            target.context
+        )
+    })
+}
