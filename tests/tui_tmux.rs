@@ -1,0 +1,430 @@
+//! The real `kdoc` binary driven as a person would: in a tmux pane, reading the screen and
+//! typing keys. Each test owns a tmux server on its own socket, killed on drop (also when the
+//! test fails). Without tmux the tests print SKIPPED and pass, unless `KDOC_REQUIRE_TMUX` is set.
+//!
+//! The pane runs `kdoc ...; echo EXIT=$?; sleep 60`, so after kdoc exits the shell's `EXIT=`
+//! line is what the primary screen shows.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_kdoc");
+const POLL: Duration = Duration::from_millis(100);
+
+static SESSIONS: AtomicUsize = AtomicUsize::new(0);
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Single-quote for `sh`.
+fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A tmux server on a private socket with one session `s`; killed on drop.
+struct Tmux {
+    socket: String,
+    /// The socket file, removed on drop (`kill-server` leaves it behind).
+    socket_path: Option<std::path::PathBuf>,
+    /// HOME (and XDG_CONFIG_HOME) of kdoc: no user keymap, theme or kubeconfig leaks in.
+    _home: tempfile::TempDir,
+}
+
+impl Tmux {
+    /// Start `kdoc <args>` in a `width`x`height` pane, or `None` (test skipped) without tmux.
+    fn start(test: &str, width: u16, height: u16, args: &[&str]) -> Option<Tmux> {
+        if !tmux_available() {
+            if std::env::var_os("KDOC_REQUIRE_TMUX").is_some() {
+                panic!("tmux is not installed (or not runnable) and KDOC_REQUIRE_TMUX is set");
+            }
+            println!("SKIPPED {test}: tmux is not installed");
+            return None;
+        }
+        let home = tempfile::tempdir().expect("a temporary HOME");
+        let socket = format!(
+            "kdoc-test-{}-{}-{test}",
+            std::process::id(),
+            SESSIONS.fetch_add(1, Ordering::SeqCst)
+        );
+        let h = sh_quote(&home.path().display().to_string());
+        let args: Vec<String> = args.iter().map(|a| sh_quote(a)).collect();
+        let cmd = format!(
+            "cd {h} && env -u KUBECONFIG HOME={h} XDG_CONFIG_HOME={h}/.config {} {}; echo EXIT=$?; sleep 60",
+            sh_quote(BIN),
+            args.join(" ")
+        );
+        let mut t = Tmux {
+            socket,
+            socket_path: None,
+            _home: home,
+        };
+        let out = t.tmux(&[
+            "new-session",
+            "-d",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            "-s",
+            "s",
+            &cmd,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let path = t.tmux(&["display-message", "-p", "-t", "s", "#{socket_path}"]);
+        let path = String::from_utf8_lossy(&path.stdout).trim().to_string();
+        t.socket_path = (!path.is_empty()).then(|| path.into());
+        Some(t)
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            // Run from inside tmux too: this is a separate server, not a nested session.
+            .env_remove("TMUX")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn screen(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-t", "s"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Poll the screen every 100 ms until `pred` holds; panic with the last screen on timeout.
+    fn wait_until(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() >= timeout {
+                panic!("timed out after {timeout:?} waiting for {what}; the screen was:\n{s}");
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        self.wait_until(&format!("{needle:?}"), timeout, |s| s.contains(needle))
+    }
+
+    /// Type text literally (no key-name lookup).
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "s", "-l", text]);
+        // Let the app read it before the next key, so an Esc is never glued to what follows.
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    /// Press a named key (Enter, Escape, ...).
+    fn key(&self, name: &str) {
+        self.tmux(&["send-keys", "-t", "s", name]);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        let out = self.tmux(&["display-message", "-p", "-t", "s", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+        if let Some(p) = &self.socket_path {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// The screen line showing the pod whose (possibly truncated) name starts with `name`.
+fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
+    screen.lines().find(|l| l.contains(name))
+}
+
+/// Whether the row of `name` shows all of `cells` (READY, STATUS, ... as on screen).
+fn row_has(screen: &str, name: &str, cells: &[&str]) -> bool {
+    row(screen, name).is_some_and(|r| cells.iter().all(|c| words(r).any(|w| w == *c)))
+}
+
+/// The words of a screen line; box-drawing borders separate words like spaces.
+fn words(line: &str) -> impl Iterator<Item = &str> {
+    line.split(|c: char| c.is_whitespace() || ('\u{2500}'..='\u{257f}').contains(&c))
+        .filter(|w| !w.is_empty())
+}
+
+const KANIKO: &str = "iris-demo-kaniko-2925953904";
+/// The Seldon pod `iris-default-0-classifier-85d56cc6b6-qsjpr`; at 120 columns with every
+/// namespace shown the NAME column shows only its first 27 characters.
+const SELDON: &str = "iris-default-0-classifier";
+
+/// (row name prefix, namespace, STATUS) the `mlops` scenario starts with.
+const START: &[(&str, &str, &str)] = &[
+    (KANIKO, "argowf", "Completed"),
+    (SELDON, "argowf", "ImagePullBackOff"),
+    (
+        "iris-model-predictor",
+        "user-example-com",
+        "Init:CrashLoopBackOff",
+    ),
+    ("feature-server", "mlops", "CrashLoopBackOff"),
+    ("gpu-inference", "mlops", "Pending"),
+    ("iris-api", "mlops", "ContainerCreating"),
+    ("mistral-24b-full-8t9qf-push", "private-ai-demo", "Error"),
+    ("mistral-24b-full-8t9qf-bui", "private-ai-demo", "Completed"),
+];
+
+fn shows_start(screen: &str) -> bool {
+    START
+        .iter()
+        .all(|(name, ns, status)| row_has(screen, name, &[ns, status]))
+}
+
+#[test]
+fn demo_shows_the_scenario_pods_within_3s() {
+    // Speed 1: at --speed 5 the scenario's first changes (the feature-server restart at t+10s,
+    // the KServe init fix at t+12s) land ~2 s in, racing the very statuses checked here.
+    let Some(t) = Tmux::start("start", 120, 35, &["--demo"]) else {
+        return;
+    };
+    let s = t.wait_until(
+        "every namespace's pods with their starting statuses",
+        Duration::from_secs(3),
+        shows_start,
+    );
+    assert!(s.contains("ns all"), "{s}");
+    assert!(s.contains("connected"), "{s}");
+    assert!(
+        row_has(&s, "mlflow-7d9c6b8f45", &["mlflow", "1/1", "Running"]),
+        "{s}"
+    );
+}
+
+#[test]
+fn seldon_pod_recovers_when_the_image_becomes_pullable() {
+    let Some(t) = Tmux::start("seldon", 120, 35, &["--demo", "--speed", "5"]) else {
+        return;
+    };
+    t.wait_until(
+        "the Seldon pod in ImagePullBackOff",
+        Duration::from_secs(5),
+        |s| row_has(s, SELDON, &["argowf", "0/2", "ImagePullBackOff"]),
+    );
+    // The package turns public at t+45s and the executor is ready at t+50s: 10 s at --speed 5.
+    let s = t.wait_until(
+        "the Seldon pod 2/2 Running (t+50s of scenario time, 10 s at --speed 5; if it only \
+         recovers ~50 s after start, --speed is not reaching the simulator)",
+        Duration::from_secs(30),
+        |s| row_has(s, SELDON, &["argowf", "2/2", "Running"]),
+    );
+    assert!(!row(&s, SELDON).unwrap().contains("ImagePull"), "{s}");
+}
+
+#[test]
+fn filter_namespace_help_and_quit() {
+    let Some(t) = Tmux::start("keys", 120, 35, &["--demo", "--speed", "5"]) else {
+        return;
+    };
+    let wait = Duration::from_secs(5);
+    t.wait_until("the pods", wait, |s| {
+        row(s, KANIKO).is_some() && row(s, "mlflow-").is_some()
+    });
+
+    // `/kaniko`: only the kaniko pod remains, the title shows the filter.
+    t.type_text("/");
+    t.type_text("kaniko");
+    let s = t.wait_until("the kaniko filter applied", wait, |s| {
+        s.contains("</kaniko>") && s.contains("[1]") && row(s, "mlflow-").is_none()
+    });
+    assert!(row_has(&s, KANIKO, &["argowf", "Completed"]), "{s}");
+    for gone in ["mlflow-", "feature-server", SELDON, "mistral-"] {
+        assert!(row(&s, gone).is_none(), "{gone} is filtered out:\n{s}");
+    }
+    // Enter keeps the filter and leaves the input; Esc then clears it.
+    t.key("Enter");
+    let s = t.wait_until("the filter input closed", wait, |s| {
+        s.contains("<?> help") && s.contains("</kaniko>")
+    });
+    assert!(row(&s, "mlflow-").is_none(), "{s}");
+    t.key("Escape");
+    let s = t.wait_until("the filter cleared", wait, |s| {
+        !s.contains("</kaniko>") && row(s, "mlflow-").is_some()
+    });
+    assert!(row(&s, KANIKO).is_some(), "{s}");
+
+    // `:ns argowf`: the header and the title say argowf; no pod of another namespace is left.
+    t.type_text(":");
+    t.type_text("ns argowf");
+    t.key("Enter");
+    let s = t.wait_until("the argowf namespace", wait, |s| {
+        s.contains("ns argowf") && s.contains("Pods(argowf)") && row(s, KANIKO).is_some()
+    });
+    for other in [
+        "feature-server",
+        "model-trainer",
+        "gpu-inference",
+        "iris-api",
+        "mlflow-",
+        "mistral-",
+        "iris-model-predictor",
+    ] {
+        assert!(row(&s, other).is_none(), "{other} is not in argowf:\n{s}");
+    }
+    assert!(
+        !s.contains("NAMESPACE"),
+        "no namespace column when scoped:\n{s}"
+    );
+
+    // `?`: help lists the actions by name; Esc closes it.
+    t.type_text("?");
+    let s = t.wait_for("Help (esc closes)", wait);
+    for name in [
+        "filter",
+        "command",
+        "namespaces",
+        "all-namespaces",
+        "sort-status",
+        "quit",
+    ] {
+        assert!(
+            s.lines().any(|l| words(l).any(|w| w == name)),
+            "help lists {name}:\n{s}"
+        );
+    }
+    t.key("Escape");
+    t.wait_until("help closed", wait, |s| {
+        !s.contains("Help (esc closes)") && row(s, KANIKO).is_some()
+    });
+
+    // `q`: kdoc exits 0 and gives the shell its screen back.
+    t.type_text("q");
+    let s = t.wait_for("EXIT=0", wait);
+    assert!(
+        !t.alternate_screen_on(),
+        "the alternate screen is left on:\n{s}"
+    );
+    assert!(
+        !s.contains("Pods(") && !s.contains(KANIKO),
+        "the TUI is still on the screen after exit:\n{s}"
+    );
+    let first = s.lines().find(|l| !l.trim().is_empty());
+    assert_eq!(first, Some("EXIT=0"), "{s}");
+}
+
+#[test]
+fn too_small_terminal() {
+    let Some(t) = Tmux::start("small", 50, 10, &["--demo"]) else {
+        return;
+    };
+    let s = t.wait_for("Terminal too small", Duration::from_secs(5));
+    assert!(s.contains("60x12"), "{s}");
+    // "press q" works here too.
+    t.type_text("q");
+    t.wait_for("EXIT=0", Duration::from_secs(5));
+    assert!(!t.alternate_screen_on());
+}
+
+/// Run kdoc directly (no terminal), with an empty HOME and no KUBECONFIG.
+fn run_plain(home: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env_remove("KUBECONFIG")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .env_remove("KUBERNETES_SERVICE_PORT")
+        .stdin(Stdio::null())
+        .output()
+        .expect("kdoc runs")
+}
+
+/// Exit code 2, nothing on stdout, one line on stderr, no escape sequence anywhere.
+fn one_line_error(out: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stdout: {stdout}\nstderr: {stderr}"
+    );
+    assert!(
+        !stdout.contains('\x1b') && !stderr.contains('\x1b'),
+        "escape sequences: {stdout:?} {stderr:?}"
+    );
+    assert_eq!(stdout, "", "nothing on stdout");
+    let line = stderr.strip_suffix('\n').unwrap_or(&stderr);
+    assert!(
+        !line.is_empty() && !line.contains('\n'),
+        "one line on stderr: {stderr:?}"
+    );
+    line.to_string()
+}
+
+#[test]
+fn no_kubeconfig_is_one_line_pointing_at_demo() {
+    let home = tempfile::tempdir().unwrap();
+    let out = run_plain(home.path(), &[]);
+    let line = one_line_error(&out);
+    let looked_at = home.path().join(".kube").join("config");
+    assert!(
+        line.contains("~/.kube/config") || line.contains(&looked_at.display().to_string()),
+        "names where it looked: {line}"
+    );
+    assert!(line.contains("kdoc --demo"), "suggests the demo: {line}");
+}
+
+#[test]
+fn unknown_context_lists_the_known_ones() {
+    let home = tempfile::tempdir().unwrap();
+    let kubeconfig = home.path().join("two-contexts.yaml");
+    std::fs::write(
+        &kubeconfig,
+        r#"apiVersion: v1
+kind: Config
+current-context: alpha
+clusters:
+- name: c1
+  cluster: {server: "https://127.0.0.1:1"}
+- name: c2
+  cluster: {server: "https://127.0.0.1:2"}
+users:
+- name: u
+  user: {token: not-a-secret}
+contexts:
+- name: alpha
+  context: {cluster: c1, user: u, namespace: default}
+- name: beta
+  context: {cluster: c2, user: u}
+"#,
+    )
+    .unwrap();
+    let out = run_plain(
+        home.path(),
+        &[
+            "--context",
+            "nope",
+            "--kubeconfig",
+            &kubeconfig.display().to_string(),
+        ],
+    );
+    let line = one_line_error(&out);
+    assert!(line.contains("nope"), "names the context asked for: {line}");
+    assert!(
+        line.contains("alpha") && line.contains("beta"),
+        "lists the known contexts: {line}"
+    );
+}
