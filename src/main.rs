@@ -7,6 +7,7 @@ use clap::Parser;
 use cli::{Cli, Command};
 
 fn main() {
+    kdoc::app::trace::mark_start();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

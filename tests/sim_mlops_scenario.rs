@@ -1,14 +1,19 @@
 //! The built-in `mlops` scenario checked against the runbooks it replays: names, container
 //! layouts, kubectl's STATUS column, the exact error texts, and where the timeline leads.
 
+mod common;
+
 use std::collections::HashSet;
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::Pod;
 use kdoc::core::pod_status::{pod_status, ready_text};
+use kdoc::sim::SimConfig;
 use kdoc::sim::scenario::{self, Action, Scenario, mlops};
 use kdoc::sim::state::SimState;
+use kube::Api;
 use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// FNV-1a 32, computed here independently of the scenario's own helper.
 fn fnv32a(s: &str) -> u32 {
@@ -710,4 +715,83 @@ fn the_timeline_fixes_seldon_and_kserve() {
         .collect();
     assert_eq!(pulling.len(), 1);
     assert_eq!(pulling[0]["count"], 16);
+}
+
+/// One HTTP/1.1 request through a port-forward stream; returns the raw response.
+async fn through(pods: &Api<Pod>, pod: &str, port: u16, request: String) -> String {
+    let mut pf = pods
+        .portforward(pod, &[port])
+        .await
+        .expect("port-forward upgrades");
+    let mut stream = pf.take_stream(port).expect("a stream for the port");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn port_forwards_reach_the_seldon_executor_once_it_runs_and_mlflow() {
+    // Scenario time runs 20x: the GHCR fix (t+45s) lands after about 2.3 s.
+    let cfg = SimConfig {
+        scenario: build(),
+        speed: 20.0,
+        bookmark_interval: Duration::from_millis(200),
+        ..SimConfig::default()
+    };
+    let sim = common::start_with(cfg).await;
+    let client = common::client(&sim);
+    let seldon = "iris-default-0-classifier-85d56cc6b6-qsjpr";
+    let argowf: Api<Pod> = Api::namespaced(client.clone(), "argowf");
+    match argowf.portforward(seldon, &[8000]).await {
+        Err(kube::Error::Api(s)) => assert!(s.message.contains("is not running"), "{}", s.message),
+        other => panic!(
+            "the Pending pod refuses a port-forward, got {:?}",
+            other.map(|_| ())
+        ),
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let p = argowf.get(seldon).await.unwrap();
+        if pod_status(&p) == "Running" && ready_text(&p) == "2/2" {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the Seldon pod reaches 2/2 Running"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = r#"{"data": {"ndarray": [[5.1, 3.5, 1.4, 0.2]]}}"#;
+    let request = format!(
+        "POST /api/v1.0/predictions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let response = through(&argowf, seldon, 8000, request).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.ends_with(
+            r#"{"data":{"names":["t:0","t:1","t:2"],"ndarray":[[0.0,0.0,1.0]]},"meta":{}}"#
+        ),
+        "{response}"
+    );
+    let mlflow: Api<Pod> = Api::namespaced(client, "mlflow");
+    let get =
+        |path: &str| format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let health = through(&mlflow, "mlflow-7d9c6b8f45-w2x8q", 5000, get("/health")).await;
+    assert!(
+        health.starts_with("HTTP/1.1 200") && health.ends_with("OK"),
+        "{health}"
+    );
+    let experiment = through(
+        &mlflow,
+        "mlflow-7d9c6b8f45-w2x8q",
+        5000,
+        get("/api/2.0/mlflow/experiments/get-by-name?experiment_name=iris-classification"),
+    )
+    .await;
+    assert!(
+        experiment.contains(r#""name":"iris-classification""#),
+        "{experiment}"
+    );
 }

@@ -2,6 +2,7 @@
 //! changed, at most every 16 ms.
 
 pub mod terminal;
+pub mod trace;
 
 use std::time::Duration;
 
@@ -64,6 +65,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
+    let mut trace = trace::Trace::from_env();
 
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
@@ -81,6 +83,7 @@ pub async fn run(opts: Options) -> Result<(), String> {
                 .term
                 .draw(|f| ui::draw(f, &state, &view))
                 .map_err(|e| format!("cannot draw: {e}"))?;
+            trace.frame(state.rows.len());
             dirty = false;
             last_draw = Instant::now();
         }

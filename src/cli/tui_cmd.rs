@@ -63,9 +63,16 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
             }
             None => (scenario::builtin("mlops", &LoadSpec::default())?, vec![]),
         };
+        if !(args.speed.is_finite() && args.speed > 0.0) {
+            return Err(format!(
+                "--speed {} must be a positive number (1 is real time)",
+                args.speed
+            ));
+        }
         let sim = Sim::start(SimConfig {
             scenario,
             load,
+            speed: args.speed,
             ..SimConfig::default()
         })
         .await?;

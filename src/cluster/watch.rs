@@ -14,6 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::core::cluster_event::{ClusterEvent, ClusterMsg, Conn};
+use crate::core::pods::PodEntry;
 use crate::core::state::Scope;
 
 /// Running watches; dropping this cancels them.
@@ -63,7 +64,7 @@ pub fn start(
         let mut stream = watcher::watcher(pods, watcher::Config::default())
             .default_backoff()
             .boxed();
-        let mut buffer: Vec<Pod> = vec![];
+        let mut buffer: Vec<PodEntry> = vec![];
         let mut attempt = 0u32;
         let probing = Arc::new(AtomicBool::new(false));
         while let Some(item) = stream.next().await {
@@ -76,12 +77,16 @@ pub fn start(
                     continue;
                 }
                 Ok(Event::InitApply(p)) => {
-                    buffer.push(p);
+                    // Convert now: keeping 10,000 parsed Pods until InitDone would cost ~110 MB.
+                    buffer.push(PodEntry::new(&p));
                     continue;
                 }
                 Ok(Event::InitDone) => ClusterEvent::PodsReset(std::mem::take(&mut buffer)),
-                Ok(Event::Apply(p)) => ClusterEvent::PodApplied(Box::new(p)),
-                Ok(Event::Delete(p)) => ClusterEvent::PodDeleted(Box::new(p)),
+                Ok(Event::Apply(p)) => ClusterEvent::PodApplied(Box::new(PodEntry::new(&p))),
+                Ok(Event::Delete(p)) => ClusterEvent::PodDeleted(
+                    p.metadata.namespace.unwrap_or_default(),
+                    p.metadata.name.unwrap_or_default(),
+                ),
                 Err(e) => {
                     let (answered, text) = describe(&e);
                     if answered && !text.contains("too old resource version") {

@@ -1,6 +1,6 @@
 //! What the cluster layer tells the reducer. Pure data: k8s-openapi types, no client.
 
-use k8s_openapi::api::core::v1::Pod;
+use super::pods::PodEntry;
 
 /// The API connection as the header shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,9 +17,10 @@ pub enum Conn {
 #[derive(Clone, Debug)]
 pub enum ClusterEvent {
     /// A full (re)list: replaces every pod known so far, so relists never duplicate.
-    PodsReset(Vec<Pod>),
-    PodApplied(Box<Pod>),
-    PodDeleted(Box<Pod>),
+    PodsReset(Vec<PodEntry>),
+    PodApplied(Box<PodEntry>),
+    /// (namespace, name)
+    PodDeleted(String, String),
     /// The pods watch failed with this API message (e.g. 403); other panes keep working.
     PodsError(String),
     NamespacesReset(Vec<String>),

@@ -2,13 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::Pod;
-
 use super::actions::Action;
 use super::cluster_event::{ClusterEvent, ClusterMsg, Conn};
 use super::command::{self, Command};
 use super::filter::Filter;
-use super::pods::{PodRow, Sort, rows};
+use super::pods::{PodEntry, PodRow, Sort, rows};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -71,7 +69,7 @@ pub struct AppState {
     pub scope: Scope,
     pub readonly: bool,
     pub version: &'static str,
-    pub pods: BTreeMap<(String, String), Pod>,
+    pub pods: BTreeMap<(String, String), PodEntry>,
     pub namespaces: BTreeSet<String>,
     pub conn: Conn,
     /// The API's message when the pods watch fails (e.g. 403).
@@ -324,25 +322,19 @@ impl AppState {
     }
 
     fn cluster_event(&mut self, ev: ClusterEvent) {
-        let key = |p: &Pod| {
-            (
-                p.metadata.namespace.clone().unwrap_or_default(),
-                p.metadata.name.clone().unwrap_or_default(),
-            )
-        };
         match ev {
             ClusterEvent::PodsReset(pods) => {
-                self.pods = pods.into_iter().map(|p| (key(&p), p)).collect();
+                self.pods = pods.into_iter().map(|p| (p.key(), p)).collect();
                 self.pods_error = None;
                 self.conn = Conn::Connected;
                 self.rows_dirty = true;
             }
             ClusterEvent::PodApplied(p) => {
-                self.pods.insert(key(&p), *p);
+                self.pods.insert(p.key(), *p);
                 self.rows_dirty = true;
             }
-            ClusterEvent::PodDeleted(p) => {
-                self.pods.remove(&key(&p));
+            ClusterEvent::PodDeleted(ns, name) => {
+                self.pods.remove(&(ns, name));
                 self.rows_dirty = true;
             }
             ClusterEvent::PodsError(e) => self.pods_error = Some(e),

@@ -91,9 +91,9 @@ fn clock(base: Timestamp, secs: i64, fmt: &str) -> String {
     offset(base, secs).strftime(fmt).to_string()
 }
 
-/// Milliseconds that look like a real clock's, stable per (second, line).
+/// Milliseconds that look like a real clock's: stable per second, growing with the line number.
 fn millis(secs: i64, n: usize) -> u64 {
-    fnv64(&[&secs.to_string(), &n.to_string()]) % 1000
+    (fnv64(&[&secs.to_string()]) % 400 + 37 * n as u64) % 1000
 }
 
 fn object(base: Timestamp, api_version: &str, kind: &str, ns: &str, name: &str, age: i64) -> Value {
@@ -761,8 +761,13 @@ fn argo_step(base: Timestamp, s: &mut Scenario, t: &ArgoTask) {
         ]))
         .build();
     s.objects.push(finish(p, "BestEffort"));
-    let at_pod = (ARGOWF, name.as_str());
     s.objects.push(scheduled(base, ARGOWF, &name, 4 - t.start));
+    argo_logs(base, s, t, &name);
+}
+
+/// The argoexec `init`/`wait` logs and the template's `main` log of one step pod.
+fn argo_logs(base: Timestamp, s: &mut Scenario, t: &ArgoTask, name: &str) {
+    let at_pod = (ARGOWF, name);
     let time = |off: i64, n: usize| {
         format!(
             "{}.{:03}Z",
@@ -1462,8 +1467,15 @@ fn seldon_timeline(base: Timestamp, s: &mut Scenario) {
     ]);
     s.timeline
         .extend(workload_ready(fix + 6.0, ARGOWF, SDEP_DEPLOY, SDEP_HASH));
-    // Someone tests the endpoint (runbook 000, "Verification Steps"): one request every 2 s for
-    // ten minutes, each logged by the executor at debug level (SELDON_LOG_LEVEL=DEBUG).
+    seldon_predictions(base, s);
+}
+
+/// Someone tests the endpoint (runbook 000, "Verification Steps"): one request every 2 s for ten
+/// minutes after the fix, each logged by the executor at debug level (SELDON_LOG_LEVEL=DEBUG).
+fn seldon_predictions(base: Timestamp, s: &mut Scenario) {
+    let pod = (ARGOWF, SDEP_POD);
+    let engine = "seldon-container-engine";
+    let fix = GHCR_FIX;
     for i in 0..300 {
         let off = fix as i64 + 10 + 2 * i;
         let puid = format!(
@@ -1543,6 +1555,12 @@ fn mlflow(base: Timestamp, s: &mut Scenario) {
         &[("http", 5000, 5000, Some(30800))],
         MLFLOW_AGE,
     ));
+    mlflow_logs(base, s);
+    mlflow_backend(base, s);
+}
+
+/// gunicorn's start nine days ago, then access-log lines (kube-probe and an API client).
+fn mlflow_logs(base: Timestamp, s: &mut Scenario) {
     let t0 = 3 - MLFLOW_POD_AGE;
     let py = clock(base, t0, "%Y/%m/%d %H:%M:%S");
     let gu = |pid: u32, msg: &str| {
@@ -1580,7 +1598,10 @@ fn mlflow(base: Timestamp, s: &mut Scenario) {
         "10.42.0.1 \"GET /health HTTP/1.1\" 200 2 1ms \"kube-probe/1.32\"",
     ));
     s.generators.push(access(0.05, "10.42.0.1 \"GET /api/2.0/mlflow/experiments/get-by-name?experiment_name=iris-classification HTTP/1.1\" 200 318 4ms \"curl/8.5.0\""));
-    // The experiment the train step created (runbook 000: `experiments/get-by-name`).
+}
+
+/// `/health` and the experiment the train step created (runbook 000: `experiments/get-by-name`).
+fn mlflow_backend(base: Timestamp, s: &mut Scenario) {
     let created = offset(base, -3668).as_millisecond();
     let experiment = json!({"experiment": {
         "experiment_id": "1", "name": "iris-classification", "artifact_location": "mlflow-artifacts:/1",
@@ -1984,6 +2005,12 @@ fn istio_startup(base: Timestamp, t: i64, pod_ip: &str) -> Vec<String> {
 }
 
 fn kserve_timeline(base: Timestamp, s: &mut Scenario, pod_ip: &str) {
+    storage_init_succeeds(base, s);
+    containers_start(base, s, pod_ip);
+}
+
+/// t+12s: credentials and MinIO access fixed, the storage-initializer downloads the model.
+fn storage_init_succeeds(base: Timestamp, s: &mut Scenario) {
     let pod = (KSERVE, ISVC_POD);
     let init = on_init(KSERVE, ISVC_POD, "storage-initializer");
     let t = INIT_FIX;
@@ -2023,7 +2050,13 @@ fn kserve_timeline(base: Timestamp, s: &mut Scenario, pod_ip: &str) {
             "exitCode": 0, "reason": "Completed", "startedAt": at(base, ti), "finishedAt": at(base, ti + 8),
             "containerID": container_id(&uid_for(KSERVE, ISVC_POD), "storage-initializer", 7)}}, "started": false}))),
     ]);
-    // t+21s: the three containers start; istio-proxy waits for its certificate (Issue 3).
+}
+
+/// t+21s: the three containers start; istio-proxy waits for its certificate (Issue 3), the
+/// model server loads a dummy model (Issue 5), then the InferenceService turns Ready.
+fn containers_start(base: Timestamp, s: &mut Scenario, pod_ip: &str) {
+    let pod = (KSERVE, ISVC_POD);
+    let t = INIT_FIX;
     let run = t + 9.0;
     for (name, image) in [
         ("kserve-container", SERVE_IMAGE),
@@ -2435,14 +2468,32 @@ fn tekton_labels(task: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A TaskRun, its pod `<taskrun>-pod` (init `prepare` + `place-scripts`, containers `step-*`)
-/// and the step logs.
+/// A TaskRun, its pod `<taskrun>-pod` and the step logs.
 fn tekton_task(base: Timestamp, s: &mut Scenario, t: &TTask) {
+    let tr = tr_name(t.task);
+    let failed = t.steps.iter().find(|st| st.exit != 0);
+    s.objects.push(task_run(base, t));
+    if let Some(st) = failed {
+        s.objects.push(ev(
+            base,
+            &on(TEKTON, "TaskRun", &tr),
+            "Warning",
+            "Failed",
+            &format!("\"step-{}\" exited with code {}", st.name, st.exit),
+            "TaskRun",
+            (t.end, t.end, 1),
+        ));
+    }
+    task_pod(base, s, t);
+}
+
+/// The TaskRun object: `status.podName`, `steps[]` (container `step-<name>`), the condition.
+fn task_run(base: Timestamp, t: &TTask) -> Value {
     let tr = tr_name(t.task);
     let pod_name = format!("{tr}-pod");
     let pod_uid = uid_for(TEKTON, &pod_name);
     let failed = t.steps.iter().find(|st| st.exit != 0);
-    let mut labels = tekton_labels(t.task);
+    let labels = tekton_labels(t.task);
     let mut v = object(base, "tekton.dev/v1", "TaskRun", TEKTON, &tr, -t.start + 1);
     for (k, val) in &labels {
         v["metadata"]["labels"][*k] = json!(val);
@@ -2476,18 +2527,14 @@ fn tekton_task(base: Timestamp, s: &mut Scenario, t: &TTask) {
         "steps": steps,
         "taskSpec": {"steps": t.steps.iter().map(|st| json!({"name": st.name, "image": st.image, "script": "#!/bin/bash\nset -e\n..."})).collect::<Vec<_>>()},
     });
-    s.objects.push(v);
-    if let Some(st) = failed {
-        s.objects.push(ev(
-            base,
-            &on(TEKTON, "TaskRun", &tr),
-            "Warning",
-            "Failed",
-            &format!("\"step-{}\" exited with code {}", st.name, st.exit),
-            "TaskRun",
-            (t.end, t.end, 1),
-        ));
-    }
+    v
+}
+
+/// The TaskRun's pod: init `prepare` + `place-scripts`, containers `step-*`, restartPolicy Never.
+fn task_pod(base: Timestamp, s: &mut Scenario, t: &TTask) {
+    let tr = tr_name(t.task);
+    let pod_name = format!("{tr}-pod");
+    let mut labels = tekton_labels(t.task);
     labels.push(("tekton.dev/taskRun", tr.clone()));
     labels.push(("tekton.dev/taskRunUID", uid_for(TEKTON, &tr)));
     let label_refs: Vec<(&str, &str)> = labels.iter().map(|(k, val)| (*k, val.as_str())).collect();
