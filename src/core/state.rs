@@ -337,7 +337,12 @@ impl AppState {
                 self.pods.remove(&(ns, name));
                 self.rows_dirty = true;
             }
-            ClusterEvent::PodsError(e) => self.pods_error = Some(e),
+            ClusterEvent::PodsError(e) => {
+                // What we listed before may no longer be true (or visible to us): show none.
+                self.pods.clear();
+                self.rows_dirty = true;
+                self.pods_error = Some(e);
+            }
             ClusterEvent::NamespacesReset(ns) => self.namespaces = ns.into_iter().collect(),
             ClusterEvent::NamespaceApplied(n) => {
                 self.namespaces.insert(n);

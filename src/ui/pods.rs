@@ -28,6 +28,112 @@ fn restarts_text(r: &PodRow, view: &View) -> String {
     }
 }
 
+struct Columns {
+    widths: Vec<Constraint>,
+    wide: bool,
+    name: usize,
+}
+
+/// Shorten from the middle: pod names differ in their tails (hashes, step names), so keep both
+/// ends, e.g. `mistral-24…internal-pod`.
+pub fn middle_ellipsis(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width || width < 3 {
+        return s.chars().take(width.max(n.min(width))).collect();
+    }
+    let head = (width - 1) / 2;
+    let tail = width - 1 - head;
+    let mut out: String = s.chars().take(head).collect();
+    out.push('…');
+    out.extend(s.chars().skip(n - tail));
+    out
+}
+
+/// Column widths from content, so names are not cut while there is room: NAME gets what it
+/// needs first; IP and NODE appear only when everything else fits. NAMESPACE is sized over all
+/// rows so it does not jump while scrolling.
+fn columns(state: &AppState, visible: &[PodRow], all_ns: bool, width: u16, view: &View) -> Columns {
+    let w = |n: usize, min: usize| n.max(min) as u16;
+    let ns = if all_ns {
+        w(
+            state
+                .rows
+                .iter()
+                .map(|r| r.namespace.chars().count())
+                .max()
+                .unwrap_or(0),
+            9,
+        )
+        .min(24)
+    } else {
+        0
+    };
+    let name = w(
+        visible
+            .iter()
+            .map(|r| r.name.chars().count())
+            .max()
+            .unwrap_or(0),
+        4,
+    );
+    let status = w(
+        visible
+            .iter()
+            .map(|r| r.status.chars().count())
+            .max()
+            .unwrap_or(0),
+        6,
+    );
+    let restarts = w(
+        visible
+            .iter()
+            .map(|r| restarts_text(r, view).chars().count())
+            .max()
+            .unwrap_or(0),
+        8,
+    );
+    let (ready, age) = (5u16, 5u16);
+    let gaps = if all_ns { 5 } else { 4 };
+    let node = w(
+        visible
+            .iter()
+            .map(|r| r.node.chars().count())
+            .max()
+            .unwrap_or(0),
+        6,
+    );
+    let fixed = ready + status + restarts + age + gaps;
+    let wide = ns + name + fixed + 15 + node + 2 <= width;
+    // NAME gets what is left after the short columns; NAMESPACE gives way first when narrow.
+    let mut ns = ns;
+    let mut name_w = width.saturating_sub(ns + fixed + if wide { 15 + node + 2 } else { 0 });
+    if name_w < 16 && all_ns {
+        let take = (16 - name_w).min(ns.saturating_sub(6));
+        ns -= take;
+        name_w += take;
+    }
+    let name_w = name_w.min(name.max(name_w.min(name)));
+    let mut widths = vec![];
+    if all_ns {
+        widths.push(Constraint::Length(ns));
+    }
+    widths.extend([
+        Constraint::Length(name_w.max(4)),
+        Constraint::Length(ready),
+        Constraint::Length(status),
+        Constraint::Length(restarts),
+        Constraint::Length(age),
+    ]);
+    if wide {
+        widths.extend([Constraint::Length(15), Constraint::Length(node)]);
+    }
+    Columns {
+        widths,
+        wide,
+        name: name_w.max(4) as usize,
+    }
+}
+
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
     let t = view.theme;
     let mut title = vec![
@@ -93,39 +199,25 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
     let start = offset(state.selected, visible);
     let rows = &state.rows[start..(start + visible).min(state.rows.len())];
     let all_ns = state.scope == Scope::All;
-    let wide = inner.width >= 110;
-    let ns_width = rows
-        .iter()
-        .map(|r| r.namespace.len())
-        .max()
-        .unwrap_or(9)
-        .clamp(9, 20) as u16;
-
+    let layout = columns(state, rows, all_ns, inner.width, view);
+    let wide = layout.wide;
     let mut header = vec![];
-    let mut widths = vec![];
     if all_ns {
         header.push("NAMESPACE");
-        widths.push(Constraint::Length(ns_width));
     }
     header.extend(["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
-    widths.extend([
-        Constraint::Fill(3),
-        Constraint::Length(5),
-        Constraint::Length(21),
-        Constraint::Length(13),
-        Constraint::Length(5),
-    ]);
     if wide {
         header.extend(["IP", "NODE"]);
-        widths.extend([Constraint::Length(15), Constraint::Fill(1)]);
     }
+    let layout_name = layout.name;
+    let widths = layout.widths;
     let table_rows = rows.iter().enumerate().map(|(i, r)| {
         let mut cells: Vec<Cell> = vec![];
         if all_ns {
             cells.push(Cell::from(sanitize(&r.namespace).into_owned()));
         }
         cells.extend([
-            Cell::from(sanitize(&r.name).into_owned()),
+            Cell::from(middle_ellipsis(&sanitize(&r.name), layout_name)),
             Cell::from(r.ready.clone()),
             Cell::from(sanitize(&r.status).into_owned())
                 .style(Style::default().fg(t.health(r.health))),
@@ -161,4 +253,19 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         .header(Row::new(header).style(Style::default().fg(t.header).add_modifier(Modifier::BOLD)))
         .column_spacing(1);
     f.render_widget(table, inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::middle_ellipsis;
+
+    #[test]
+    fn keeps_both_ends() {
+        assert_eq!(
+            middle_ellipsis("mistral-24b-full-8t9qf-push-to-internal-pod", 16),
+            "mistral…rnal-pod"
+        );
+        assert_eq!(middle_ellipsis("short", 16), "short");
+        assert_eq!(middle_ellipsis("abcdef", 2), "ab");
+    }
 }
