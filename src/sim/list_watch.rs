@@ -37,7 +37,14 @@ pub fn get(ctx: Ctx<'_>, name: &str) -> Response<Body> {
         None => error(&ApiError::not_found(&ctx.rt.plural, &ctx.rt.group, name)),
         Some(obj) if wants_table(ctx.accept) => {
             let rv = ctx.state.store.resource_version();
-            super::http::json(&table::render(ctx.rt, &[obj], rv, None, ctx.state.now()))
+            super::http::json(&table::render(
+                ctx.rt,
+                &[obj],
+                rv,
+                None,
+                ctx.state.now(),
+                ctx.query.get("includeObject") == Some("Object"),
+            ))
         }
         Some(obj) => full(200, "application/json", obj.json),
     }
@@ -123,7 +130,14 @@ fn list(ctx: Ctx<'_>) -> Response<Body> {
     let rv = after.as_ref().map_or(page.rv, |a| a.0);
     let cont = page.next.as_ref().map(|k| encode_continue(rv, k));
     if wants_table(ctx.accept) {
-        let mut t = table::render(ctx.rt, &page.items, rv, cont.as_deref(), ctx.state.now());
+        let mut t = table::render(
+            ctx.rt,
+            &page.items,
+            rv,
+            cont.as_deref(),
+            ctx.state.now(),
+            ctx.query.get("includeObject") == Some("Object"),
+        );
         if page.remaining > 0 {
             t["metadata"]["remainingItemCount"] = json!(page.remaining);
         }

@@ -313,13 +313,15 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
     }
 }
 
-/// A `meta.k8s.io/v1` Table of these objects.
+/// A `meta.k8s.io/v1` Table of these objects. With `full`, rows carry whole objects
+/// (`includeObject=Object`, which `kubectl get --sort-by` asks for).
 pub fn render(
     rt: &ResourceType,
     items: &[Stored],
     rv: u64,
     cont: Option<&str>,
     now: Timestamp,
+    full: bool,
 ) -> Value {
     let defs: Vec<Value> = columns(rt)
         .iter()
@@ -332,6 +334,9 @@ pub fn render(
             let mut meta = v["metadata"].clone();
             if let Some(m) = meta.as_object_mut() {
                 m.remove("managedFields");
+            }
+            if full {
+                return json!({"cells": cells(rt, v, now), "object": v});
             }
             json!({
                 "cells": cells(rt, v, now),

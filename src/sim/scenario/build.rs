@@ -253,13 +253,22 @@ impl C {
         let mut v = json!({
             "name": self.name, "state": state, "lastState": last, "ready": self.ready,
             "restartCount": self.restarts, "image": self.image,
-            "imageID": if pulled { format!("{}@sha256:{}", self.image.split(':').next().unwrap_or(""), &container_id(&self.image, "", 0)[13..77]) } else { String::new() },
+            "imageID": if pulled { format!("{}@sha256:{}", image_repo(&self.image), &container_id(&self.image, "", 0)[13..77]) } else { String::new() },
             "started": matches!(self.state, St::Running { .. }),
         });
         if let Some(id) = id {
             v["containerID"] = json!(id);
         }
         v
+    }
+}
+
+/// The image without its tag (a `:` after the last `/` is a tag; before it, a registry port).
+fn image_repo(image: &str) -> &str {
+    let slash = image.rfind('/').map_or(0, |i| i + 1);
+    match image[slash..].find(['@', ':']) {
+        Some(i) => &image[..slash + i],
+        None => image,
     }
 }
 
@@ -408,9 +417,10 @@ pub fn refresh_pod(p: &mut Value) {
         }
     });
     let all_ready = !regular.is_empty() && regular.iter().all(|s| s["ready"] == true);
-    let has_run = regular
-        .iter()
-        .any(|s| !s["state"]["waiting"].is_object() || s["lastState"]["terminated"].is_object());
+    // kubelet getPhase: a container waiting that never ran keeps the pod Pending.
+    let never_started =
+        |s: &Value| s["state"]["waiting"].is_object() && !s["lastState"]["terminated"].is_object();
+    let has_run = !regular.is_empty() && !regular.iter().any(never_started);
     let all_done =
         !regular.is_empty() && regular.iter().all(|s| s["state"]["terminated"].is_object());
     let phase = if all_done && p["spec"]["restartPolicy"] != "Always" {
@@ -460,10 +470,10 @@ pub fn event(
     last: i64,
     count: i64,
 ) -> Value {
+    // Distinct per object, reason and message, like the kubelet's `<obj>.<hex>` names.
     let name = format!(
-        "{obj}.{:x}",
-        (uid_for(reason, message).len() as i64 + first.abs() * 7919 + last.abs()) as u64 * 0x1f3a
-            + 0x17b4_0000_0000
+        "{obj}.{}",
+        &uid_for(&format!("{kind}/{reason}"), message).replace('-', "")[..16]
     );
     let api_version = match kind {
         "Workflow" => "argoproj.io/v1alpha1",
