@@ -158,8 +158,13 @@ async fn kubectl_get_prints_real_columns() {
     );
 
     // The runbook's own command: --sort-by needs whole objects in the Table (includeObject=Object).
-    let sorted = k.ok(&["get", "events", "-n", "argowf", "--sort-by=.lastTimestamp"]).await;
-    assert!(sorted.lines().count() > 3 && sorted.contains("failed to fetch anonymous token"), "{sorted}");
+    let sorted = k
+        .ok(&["get", "events", "-n", "argowf", "--sort-by=.lastTimestamp"])
+        .await;
+    assert!(
+        sorted.lines().count() > 3 && sorted.contains("failed to fetch anonymous token"),
+        "{sorted}"
+    );
 
     let svc = k.ok(&["get", "svc", "iris-default", "-n", "argowf"]).await;
     assert_eq!(row(&svc, "iris-default")[4], "8000/TCP,5001/TCP");

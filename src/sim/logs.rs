@@ -58,6 +58,18 @@ pub struct LogStore {
     inner: Mutex<HashMap<Key, ContainerLog>>,
 }
 
+/// A container's log, created on first use.
+fn log_of<'a>(
+    inner: &'a mut HashMap<Key, ContainerLog>,
+    ns: &str,
+    pod: &str,
+    c: &str,
+) -> &'a mut ContainerLog {
+    inner
+        .entry(key(ns, pod, c))
+        .or_insert_with(|| ContainerLog::new(DEFAULT_CAP))
+}
+
 fn key(ns: &str, pod: &str, c: &str) -> Key {
     (ns.to_string(), pod.to_string(), c.to_string())
 }
@@ -83,9 +95,7 @@ impl LogStore {
         lines: impl IntoIterator<Item = (Timestamp, String)>,
     ) {
         let mut inner = self.lock();
-        let log = inner
-            .entry(key(ns, pod, c))
-            .or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
+        let log = log_of(&mut inner, ns, pod, c);
         for (time, text) in lines {
             let line = Arc::new(LogLine { time, text });
             if log.current.len() >= log.cap {
@@ -104,9 +114,7 @@ impl LogStore {
         lines: impl IntoIterator<Item = (Timestamp, String)>,
     ) {
         let mut inner = self.lock();
-        let log = inner
-            .entry(key(ns, pod, c))
-            .or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
+        let log = log_of(&mut inner, ns, pod, c);
         log.previous = lines
             .into_iter()
             .map(|(time, text)| Arc::new(LogLine { time, text }))
@@ -116,9 +124,7 @@ impl LogStore {
     /// The container restarted: its current run becomes the previous one; followers stop.
     pub fn restart(&self, ns: &str, pod: &str, c: &str) {
         let mut inner = self.lock();
-        let log = inner
-            .entry(key(ns, pod, c))
-            .or_insert_with(|| ContainerLog::new(DEFAULT_CAP));
+        let log = log_of(&mut inner, ns, pod, c);
         log.previous = log.current.drain(..).collect();
         let _ = log.tx.send(LogMsg::End);
     }
