@@ -107,7 +107,11 @@ pub async fn run(opts: Options) -> Result<(), String> {
                 }
                 dirty = true;
             }
-            _ = tick.tick() => dirty = true, // ages and "(4m ago)" move on
+            _ = tick.tick() => {
+                // Ages, "(4m ago)" and running durations move on.
+                state.update(Msg::Tick(jiff::Timestamp::now()));
+                dirty = true;
+            }
             _ = tokio::time::sleep_until(last_draw + FRAME), if dirty => {}
         }
         for effect in effects {

@@ -3,3 +3,4 @@
 
 pub mod kubeconfig;
 pub mod watch;
+pub mod workflows;

@@ -121,6 +121,7 @@ pub fn start(
             }
         }
     });
+    let (client_for_crds, tx_for_crds) = (client.clone(), tx.clone());
     let ns_api: Api<Namespace> = Api::all(client);
     let ns_task = tokio::spawn(async move {
         let mut stream = watcher::watcher(ns_api, watcher::Config::default())
@@ -149,9 +150,14 @@ pub fn start(
             }
         }
     });
-    Watches {
-        tasks: vec![pods_task, ns_task],
-    }
+    let mut tasks = vec![pods_task, ns_task];
+    tasks.extend(super::workflows::start(
+        client_for_crds,
+        scope,
+        generation,
+        tx_for_crds,
+    ));
+    Watches { tasks }
 }
 
 /// While the watch is failing to connect, ask for /version once a second; the first answer

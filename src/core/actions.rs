@@ -24,6 +24,7 @@ pub enum Action {
     Pods,
     Select,
     Complete,
+    Workflows,
 }
 
 pub struct ActionInfo {
@@ -83,6 +84,11 @@ pub const ACTIONS: &[ActionInfo] = &[
         "Show pods of all namespaces",
     ),
     info(Action::Pods, "pods", "Show the pods pane"),
+    info(
+        Action::Workflows,
+        "workflows",
+        "Show Argo Workflows and Tekton PipelineRuns",
+    ),
     info(
         Action::Select,
         "select",

@@ -1,6 +1,9 @@
 //! What the cluster layer tells the reducer. Pure data: k8s-openapi types, no client.
 
+use serde_json::Value;
+
 use super::pods::PodEntry;
+use super::workflows::WfKind;
 
 /// The API connection as the header shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +30,16 @@ pub enum ClusterEvent {
     NamespaceApplied(String),
     NamespaceDeleted(String),
     Conn(Conn),
+    /// Workflows of one kind (Argo Workflows, Tekton PipelineRuns): a full list.
+    WorkflowsReset(WfKind, Vec<Value>),
+    WorkflowApplied(WfKind, Box<Value>),
+    WorkflowDeleted(WfKind, String, String),
+    /// The API does not serve this kind (its CRDs are not installed).
+    CrdMissing(WfKind),
+    WorkflowsError(WfKind, String),
+    TaskRunsReset(Vec<Value>),
+    TaskRunApplied(Box<Value>),
+    TaskRunDeleted(String, String),
 }
 
 /// Events from one watch generation; events of an older scope (before `:ns`) are dropped.

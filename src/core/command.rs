@@ -3,6 +3,7 @@
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     Pods,
+    Workflows,
     /// `:ns NAME`; None means all namespaces.
     Namespace(Option<String>),
     NamespacePicker,
@@ -12,7 +13,7 @@ pub enum Command {
     Help,
 }
 
-pub const COMMANDS: &[&str] = &["pods", "ns", "ctx", "help", "q", "quit"];
+pub const COMMANDS: &[&str] = &["pods", "wf", "ns", "ctx", "help", "q", "quit"];
 
 pub fn parse(input: &str) -> Result<Command, String> {
     let mut words = input.trim().trim_start_matches(':').split_whitespace();
@@ -20,6 +21,7 @@ pub fn parse(input: &str) -> Result<Command, String> {
     let arg = words.next();
     match (head, arg) {
         ("pods" | "po" | "pod", _) => Ok(Command::Pods),
+        ("wf" | "workflows" | "workflow" | "pr" | "pipelineruns", _) => Ok(Command::Workflows),
         ("ns" | "namespace" | "namespaces", None) => Ok(Command::NamespacePicker),
         ("ns" | "namespace" | "namespaces", Some("all" | "-A")) => Ok(Command::Namespace(None)),
         ("ns" | "namespace" | "namespaces", Some(n)) => Ok(Command::Namespace(Some(n.to_string()))),
@@ -27,9 +29,9 @@ pub fn parse(input: &str) -> Result<Command, String> {
         ("ctx" | "context" | "contexts", Some(c)) => Ok(Command::Context(c.to_string())),
         ("q" | "quit" | "q!", _) => Ok(Command::Quit),
         ("help" | "?", _) => Ok(Command::Help),
-        ("", _) => Err("type a command: pods, ns NAME, ns all, ctx NAME, q".into()),
+        ("", _) => Err("type a command: pods, wf, ns NAME, ns all, ctx NAME, q".into()),
         (other, _) => Err(format!(
-            "unknown command {other:?}; try pods, ns NAME, ns all, ctx NAME, q"
+            "unknown command {other:?}; try pods, wf, ns NAME, ns all, ctx NAME, q"
         )),
     }
 }

@@ -13,3 +13,4 @@ pub mod pods;
 pub mod state;
 pub mod tekton;
 pub mod text;
+pub mod workflows;

@@ -1,10 +1,13 @@
 //! Drawing only: reads the state, the theme and the keymap; never mutates anything.
 
+mod containers;
 mod header;
 mod help;
 mod picker;
 mod pods;
 mod status;
+mod steps;
+mod workflows;
 
 use jiff::Timestamp;
 use ratatui::Frame;
@@ -16,7 +19,7 @@ use ratatui_textarea::TextArea;
 
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
-use crate::core::state::{AppState, Mode};
+use crate::core::state::{AppState, Mode, Screen};
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 12;
@@ -58,7 +61,12 @@ pub fn draw(f: &mut Frame, state: &AppState, view: &View) {
     ])
     .areas(area);
     header::draw(f, head, state, view);
-    pods::draw(f, body, state, view);
+    match state.screen {
+        Screen::Pods => pods::draw(f, body, state, view),
+        Screen::Workflows => workflows::draw(f, body, state, view),
+        Screen::Steps(_) => steps::draw(f, body, state, view),
+        Screen::Containers { .. } => containers::draw(f, body, state, view),
+    }
     status::draw(f, foot, state, view);
     match state.mode {
         Mode::Help => help::draw(f, area, view),

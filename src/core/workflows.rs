@@ -1,0 +1,275 @@
+//! Rows of the workflows view (Argo Workflows and Tekton PipelineRuns together) and of the
+//! steps pane, built from the objects once per change.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::{SignedDuration, Timestamp};
+use serde_json::Value;
+
+use super::{argo, tekton};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WfKind {
+    Argo,
+    Tekton,
+}
+
+impl WfKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            WfKind::Argo => "Workflow",
+            WfKind::Tekton => "PipelineRun",
+        }
+    }
+}
+
+/// (kind, namespace, name)
+pub type WfKey = (WfKind, String, String);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkflowRow {
+    pub key: WfKey,
+    pub phase: String,
+    pub succeeded: usize,
+    pub total: usize,
+    pub started: Option<Timestamp>,
+    pub finished: Option<Timestamp>,
+    pub message: String,
+}
+
+fn ts(v: &Value, path: &[&str]) -> Option<Timestamp> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    cur.as_str()?.parse().ok()
+}
+
+pub fn workflow_rows(
+    wfs: &BTreeMap<WfKey, Value>,
+    taskruns: &BTreeMap<(String, String), Value>,
+) -> Vec<WorkflowRow> {
+    wfs.iter()
+        .map(|(key, v)| match key.0 {
+            WfKind::Argo => {
+                let (succeeded, total) = argo::progress(v);
+                WorkflowRow {
+                    key: key.clone(),
+                    phase: argo::phase(v),
+                    succeeded,
+                    total,
+                    started: argo::started(v),
+                    finished: argo::finished(v),
+                    message: argo::message(v).unwrap_or_default(),
+                }
+            }
+            WfKind::Tekton => {
+                let tree = tekton::pipeline_run(v, &taskruns_of(taskruns, &key.1));
+                let total = tree.tasks.len() + tree.skipped.len();
+                let succeeded = tree.tasks.iter().filter(|t| t.phase == "Succeeded").count();
+                WorkflowRow {
+                    key: key.clone(),
+                    phase: tree.phase,
+                    succeeded,
+                    total,
+                    started: ts(v, &["status", "startTime"]),
+                    finished: ts(v, &["status", "completionTime"]),
+                    message: tree.message.unwrap_or_default(),
+                }
+            }
+        })
+        .collect()
+}
+
+fn taskruns_of(taskruns: &BTreeMap<(String, String), Value>, ns: &str) -> HashMap<String, Value> {
+    taskruns
+        .range((ns.to_string(), String::new())..)
+        .take_while(|((n, _), _)| n == ns)
+        .map(|((_, name), v)| (name.clone(), v.clone()))
+        .collect()
+}
+
+/// Run time so far (or in total once finished).
+pub fn duration(
+    started: Option<Timestamp>,
+    finished: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<SignedDuration> {
+    let s = started?;
+    Some(finished.unwrap_or(now).duration_since(s))
+}
+
+/// One line of the steps pane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepRow {
+    /// Tree guides, e.g. "│ └─".
+    pub prefix: String,
+    pub name: String,
+    /// Node type (Argo) or TaskRun / Step / Sidecar / Skipped (Tekton).
+    pub kind: String,
+    pub template: String,
+    pub phase: String,
+    pub started: Option<Timestamp>,
+    pub finished: Option<Timestamp>,
+    pub message: String,
+    /// The pod behind this step, and the container to select in it.
+    pub pod: Option<String>,
+    pub container: Option<String>,
+}
+
+pub struct Steps {
+    pub rows: Vec<StepRow>,
+    /// What could not be rendered (missing status, dangling children, TaskRuns not found).
+    pub problems: Vec<String>,
+}
+
+/// The steps of one workflow. `pods` are (name, object) of pods in its namespace, used to map
+/// Argo node ids to real pod names and Tekton TaskRuns without `podName` to their pods.
+pub fn steps(
+    key: &WfKey,
+    wf: &Value,
+    taskruns: &BTreeMap<(String, String), Value>,
+    pods: &[(String, Value)],
+) -> Steps {
+    match key.0 {
+        WfKind::Argo => {
+            let by_node = argo::pods_by_node_id(&key.2, pods.iter().map(|(_, v)| v));
+            let tree = argo::build(wf, &by_node);
+            let rows = tree
+                .rows
+                .iter()
+                .map(|r| {
+                    let n = &r.node;
+                    let is_pod = matches!(n.node_type, argo::NodeType::Pod);
+                    StepRow {
+                        prefix: r.prefix(),
+                        name: if n.display_name.is_empty() {
+                            n.name.clone()
+                        } else {
+                            n.display_name.clone()
+                        },
+                        kind: n.node_type.as_str().to_string(),
+                        template: n.template.clone().unwrap_or_default(),
+                        phase: n.phase.clone(),
+                        started: n.started_at,
+                        finished: n.finished_at,
+                        message: n.message.clone().unwrap_or_default(),
+                        pod: n.pod_name.clone(),
+                        // Argo renames the template's container to `main`.
+                        container: is_pod.then(|| "main".to_string()),
+                    }
+                })
+                .collect();
+            Steps {
+                rows,
+                problems: tree.problems,
+            }
+        }
+        WfKind::Tekton => {
+            let tree = tekton::pipeline_run(wf, &taskruns_of(taskruns, &key.1));
+            let mut rows = vec![StepRow {
+                prefix: String::new(),
+                name: tree.name.clone(),
+                kind: "PipelineRun".into(),
+                template: String::new(),
+                phase: tree.phase.clone(),
+                started: tree.started,
+                finished: tree.finished,
+                message: tree.message.clone().unwrap_or_default(),
+                pod: None,
+                container: None,
+            }];
+            let n_tasks = tree.tasks.len() + tree.skipped.len();
+            for (i, t) in tree.tasks.iter().enumerate() {
+                let last_task = i + 1 == n_tasks;
+                let pod = t.pod_name.clone().or_else(|| {
+                    pods.iter()
+                        .find(|(_, p)| {
+                            p["metadata"]["labels"][tekton::LABEL_TASK_RUN] == t.name.as_str()
+                        })
+                        .map(|(n, _)| n.clone())
+                });
+                rows.push(StepRow {
+                    prefix: if last_task {
+                        "└─".into()
+                    } else {
+                        "├─".into()
+                    },
+                    name: t.pipeline_task.clone().unwrap_or_else(|| t.name.clone()),
+                    kind: t.kind.clone(),
+                    template: t.name.clone(),
+                    phase: t.phase.clone(),
+                    started: t.started,
+                    finished: t.finished,
+                    message: t.message.clone().unwrap_or_default(),
+                    pod: pod.clone(),
+                    container: t
+                        .steps
+                        .iter()
+                        .find(|s| s.exit_code.is_some_and(|c| c != 0))
+                        .or(t.steps.first())
+                        .map(|s| s.container.clone()),
+                });
+                let subs: Vec<(&tekton::StepInfo, &str)> = t
+                    .steps
+                    .iter()
+                    .map(|s| (s, "Step"))
+                    .chain(t.sidecars.iter().map(|s| (s, "Sidecar")))
+                    .collect();
+                for (j, (s, kind)) in subs.iter().enumerate() {
+                    let guide = if last_task { "  " } else { "│ " };
+                    let branch = if j + 1 == subs.len() {
+                        "└─"
+                    } else {
+                        "├─"
+                    };
+                    let mut msg = s.message.clone().unwrap_or_default();
+                    if let Some(code) = s.exit_code.filter(|c| *c != 0) {
+                        msg = format!(
+                            "exit code {code}{}",
+                            if msg.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {msg}")
+                            }
+                        );
+                    }
+                    rows.push(StepRow {
+                        prefix: format!("{guide}{branch}"),
+                        name: s.name.clone(),
+                        kind: kind.to_string(),
+                        template: s.container.clone(),
+                        phase: s.state.clone(),
+                        started: s.started,
+                        finished: s.finished,
+                        message: msg,
+                        pod: pod.clone(),
+                        container: Some(s.container.clone()),
+                    });
+                }
+            }
+            for (i, (name, reason)) in tree.skipped.iter().enumerate() {
+                rows.push(StepRow {
+                    prefix: if tree.tasks.len() + i + 1 == n_tasks {
+                        "└─".into()
+                    } else {
+                        "├─".into()
+                    },
+                    name: name.clone(),
+                    kind: "Skipped".into(),
+                    template: String::new(),
+                    phase: "Skipped".into(),
+                    started: None,
+                    finished: None,
+                    message: reason.clone(),
+                    pod: None,
+                    container: None,
+                });
+            }
+            Steps {
+                rows,
+                problems: tree.problems,
+            }
+        }
+    }
+}
