@@ -63,16 +63,26 @@ fn is_not_found(e: &watcher::Error) -> bool {
 }
 
 /// Watch the first of `versions` the cluster serves; report the kind missing if none is.
+/// A custom resource kind and the versions to try, newest first.
+struct Crd {
+    group: &'static str,
+    versions: &'static [&'static str],
+    kind: &'static str,
+}
+
 async fn run(
     client: Client,
     scope: Scope,
-    group: &str,
-    versions: &[&str],
-    kind: &str,
+    crd: Crd,
     target: Target,
     generation: u64,
     tx: UnboundedSender<ClusterMsg>,
 ) {
+    let Crd {
+        group,
+        versions,
+        kind,
+    } = crd;
     let send = |event| tx.send(ClusterMsg { generation, event }).is_ok();
     'versions: for version in versions {
         let ar = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, kind));
@@ -134,9 +144,11 @@ pub fn start(
         tokio::spawn(run(
             client.clone(),
             scope.clone(),
-            group,
-            versions,
-            kind,
+            Crd {
+                group,
+                versions,
+                kind,
+            },
             target,
             generation,
             tx.clone(),
