@@ -92,7 +92,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::Select,
         "select",
-        "Choose the highlighted item; submit the filter or command",
+        "Open the highlighted item (pod: containers, workflow: steps, step: its container)",
     ),
     info(
         Action::Complete,
