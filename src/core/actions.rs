@@ -92,7 +92,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::Select,
         "select",
-        "Open the item: pod > containers, workflow > steps, step > container",
+        "Open: pod > containers, workflow > steps, step > container",
     ),
     info(
         Action::Complete,
