@@ -172,3 +172,40 @@ async fn switching_namespace_drops_the_old_watch() {
     .await;
     assert!(st.rows.iter().all(|r| r.namespace == "load-001"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_kinds_the_cluster_lacks_say_not_installed_once() {
+    use kdoc::core::state::CrdState;
+    use kdoc::core::workflows::WfKind;
+    let sim =
+        common::start(kdoc::sim::scenario::builtin("mlops", &LoadSpec::default()).unwrap()).await;
+    sim.state().store.remove_group("tekton.dev");
+    let client = kube::Client::try_from(sim.client_config()).unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut st = state(Scope::All);
+    let _w = watch::start(client, &st.scope, st.generation, tx);
+    until(&mut rx, &mut st, "argo listed and tekton missing", |s| {
+        s.crds.get(&WfKind::Tekton) == Some(&CrdState::NotInstalled)
+            && s.crds.get(&WfKind::Argo) == Some(&CrdState::Installed)
+    })
+    .await;
+    assert_eq!(
+        st.wf_rows.len(),
+        1,
+        "only iris-demo: {:?}",
+        st.wf_rows.iter().map(|r| &r.key).collect::<Vec<_>>()
+    );
+    // No error loop: nothing more arrives about the missing kind.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while let Ok(Some(m)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+        assert!(
+            !matches!(
+                m.event,
+                kdoc::core::cluster_event::ClusterEvent::CrdMissing(_)
+                    | kdoc::core::cluster_event::ClusterEvent::WorkflowsError(..)
+            ),
+            "unexpected {:?}",
+            m.event
+        );
+    }
+}

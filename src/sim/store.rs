@@ -375,6 +375,12 @@ impl Store {
         }
     }
 
+    /// Stop serving every kind of an API group, as a cluster without those CRDs would (tests of
+    /// "not installed" handling). Resource indices found earlier are invalid afterwards.
+    pub fn remove_group(&self, group: &str) {
+        self.lock().collections.retain(|c| c.rt.group != group);
+    }
+
     pub fn count(&self, idx: usize) -> usize {
         self.lock()
             .collections

@@ -1,0 +1,327 @@
+//! The workflows view, the steps pane and the containers pane as text: `kdoc::ui::draw` into
+//! ratatui's `TestBackend` (120x35) for a state fed the `mlops` scenario's pods, Workflows,
+//! PipelineRuns and TaskRuns at a fixed moment, then navigated with reducer messages as a
+//! person would (`:wf`, enter, j, esc). Review changed snapshots by eye (`cargo insta review`,
+//! or `INSTA_UPDATE=always cargo test --test ui_workflow_snapshots` and `git diff tests/snapshots`).
+
+use jiff::Timestamp;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui_textarea::TextArea;
+use serde_json::{Value, json};
+
+use kdoc::config::keymap::Keymap;
+use kdoc::config::theme::Theme;
+use kdoc::core::actions::Action;
+use kdoc::core::cluster_event::{ClusterEvent, ClusterMsg, Conn};
+use kdoc::core::pods::PodEntry;
+use kdoc::core::state::{AppState, Msg, Scope, Screen};
+use kdoc::core::workflows::WfKind;
+use kdoc::ui::{self, View};
+
+const BASE: &str = "2025-06-11T10:00:00Z";
+const W: u16 = 120;
+const H: u16 = 35;
+
+const KANIKO: &str = "iris-demo-kaniko-2925953904";
+const PUSH_POD: &str = "mistral-24b-full-8t9qf-push-to-internal-pod";
+
+fn base() -> Timestamp {
+    BASE.parse().expect("a valid timestamp")
+}
+
+/// The `mlops` scenario's objects of `kind` as they start, at `BASE`.
+fn objects(kind: &str) -> Vec<Value> {
+    kdoc::sim::scenario::mlops::scenario(base())
+        .objects
+        .into_iter()
+        .filter(|o| o["kind"] == kind)
+        .collect()
+}
+
+fn cluster(state: &mut AppState, event: ClusterEvent) {
+    let generation = state.generation;
+    state.update(Msg::Cluster(ClusterMsg { generation, event }));
+}
+
+/// A message as the app loop delivers it: reduce, then rebuild rows before the next draw.
+fn send(state: &mut AppState, msg: Msg) {
+    state.update(msg);
+    state.refresh();
+}
+
+fn act(state: &mut AppState, a: Action) {
+    send(state, Msg::Action(a));
+}
+
+/// A connected all-namespaces state at `BASE` holding nothing yet.
+fn new_state() -> AppState {
+    let mut s = AppState::new(
+        "kdoc-sim".into(),
+        "kdoc-sim".into(),
+        vec!["kdoc-sim".into()],
+        Scope::All,
+        false,
+    );
+    // The header shows the crate version; pin it so releases do not churn the snapshots.
+    s.version = "9.9.9";
+    s.update(Msg::Tick(base()));
+    s
+}
+
+/// What `kdoc --demo` has once every watch listed: pods, Workflows, PipelineRuns, TaskRuns.
+fn mlops_state() -> AppState {
+    let mut s = new_state();
+    let pods: Vec<PodEntry> = objects("Pod")
+        .into_iter()
+        .map(|o| {
+            let pod: k8s_openapi::api::core::v1::Pod =
+                serde_json::from_value(o).expect("scenario pods are valid Pods");
+            PodEntry::new(&pod)
+        })
+        .collect();
+    cluster(&mut s, ClusterEvent::PodsReset(pods));
+    cluster(
+        &mut s,
+        ClusterEvent::WorkflowsReset(WfKind::Argo, objects("Workflow")),
+    );
+    cluster(
+        &mut s,
+        ClusterEvent::WorkflowsReset(WfKind::Tekton, objects("PipelineRun")),
+    );
+    cluster(&mut s, ClusterEvent::TaskRunsReset(objects("TaskRun")));
+    cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
+    s.refresh();
+    s
+}
+
+fn render(state: &AppState) -> Buffer {
+    let theme = Theme::builtin();
+    let keymap = Keymap::builtin();
+    let input = TextArea::default();
+    let view = View {
+        theme: &theme,
+        keymap: &keymap,
+        input: &input,
+        completions: &[],
+        now: base(),
+    };
+    let mut term = Terminal::new(TestBackend::new(W, H)).expect("a test terminal");
+    term.draw(|f| ui::draw(f, state, &view))
+        .expect("drawing succeeds");
+    term.backend().buffer().clone()
+}
+
+/// The buffer as lines of text, trailing spaces trimmed.
+fn screen(state: &AppState) -> String {
+    let buf = render(state);
+    let area = buf.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        for x in area.left()..area.right() {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The screen line showing `needle`.
+fn line_of<'a>(screen: &'a str, needle: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no line shows {needle:?}:\n{screen}"))
+}
+
+/// Move the steps cursor to the first row named `name` (from the top, with `j`s).
+fn step_to(state: &mut AppState, name: &str) {
+    act(state, Action::Top);
+    let i = state
+        .steps
+        .rows
+        .iter()
+        .position(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no step {name}: {:?}", state.steps.rows));
+    for _ in 0..i {
+        act(state, Action::Down);
+    }
+    assert_eq!(state.steps.rows[state.step_selected].name, name);
+}
+
+fn selected_container(state: &AppState) -> &str {
+    &state.containers[state.container_selected].name
+}
+
+#[test]
+fn workflows_steps_and_containers() {
+    let mut s = mlops_state();
+
+    // `:wf`: both runs, the Argo one first.
+    send(&mut s, Msg::CommandSubmit("wf".into()));
+    assert_eq!(s.screen, Screen::Workflows);
+    let t = screen(&s);
+    assert!(t.contains("Workflows(all)[2]"), "{t}");
+    let iris = line_of(&t, "iris-demo");
+    assert!(
+        iris.contains("argowf") && iris.contains("Workflow") && iris.contains("Succeeded"),
+        "{t}"
+    );
+    let mistral = line_of(&t, "mistral-24b-full-8t9qf");
+    assert!(
+        mistral.contains("private-ai-demo")
+            && mistral.contains("PipelineRun")
+            && mistral.contains("Failed"),
+        "{t}"
+    );
+    insta::assert_snapshot!("wf_list_120x35", t);
+
+    // Enter on iris-demo: the DAG with train -> build-image -> deploy and their real pods.
+    assert_eq!(s.wf_rows[s.wf_selected].key.2, "iris-demo");
+    act(&mut s, Action::Select);
+    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
+    let t = screen(&s);
+    let (train, build, deploy) = (
+        line_of(&t, "train"),
+        line_of(&t, "build-image"),
+        line_of(&t, "deploy"),
+    );
+    assert!(train.contains("iris-demo-train-1086554222"), "{t}");
+    assert!(build.contains(KANIKO), "{t}");
+    assert!(deploy.contains("iris-demo-deploy-2552441111"), "{t}");
+    let pos = |n: &str| t.find(n).unwrap();
+    assert!(
+        pos("train") < pos("build-image") && pos("build-image") < pos("deploy"),
+        "{t}"
+    );
+    insta::assert_snapshot!("wf_argo_steps_120x35", t);
+
+    // Enter on the DAG row itself: it has no pod, so a message and no new pane.
+    act(&mut s, Action::Select);
+    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
+    let t = screen(&s);
+    assert!(
+        t.contains("iris-demo is a DAG node: it has no pod of its own"),
+        "{t}"
+    );
+
+    // Two rows down (DAG, train, build-image) and enter: the kaniko pod, `main` selected.
+    act(&mut s, Action::Down);
+    act(&mut s, Action::Down);
+    assert_eq!(s.steps.rows[s.step_selected].name, "build-image");
+    act(&mut s, Action::Select);
+    assert_eq!(
+        s.screen,
+        Screen::Containers {
+            ns: "argowf".into(),
+            pod: KANIKO.into()
+        }
+    );
+    let names: Vec<&str> = s.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["init", "wait", "main"]);
+    assert_eq!(selected_container(&s), "main");
+    let t = screen(&s);
+    assert!(t.contains(&format!("Containers argowf/{KANIKO}")), "{t}");
+    insta::assert_snapshot!("wf_argo_kaniko_containers_120x35", t);
+
+    // esc twice: steps, then the workflows list; down to the PipelineRun and enter.
+    act(&mut s, Action::Back);
+    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
+    act(&mut s, Action::Back);
+    assert_eq!(s.screen, Screen::Workflows);
+    act(&mut s, Action::Down);
+    act(&mut s, Action::Select);
+    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "mistral-24b-full-8t9qf"));
+    let t = screen(&s);
+    // At 120 columns the MESSAGE column shows the start of the TaskRun's message; the details
+    // under the table show all of it once the row is selected (below).
+    let push = line_of(&t, "push-to-internal");
+    assert!(
+        push.contains("Failed") && push.contains("\"step-push-image\" exited"),
+        "{t}"
+    );
+    assert!(line_of(&t, "push-image ").contains("exit code 1"), "{t}");
+    let register = line_of(&t, "register-model");
+    assert!(
+        register.contains("Skipped") && register.contains("PipelineRun was stopping"),
+        "{t}"
+    );
+    insta::assert_snapshot!("wf_tekton_steps_120x35", t);
+
+    // push-to-internal: its pod opens on the step container that failed.
+    step_to(&mut s, "push-to-internal");
+    let t = screen(&s);
+    assert!(
+        t.contains(&format!(
+            "TaskRun push-to-internal  pod {PUSH_POD}  container step-push-image"
+        )),
+        "{t}"
+    );
+    assert!(
+        t.contains("\"step-push-image\" exited with code 1"),
+        "the details show the whole message:\n{t}"
+    );
+    insta::assert_snapshot!("wf_tekton_steps_push_selected_120x35", t);
+    act(&mut s, Action::Select);
+    assert_eq!(
+        s.screen,
+        Screen::Containers {
+            ns: "private-ai-demo".into(),
+            pod: PUSH_POD.into()
+        }
+    );
+    assert_eq!(selected_container(&s), "step-push-image");
+    let t = screen(&s);
+    insta::assert_snapshot!("wf_tekton_push_containers_120x35", t);
+}
+
+#[test]
+fn workflows_crds_not_installed() {
+    let mut s = mlops_state();
+    cluster(&mut s, ClusterEvent::CrdMissing(WfKind::Argo));
+    cluster(&mut s, ClusterEvent::CrdMissing(WfKind::Tekton));
+    send(&mut s, Msg::CommandSubmit("wf".into()));
+    assert!(s.wf_rows.is_empty(), "{:?}", s.wf_rows);
+    let t = screen(&s);
+    assert!(t.contains("Workflow: not installed in this cluster"), "{t}");
+    assert!(
+        t.contains("PipelineRun: not installed in this cluster"),
+        "{t}"
+    );
+    assert!(t.contains("No workflows or pipeline runs here."), "{t}");
+    insta::assert_snapshot!("wf_crds_missing_120x35", t);
+}
+
+#[test]
+fn steps_of_a_workflow_without_status() {
+    let mut s = new_state();
+    cluster(&mut s, ClusterEvent::PodsReset(vec![]));
+    let wf = json!({
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Workflow",
+        "metadata": {
+            "name": "fresh-wf",
+            "namespace": "argowf",
+            "creationTimestamp": BASE,
+        },
+        "spec": {"entrypoint": "main", "templates": [{"name": "main", "container": {"image": "busybox"}}]},
+    });
+    cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Argo, vec![wf]));
+    cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Tekton, vec![]));
+    cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
+    send(&mut s, Msg::CommandSubmit("wf".into()));
+    let t = screen(&s);
+    assert!(line_of(&t, "fresh-wf").contains("argowf"), "{t}");
+    act(&mut s, Action::Select);
+    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "fresh-wf"));
+    let t = screen(&s);
+    assert!(t.contains("! workflow has no status yet"), "{t}");
+    // Moving and selecting in an empty pane does nothing (and does not panic).
+    act(&mut s, Action::Down);
+    act(&mut s, Action::Select);
+    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "fresh-wf"));
+    insta::assert_snapshot!("wf_steps_no_status_120x35", t);
+}
