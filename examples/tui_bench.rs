@@ -288,7 +288,6 @@ fn big_workflow(n: usize) -> serde_json::Value {
     for g in 0..groups {
         let pods: Vec<String> = (0..10)
             .map(|i| format!("{wf}-p{}", g * 10 + i))
-            .filter(|_| true)
             .take(n - g * 10)
             .collect();
         let mut children = pods.clone();

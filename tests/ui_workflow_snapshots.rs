@@ -199,15 +199,6 @@ fn workflows_steps_and_containers() {
     );
     insta::assert_snapshot!("wf_argo_steps_120x35", t);
 
-    // Enter on the DAG row itself: it has no pod, so a message and no new pane.
-    act(&mut s, Action::Select);
-    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
-    let t = screen(&s);
-    assert!(
-        t.contains("iris-demo is a DAG node: it has no pod of its own"),
-        "{t}"
-    );
-
     // Two rows down (DAG, train, build-image) and enter: the kaniko pod, `main` selected.
     act(&mut s, Action::Down);
     act(&mut s, Action::Down);
@@ -324,4 +315,38 @@ fn steps_of_a_workflow_without_status() {
     act(&mut s, Action::Select);
     assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "fresh-wf"));
     insta::assert_snapshot!("wf_steps_no_status_120x35", t);
+}
+
+/// `:wf`, enter on iris-demo, enter on its DAG row (which has no pod).
+fn enter_on_the_dag_row() -> AppState {
+    let mut s = mlops_state();
+    send(&mut s, Msg::CommandSubmit("wf".into()));
+    act(&mut s, Action::Select);
+    assert_eq!(s.steps.rows[s.step_selected].kind, "DAG");
+    act(&mut s, Action::Select);
+    s
+}
+
+#[test]
+fn enter_on_a_node_without_a_pod_says_so() {
+    let s = enter_on_the_dag_row();
+    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
+    let t = screen(&s);
+    assert!(
+        line_of(&t, "iris-demo is a DAG node").contains("it has no pod of its own"),
+        "{t}"
+    );
+}
+
+#[test]
+#[ignore = "src/core/state.rs: select()/open() keep AppState::message, so the DAG row's \
+            message stays on the status line of the containers pane opened next"]
+fn a_failed_enter_message_does_not_outlive_the_next_pane() {
+    let mut s = enter_on_the_dag_row();
+    act(&mut s, Action::Down);
+    act(&mut s, Action::Down);
+    act(&mut s, Action::Select);
+    assert!(matches!(&s.screen, Screen::Containers { pod, .. } if pod == KANIKO));
+    let t = screen(&s);
+    assert!(!t.contains("is a DAG node"), "a stale message:\n{t}");
 }
