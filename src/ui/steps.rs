@@ -56,6 +56,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
     };
     if let Some(r) = state.steps.rows.get(state.step_selected) {
         let mut text = format!("{} {}", sanitize(&r.kind), sanitize(&r.name));
+        if !r.template.is_empty() {
+            text.push_str(&format!("  template {}", sanitize(&r.template)));
+        }
         if let Some(p) = &r.pod {
             text.push_str(&format!("  pod {}", sanitize(p)));
         }
