@@ -56,8 +56,14 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
     };
     if let Some(r) = state.steps.rows.get(state.step_selected) {
         let mut text = format!("{} {}", sanitize(&r.kind), sanitize(&r.name));
-        if !r.template.is_empty() {
-            text.push_str(&format!("  template {}", sanitize(&r.template)));
+        // Argo nodes run a template; Tekton rows carry their TaskRun (steps: their container).
+        let label = match r.kind.as_str() {
+            "TaskRun" | "CustomRun" => "taskrun",
+            "Step" | "Sidecar" => "",
+            _ => "template",
+        };
+        if !r.template.is_empty() && !label.is_empty() {
+            text.push_str(&format!("  {label} {}", sanitize(&r.template)));
         }
         if let Some(p) = &r.pod {
             text.push_str(&format!("  pod {}", sanitize(p)));
