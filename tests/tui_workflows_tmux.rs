@@ -204,6 +204,54 @@ fn shows_iris_steps(s: &str) -> bool {
         && row_has(s, "deploy", &["Pod", "Succeeded", DEPLOY_POD])
 }
 
+/// Whether the details under the steps table describe the row whose kind and name are `head`,
+/// showing all of `words_` (pod, container, ...) on that line or the next (long lines wrap).
+fn details_has(screen: &str, head: &[&str], words_: &[&str]) -> bool {
+    let lines: Vec<&str> = screen.lines().collect();
+    lines.iter().enumerate().any(|(i, l)| {
+        let w: Vec<&str> = words(l)
+            .chain(lines.get(i + 1).into_iter().flat_map(|n| words(n)))
+            .collect();
+        w.starts_with(head) && words_.iter().all(|x| w.contains(x))
+    })
+}
+
+/// The details of push-to-internal: its pod, and the failed step's container to open.
+fn shows_push_details(s: &str) -> bool {
+    details_has(
+        s,
+        &["TaskRun", "push-to-internal"],
+        &["pod", PUSH_POD, "container", "step-push-image"],
+    )
+}
+
+/// `:wf`, then the steps of the PipelineRun.
+fn open_pipeline_run(t: &Tmux) -> String {
+    t.wait_until("the pods", |s| {
+        s.contains("connected") && s.contains(KANIKO)
+    });
+    t.type_text(":");
+    t.type_text("wf");
+    t.enter();
+    t.wait_until("the workflows view", shows_workflows);
+    t.press("j", 1);
+    t.enter();
+    t.wait_until("the steps of the PipelineRun", |s| {
+        s.contains(PR_TITLE)
+            && row_has(s, "push-to-internal", &["TaskRun", "Failed"])
+            && row_has(s, "register-model", &["Skipped"])
+    })
+}
+
+/// The details of the build-image step: its kaniko pod, and `main` as the container to open.
+fn shows_build_image_details(s: &str) -> bool {
+    details_has(
+        s,
+        &["Pod", "build-image"],
+        &["pod", KANIKO, "container", "main"],
+    )
+}
+
 /// The kaniko pod's containers in start order, with the details of `main` (its image is the
 /// kaniko executor; `init` and `wait` run argoexec) under the table.
 fn shows_kaniko_main(s: &str) -> bool {
@@ -283,7 +331,7 @@ fn workflows_steps_containers_and_back() {
 
     // Down twice (the DAG, train, build-image): the details name the kaniko pod and `main`.
     t.press("j", 2);
-    t.wait_for(&format!("Pod build-image  pod {KANIKO}  container main"));
+    t.wait_until("the details of build-image", shows_build_image_details);
 
     // Enter: the kaniko pod's containers init, wait, main, with `main` selected.
     t.enter();
@@ -327,8 +375,8 @@ fn workflows_steps_containers_and_back() {
     t.esc();
     let s = t.wait_until("the steps of iris-demo again", shows_iris_steps);
     assert!(
-        s.contains(&format!("Pod build-image  pod {KANIKO}  container main")),
-        "{s}"
+        shows_build_image_details(&s),
+        "build-image is still selected:\n{s}"
     );
     t.esc();
     t.wait_until("the workflows view again", |s| {
@@ -343,6 +391,13 @@ fn workflows_steps_containers_and_back() {
             && row_has(s, "push-to-internal", &["TaskRun", "Failed"])
             && row_has(s, "register-model", &["Skipped"])
     });
+    // At 120 columns the MESSAGE column shows the start of push-to-internal's message.
+    assert!(
+        row(&s, "push-to-internal")
+            .unwrap()
+            .contains("\"step-push-image\" exited"),
+        "{s}"
+    );
     assert!(
         row(&s, "register-model")
             .unwrap()
@@ -356,15 +411,9 @@ fn workflows_steps_containers_and_back() {
     );
 
     // push-to-internal is the 7th row (the run, download-model and its step, build-image and
-    // its two steps): its details show the whole message, its pod and the failed container.
+    // its two steps): the details name its pod and the failed container.
     t.press("j", 6);
-    let s = t.wait_for(&format!(
-        "TaskRun push-to-internal  pod {PUSH_POD}  container step-push-image"
-    ));
-    assert!(
-        s.contains("\"step-push-image\" exited with code 1"),
-        "the message of push-to-internal:\n{s}"
-    );
+    t.wait_until("the details of push-to-internal", shows_push_details);
 
     // Enter: the TaskRun pod, on the step container that failed.
     t.enter();
@@ -420,4 +469,18 @@ fn w_opens_the_workflows_view() {
     });
     t.type_text("q");
     t.wait_for("EXIT=0");
+}
+
+#[test]
+fn tekton_failure_message_is_readable_at_120x35() {
+    let Some(t) = Tmux::start("msg", &["--demo"]) else {
+        return;
+    };
+    open_pipeline_run(&t);
+    t.press("j", 6);
+    let s = t.wait_until("the details of push-to-internal", shows_push_details);
+    assert!(
+        s.contains("\"step-push-image\" exited with code 1"),
+        "the whole message of push-to-internal:\n{s}"
+    );
 }

@@ -261,6 +261,7 @@ impl AppState {
     }
 
     fn open(&mut self, screen: Screen) {
+        self.message = None;
         let previous = std::mem::replace(&mut self.screen, screen);
         self.back.push(previous);
         self.detail_dirty = true;
@@ -480,6 +481,7 @@ impl AppState {
             | Action::Top
             | Action::Bottom => {
                 let page = self.page.max(1);
+                self.message = None;
                 let (cur, n) = self.cursor();
                 let last = n.saturating_sub(1);
                 *cur = match a {
@@ -491,7 +493,11 @@ impl AppState {
                     _ => last,
                 };
             }
-            Action::Filter => self.mode = Mode::Filter,
+            // The filter narrows the pods list; elsewhere it would act on rows nobody sees.
+            Action::Filter if self.screen == Screen::Pods => self.mode = Mode::Filter,
+            Action::Filter => {
+                self.message = Some("/ filters the pods pane; press p for pods".into())
+            }
             Action::Command => self.mode = Mode::Command,
             Action::Help => {
                 self.mode = if self.mode == Mode::Help {

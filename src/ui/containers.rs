@@ -103,7 +103,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         Constraint::Length(name_w),
         Constraint::Length(9),
         Constraint::Length(5),
-        Constraint::Length(30),
+        Constraint::Length(34),
         Constraint::Length(8),
         Constraint::Length(22),
     ];

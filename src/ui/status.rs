@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::View;
 use crate::core::actions::Action;
-use crate::core::state::{AppState, Mode};
+use crate::core::state::{AppState, Mode, Screen};
 use crate::core::text::sanitize;
 
 pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
@@ -50,14 +50,35 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
                 Some(m) => Line::styled(sanitize(m).into_owned(), Style::default().fg(t.error)),
                 None => {
                     let mut spans = vec![];
-                    for a in [
-                        Action::Help,
-                        Action::Filter,
-                        Action::Command,
-                        Action::Namespaces,
-                        Action::SortStatus,
-                        Action::Quit,
-                    ] {
+                    // Hints for what works on the pane in front.
+                    let hints: &[Action] = match state.screen {
+                        Screen::Pods => &[
+                            Action::Help,
+                            Action::Select,
+                            Action::Filter,
+                            Action::Command,
+                            Action::Namespaces,
+                            Action::SortStatus,
+                            Action::Workflows,
+                            Action::Quit,
+                        ],
+                        Screen::Workflows | Screen::Steps(_) => &[
+                            Action::Help,
+                            Action::Select,
+                            Action::Back,
+                            Action::Command,
+                            Action::Pods,
+                            Action::Quit,
+                        ],
+                        Screen::Containers { .. } => &[
+                            Action::Help,
+                            Action::Back,
+                            Action::Command,
+                            Action::Pods,
+                            Action::Quit,
+                        ],
+                    };
+                    for a in hints.iter().copied() {
                         if let Some(k) = view.keymap.keys_for(a).first() {
                             spans.push(Span::styled(
                                 format!(" <{k}>"),

@@ -49,7 +49,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
     let problems = &state.steps.problems;
     let ph = (problems.len() as u16).min(3);
     // The selected step's full message under the table: failures are often long.
-    let dh = 3u16.min(inner.height / 4);
+    let dh = 5u16.min(inner.height / 3);
     let table_area = Rect {
         height: inner.height.saturating_sub(ph + dh),
         ..inner
