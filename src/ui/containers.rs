@@ -26,12 +26,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
             Style::default().fg(t.accent),
         ),
     ]);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(t.border))
-        .title(title);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::pane(f, area, title, t);
     if state.containers.is_empty() {
         f.render_widget(
             Paragraph::new("This pod is gone, or has no containers.")
@@ -90,10 +85,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
             }
             cells.push(Cell::from(c.role.unwrap_or("")));
             let style = if i == state.container_selected {
-                Style::default()
-                    .bg(t.selected_bg)
-                    .fg(t.selected_fg)
-                    .add_modifier(Modifier::BOLD)
+                super::selected_style(t)
             } else {
                 Style::default().fg(t.fg)
             };

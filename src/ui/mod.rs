@@ -90,3 +90,22 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 pub fn line(s: impl Into<String>, style: Style) -> Line<'static> {
     Line::styled(s.into(), style)
 }
+
+/// The highlight of a selected row.
+pub fn selected_style(t: &Theme) -> Style {
+    Style::default()
+        .bg(t.selected_bg)
+        .fg(t.selected_fg)
+        .add_modifier(ratatui::style::Modifier::BOLD)
+}
+
+/// A bordered pane with this title; returns the area inside the border.
+pub fn pane(f: &mut Frame, area: Rect, title: Line<'_>, t: &Theme) -> Rect {
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(Style::default().fg(t.border))
+        .title(title);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    inner
+}

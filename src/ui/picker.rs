@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
@@ -30,10 +30,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         .take(visible)
         .map(|(i, item)| {
             let style = if i == state.picker_selected {
-                Style::default()
-                    .bg(t.selected_bg)
-                    .fg(t.selected_fg)
-                    .add_modifier(Modifier::BOLD)
+                super::selected_style(t)
             } else {
                 Style::default().fg(t.fg)
             };

@@ -240,10 +240,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
             }));
         }
         let style = if start + i == state.selected {
-            Style::default()
-                .bg(t.selected_bg)
-                .fg(t.selected_fg)
-                .add_modifier(Modifier::BOLD)
+            super::selected_style(t)
         } else {
             Style::default().fg(t.health(r.health))
         };

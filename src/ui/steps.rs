@@ -40,12 +40,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
             Style::default().fg(t.accent),
         ),
     ]);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(t.border))
-        .title(title);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::pane(f, area, title, t);
     let problems = &state.steps.problems;
     let ph = (problems.len() as u16).min(3);
     // The selected step's full message under the table: failures are often long.
@@ -158,10 +153,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
                     .style(Style::default().fg(if r.message.is_empty() { t.fg } else { color })),
             ];
             let style = if i == state.step_selected {
-                Style::default()
-                    .bg(t.selected_bg)
-                    .fg(t.selected_fg)
-                    .add_modifier(Modifier::BOLD)
+                super::selected_style(t)
             } else {
                 Style::default().fg(t.fg)
             };

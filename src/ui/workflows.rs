@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::View;
 use super::pods::{middle_ellipsis, offset};
@@ -54,12 +54,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
             Style::default().fg(t.title),
         ),
     ]);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(t.border))
-        .title(title);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::pane(f, area, title, t);
     let notes: Vec<String> = [WfKind::Argo, WfKind::Tekton]
         .iter()
         .filter_map(|k| crd_note(state, *k))
@@ -114,10 +109,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
                 Cell::from(sanitize(&r.message).into_owned()),
             ];
             let style = if i == state.wf_selected {
-                Style::default()
-                    .bg(t.selected_bg)
-                    .fg(t.selected_fg)
-                    .add_modifier(Modifier::BOLD)
+                super::selected_style(t)
             } else {
                 Style::default().fg(t.fg)
             };
