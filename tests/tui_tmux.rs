@@ -3,153 +3,15 @@
 //! test fails). Without tmux the tests print SKIPPED and pass, unless `KDOC_REQUIRE_TMUX` is set.
 //!
 //! The pane runs `kdoc ...; echo EXIT=$?; sleep 60`, so after kdoc exits the shell's `EXIT=`
-//! line is what the primary screen shows.
+//! line is what the primary screen shows. The harness is `tests/common/tmux.rs`.
+
+mod common;
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_kdoc");
-const POLL: Duration = Duration::from_millis(100);
-
-static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Single-quote for `sh`.
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-/// A tmux server on a private socket with one session `s`; killed on drop.
-struct Tmux {
-    socket: String,
-    /// The socket file, removed on drop (`kill-server` leaves it behind).
-    socket_path: Option<std::path::PathBuf>,
-    /// HOME (and XDG_CONFIG_HOME) of kdoc: no user keymap, theme or kubeconfig leaks in.
-    _home: tempfile::TempDir,
-}
-
-impl Tmux {
-    /// Start `kdoc <args>` in a `width`x`height` pane, or `None` (test skipped) without tmux.
-    fn start(test: &str, width: u16, height: u16, args: &[&str]) -> Option<Tmux> {
-        if !tmux_available() {
-            if std::env::var_os("KDOC_REQUIRE_TMUX").is_some() {
-                panic!("tmux is not installed (or not runnable) and KDOC_REQUIRE_TMUX is set");
-            }
-            println!("SKIPPED {test}: tmux is not installed");
-            return None;
-        }
-        let home = tempfile::tempdir().expect("a temporary HOME");
-        let socket = format!(
-            "kdoc-test-{}-{}-{test}",
-            std::process::id(),
-            SESSIONS.fetch_add(1, Ordering::SeqCst)
-        );
-        let h = sh_quote(&home.path().display().to_string());
-        let args: Vec<String> = args.iter().map(|a| sh_quote(a)).collect();
-        let cmd = format!(
-            "cd {h} && env -u KUBECONFIG HOME={h} XDG_CONFIG_HOME={h}/.config {} {}; echo EXIT=$?; sleep 60",
-            sh_quote(BIN),
-            args.join(" ")
-        );
-        let mut t = Tmux {
-            socket,
-            socket_path: None,
-            _home: home,
-        };
-        let out = t.tmux(&[
-            "new-session",
-            "-d",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-            "-s",
-            "s",
-            &cmd,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux new-session failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let path = t.tmux(&["display-message", "-p", "-t", "s", "#{socket_path}"]);
-        let path = String::from_utf8_lossy(&path.stdout).trim().to_string();
-        t.socket_path = (!path.is_empty()).then(|| path.into());
-        Some(t)
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            // Run from inside tmux too: this is a separate server, not a nested session.
-            .env_remove("TMUX")
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn screen(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-t", "s"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Poll the screen every 100 ms until `pred` holds; panic with the last screen on timeout.
-    fn wait_until(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if start.elapsed() >= timeout {
-                panic!("timed out after {timeout:?} waiting for {what}; the screen was:\n{s}");
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
-        self.wait_until(&format!("{needle:?}"), timeout, |s| s.contains(needle))
-    }
-
-    /// Type text literally (no key-name lookup).
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "s", "-l", text]);
-        // Let the app read it before the next key, so an Esc is never glued to what follows.
-        std::thread::sleep(Duration::from_millis(50));
-    }
-
-    /// Press a named key (Enter, Escape, ...).
-    fn key(&self, name: &str) {
-        self.tmux(&["send-keys", "-t", "s", name]);
-        std::thread::sleep(Duration::from_millis(50));
-    }
-
-    fn alternate_screen_on(&self) -> bool {
-        let out = self.tmux(&["display-message", "-p", "-t", "s", "#{alternate_on}"]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-        if let Some(p) = &self.socket_path {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-}
+use common::tmux::{BIN, Tmux, words};
 
 /// The screen line showing the pod whose (possibly truncated) name starts with `name`.
 fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
@@ -159,12 +21,6 @@ fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
 /// Whether the row of `name` shows all of `cells` (READY, STATUS, ... as on screen).
 fn row_has(screen: &str, name: &str, cells: &[&str]) -> bool {
     row(screen, name).is_some_and(|r| cells.iter().all(|c| words(r).any(|w| w == *c)))
-}
-
-/// The words of a screen line; box-drawing borders separate words like spaces.
-fn words(line: &str) -> impl Iterator<Item = &str> {
-    line.split(|c: char| c.is_whitespace() || ('\u{2500}'..='\u{257f}').contains(&c))
-        .filter(|w| !w.is_empty())
 }
 
 const KANIKO: &str = "iris-demo-kaniko-2925953904";
@@ -255,12 +111,12 @@ fn filter_namespace_help_and_quit() {
         assert!(row(&s, gone).is_none(), "{gone} is filtered out:\n{s}");
     }
     // Enter keeps the filter and leaves the input; Esc then clears it.
-    t.key("Enter");
+    t.enter();
     let s = t.wait_until("the filter input closed", wait, |s| {
         s.contains("<?> help") && s.contains("</kaniko>")
     });
     assert!(row(&s, "mlflow-").is_none(), "{s}");
-    t.key("Escape");
+    t.esc();
     let s = t.wait_until("the filter cleared", wait, |s| {
         !s.contains("</kaniko>") && row(s, "mlflow-").is_some()
     });
@@ -269,7 +125,7 @@ fn filter_namespace_help_and_quit() {
     // `:ns argowf`: the header and the title say argowf; no pod of another namespace is left.
     t.type_text(":");
     t.type_text("ns argowf");
-    t.key("Enter");
+    t.enter();
     let s = t.wait_until("the argowf namespace", wait, |s| {
         s.contains("ns argowf") && s.contains("Pods(argowf)") && row(s, KANIKO).is_some()
     });
@@ -305,7 +161,7 @@ fn filter_namespace_help_and_quit() {
             "help lists {name}:\n{s}"
         );
     }
-    t.key("Escape");
+    t.esc();
     t.wait_until("help closed", wait, |s| {
         !s.contains("Help (esc closes)") && row(s, KANIKO).is_some()
     });

@@ -4,171 +4,18 @@
 //! print SKIPPED and pass, unless `KDOC_REQUIRE_TMUX` is set.
 //!
 //! Keys go one at a time with a short gap, and nothing is typed for ~200 ms after `Escape`:
-//! crossterm reads ESC followed quickly by a character as Alt+character.
+//! crossterm reads ESC followed quickly by a character as Alt+character. The harness is
+//! `tests/common/tmux.rs`.
 
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_kdoc");
-const POLL: Duration = Duration::from_millis(100);
+use std::time::Duration;
+
+use common::tmux::{Tmux, words};
+
+const W: u16 = 120;
+const H: u16 = 35;
 const WAIT: Duration = Duration::from_secs(10);
-
-static SESSIONS: AtomicUsize = AtomicUsize::new(0);
-
-fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Single-quote for `sh`.
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-/// A tmux server on a private socket with one session `s`; killed on drop.
-struct Tmux {
-    socket: String,
-    /// The socket file, removed on drop (`kill-server` leaves it behind).
-    socket_path: Option<std::path::PathBuf>,
-    /// HOME (and XDG_CONFIG_HOME) of kdoc: no user keymap, theme or kubeconfig leaks in.
-    _home: tempfile::TempDir,
-}
-
-impl Tmux {
-    /// Start `kdoc <args>` in a 120x35 pane, or `None` (test skipped) without tmux.
-    fn start(test: &str, args: &[&str]) -> Option<Tmux> {
-        if !tmux_available() {
-            if std::env::var_os("KDOC_REQUIRE_TMUX").is_some() {
-                panic!("tmux is not installed (or not runnable) and KDOC_REQUIRE_TMUX is set");
-            }
-            println!("SKIPPED {test}: tmux is not installed");
-            return None;
-        }
-        let home = tempfile::tempdir().expect("a temporary HOME");
-        let socket = format!(
-            "kdoc-wf-test-{}-{}-{test}",
-            std::process::id(),
-            SESSIONS.fetch_add(1, Ordering::SeqCst)
-        );
-        let h = sh_quote(&home.path().display().to_string());
-        let args: Vec<String> = args.iter().map(|a| sh_quote(a)).collect();
-        let cmd = format!(
-            "cd {h} && env -u KUBECONFIG HOME={h} XDG_CONFIG_HOME={h}/.config {} {}; echo EXIT=$?; sleep 60",
-            sh_quote(BIN),
-            args.join(" ")
-        );
-        let mut t = Tmux {
-            socket,
-            socket_path: None,
-            _home: home,
-        };
-        let out = t.tmux(&[
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "35",
-            "-s",
-            "s",
-            &cmd,
-        ]);
-        assert!(
-            out.status.success(),
-            "tmux new-session failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let path = t.tmux(&["display-message", "-p", "-t", "s", "#{socket_path}"]);
-        let path = String::from_utf8_lossy(&path.stdout).trim().to_string();
-        t.socket_path = (!path.is_empty()).then(|| path.into());
-        Some(t)
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            // Run from inside tmux too: this is a separate server, not a nested session.
-            .env_remove("TMUX")
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("tmux runs")
-    }
-
-    fn screen(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-t", "s"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// The screen with its colours and attributes as escape sequences.
-    fn screen_styled(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-e", "-t", "s"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Poll the screen every 100 ms until `pred` holds; panic with the last screen on timeout.
-    fn wait_until(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if start.elapsed() >= WAIT {
-                panic!("timed out after {WAIT:?} waiting for {what}; the screen was:\n{s}");
-            }
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        self.wait_until(&format!("{needle:?}"), |s| s.contains(needle))
-    }
-
-    /// Type text literally (no key-name lookup), then let the app read it.
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "s", "-l", text]);
-        std::thread::sleep(Duration::from_millis(100));
-    }
-
-    /// Press `key` (a character, typed literally) `n` times, one at a time.
-    fn press(&self, key: &str, n: usize) {
-        for _ in 0..n {
-            self.type_text(key);
-        }
-    }
-
-    fn enter(&self) {
-        self.tmux(&["send-keys", "-t", "s", "Enter"]);
-        std::thread::sleep(Duration::from_millis(100));
-    }
-
-    /// Escape, then a pause long enough that the next key is not read as Alt+key.
-    fn esc(&self) {
-        self.tmux(&["send-keys", "-t", "s", "Escape"]);
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-        if let Some(p) = &self.socket_path {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-}
-
-/// The words of a screen line; box-drawing borders separate words like spaces.
-fn words(line: &str) -> impl Iterator<Item = &str> {
-    line.split(|c: char| c.is_whitespace() || ('\u{2500}'..='\u{257f}').contains(&c))
-        .filter(|w| !w.is_empty())
-}
 
 /// The first line whose words include `word`.
 fn row<'a>(screen: &'a str, word: &str) -> Option<&'a str> {
@@ -227,16 +74,16 @@ fn shows_push_details(s: &str) -> bool {
 
 /// `:wf`, then the steps of the PipelineRun.
 fn open_pipeline_run(t: &Tmux) -> String {
-    t.wait_until("the pods", |s| {
+    t.wait_until("the pods", WAIT, |s| {
         s.contains("connected") && s.contains(KANIKO)
     });
     t.type_text(":");
     t.type_text("wf");
     t.enter();
-    t.wait_until("the workflows view", shows_workflows);
+    t.wait_until("the workflows view", WAIT, shows_workflows);
     t.press("j", 1);
     t.enter();
-    t.wait_until("the steps of the PipelineRun", |s| {
+    t.wait_until("the steps of the PipelineRun", WAIT, |s| {
         s.contains(PR_TITLE)
             && row_has(s, "push-to-internal", &["TaskRun", "Failed"])
             && row_has(s, "register-model", &["Skipped"])
@@ -303,10 +150,10 @@ fn strip_sgr(s: &str) -> String {
 
 #[test]
 fn workflows_steps_containers_and_back() {
-    let Some(t) = Tmux::start("wf", &["--demo"]) else {
+    let Some(t) = Tmux::start("wf", W, H, &["--demo"]) else {
         return;
     };
-    t.wait_until("the pods", |s| {
+    t.wait_until("the pods", WAIT, |s| {
         s.contains("connected") && s.contains(KANIKO)
     });
 
@@ -316,13 +163,14 @@ fn workflows_steps_containers_and_back() {
     t.enter();
     let s = t.wait_until(
         "the workflows view with iris-demo and the PipelineRun",
+        WAIT,
         shows_workflows,
     );
     assert!(s.contains("MESSAGE"), "{s}");
 
     // Enter on iris-demo (the first row): train -> build-image -> deploy with their pods.
     t.enter();
-    let s = t.wait_until("the steps of iris-demo", shows_iris_steps);
+    let s = t.wait_until("the steps of iris-demo", WAIT, shows_iris_steps);
     let at = |needle: &str| s.find(needle).unwrap_or_else(|| panic!("{needle}:\n{s}"));
     assert!(
         at(TRAIN_POD) < at(KANIKO) && at(KANIKO) < at(DEPLOY_POD),
@@ -331,12 +179,17 @@ fn workflows_steps_containers_and_back() {
 
     // Down twice (the DAG, train, build-image): the details name the kaniko pod and `main`.
     t.press("j", 2);
-    t.wait_until("the details of build-image", shows_build_image_details);
+    t.wait_until(
+        "the details of build-image",
+        WAIT,
+        shows_build_image_details,
+    );
 
     // Enter: the kaniko pod's containers init, wait, main, with `main` selected.
     t.enter();
     let s = t.wait_until(
         "the kaniko pod's containers with main selected",
+        WAIT,
         shows_kaniko_main,
     );
     let pos = |name: &str| {
@@ -373,20 +226,20 @@ fn workflows_steps_containers_and_back() {
 
     // esc: back to the steps, build-image still selected; esc: back to the workflows.
     t.esc();
-    let s = t.wait_until("the steps of iris-demo again", shows_iris_steps);
+    let s = t.wait_until("the steps of iris-demo again", WAIT, shows_iris_steps);
     assert!(
         shows_build_image_details(&s),
         "build-image is still selected:\n{s}"
     );
     t.esc();
-    t.wait_until("the workflows view again", |s| {
+    t.wait_until("the workflows view again", WAIT, |s| {
         shows_workflows(s) && !s.contains(IRIS_TITLE)
     });
 
     // Down to the PipelineRun and enter: push-to-internal failed, register-model skipped.
     t.press("j", 1);
     t.enter();
-    let s = t.wait_until("the steps of the PipelineRun", |s| {
+    let s = t.wait_until("the steps of the PipelineRun", WAIT, |s| {
         s.contains(PR_TITLE)
             && row_has(s, "push-to-internal", &["TaskRun", "Failed"])
             && row_has(s, "register-model", &["Skipped"])
@@ -413,12 +266,13 @@ fn workflows_steps_containers_and_back() {
     // push-to-internal is the 7th row (the run, download-model and its step, build-image and
     // its two steps): the details name its pod and the failed container.
     t.press("j", 6);
-    t.wait_until("the details of push-to-internal", shows_push_details);
+    t.wait_until("the details of push-to-internal", WAIT, shows_push_details);
 
     // Enter: the TaskRun pod, on the step container that failed.
     t.enter();
     let s = t.wait_until(
         "the push-to-internal pod with step-push-image selected",
+        WAIT,
         |s| {
             s.contains(&format!("Containers private-ai-demo/{PUSH_POD}"))
                 && row_has(s, "step-push-image", &["container"])
@@ -435,50 +289,50 @@ fn workflows_steps_containers_and_back() {
 
     // esc walks back: containers -> steps -> workflows -> pods.
     t.esc();
-    t.wait_until("the PipelineRun steps again", |s| {
+    t.wait_until("the PipelineRun steps again", WAIT, |s| {
         s.contains(PR_TITLE) && !s.contains("Containers ")
     });
     t.esc();
-    t.wait_until("the workflows view again", |s| {
+    t.wait_until("the workflows view again", WAIT, |s| {
         shows_workflows(s) && !s.contains(PR_TITLE)
     });
     t.esc();
-    t.wait_until("the pods view again", |s| {
+    t.wait_until("the pods view again", WAIT, |s| {
         s.contains("Pods(all)") && !s.contains(WF_TITLE)
     });
 
     // `q` still quits cleanly.
     t.type_text("q");
-    t.wait_for("EXIT=0");
+    t.wait_for("EXIT=0", WAIT);
 }
 
 #[test]
 fn w_opens_the_workflows_view() {
-    let Some(t) = Tmux::start("w", &["--demo"]) else {
+    let Some(t) = Tmux::start("w", W, H, &["--demo"]) else {
         return;
     };
-    t.wait_until("the pods", |s| {
+    t.wait_until("the pods", WAIT, |s| {
         s.contains("connected") && s.contains(KANIKO)
     });
     t.type_text("w");
-    t.wait_until("the workflows view", shows_workflows);
+    t.wait_until("the workflows view", WAIT, shows_workflows);
     // And esc goes back to the pods.
     t.esc();
-    t.wait_until("the pods view again", |s| {
+    t.wait_until("the pods view again", WAIT, |s| {
         s.contains("Pods(all)") && !s.contains(WF_TITLE)
     });
     t.type_text("q");
-    t.wait_for("EXIT=0");
+    t.wait_for("EXIT=0", WAIT);
 }
 
 #[test]
 fn tekton_failure_message_is_readable_at_120x35() {
-    let Some(t) = Tmux::start("msg", &["--demo"]) else {
+    let Some(t) = Tmux::start("msg", W, H, &["--demo"]) else {
         return;
     };
     open_pipeline_run(&t);
     t.press("j", 6);
-    let s = t.wait_until("the details of push-to-internal", shows_push_details);
+    let s = t.wait_until("the details of push-to-internal", WAIT, shows_push_details);
     assert!(
         s.contains("\"step-push-image\" exited with code 1"),
         "the whole message of push-to-internal:\n{s}"

@@ -2,117 +2,20 @@
 //! state built through the reducer from the built-in `mlops` scenario at a fixed moment, so
 //! ages and "(4m ago)" never move. Review changed snapshots by eye (`cargo insta review`, or
 //! `INSTA_UPDATE=always cargo test --test ui_snapshots` and `git diff tests/snapshots`).
+//! The harness is `tests/common/ui.rs`.
 
-use jiff::Timestamp;
-use k8s_openapi::api::core::v1::Pod;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+mod common;
+
 use ratatui::buffer::Buffer;
-use ratatui_textarea::TextArea;
 
-use kdoc::config::keymap::Keymap;
 use kdoc::config::theme::Theme;
 use kdoc::core::actions::Action;
-use kdoc::core::cluster_event::{ClusterEvent, ClusterMsg, Conn};
-use kdoc::core::state::{AppState, Msg, Scope};
-use kdoc::ui::{self, View};
+use kdoc::core::cluster_event::{ClusterEvent, Conn};
+use kdoc::core::state::{Msg, Scope};
 
-const BASE: &str = "2025-06-11T10:00:00Z";
-
-fn base() -> Timestamp {
-    BASE.parse().expect("a valid timestamp")
-}
-
-/// Every pod of the `mlops` scenario as it starts, at `BASE`.
-fn scenario_pods() -> Vec<Pod> {
-    kdoc::sim::scenario::mlops::scenario(base())
-        .objects
-        .into_iter()
-        .filter(|o| o["kind"] == "Pod")
-        .map(|o| serde_json::from_value(o).expect("scenario pods are valid Pods"))
-        .collect()
-}
-
-fn cluster(state: &mut AppState, event: ClusterEvent) {
-    let generation = state.generation;
-    state.update(Msg::Cluster(ClusterMsg { generation, event }));
-}
-
-/// A fresh state in `scope`, as `kdoc --demo` starts (before any watch event).
-fn new_state(scope: Scope) -> AppState {
-    let mut s = AppState::new(
-        "kdoc-sim".into(),
-        "kdoc-sim".into(),
-        vec!["kdoc-sim".into()],
-        scope,
-        false,
-    );
-    // The header shows the crate version; pin it so releases do not churn the snapshots.
-    s.version = "9.9.9";
-    s
-}
-
-/// A connected state in `scope` holding `pods`, rows refreshed.
-fn state_with(scope: Scope, pods: Vec<Pod>) -> AppState {
-    let mut s = new_state(scope);
-    cluster(
-        &mut s,
-        // `Into`: the reset carries pods, boxed or not, whichever the event type holds.
-        ClusterEvent::PodsReset(pods.into_iter().map(Into::into).collect()),
-    );
-    cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
-    s.refresh();
-    s
-}
-
-fn mlops_state(scope: Scope) -> AppState {
-    let pods = scenario_pods();
-    let pods = match &scope {
-        Scope::All => pods,
-        // What a namespaced watch would deliver.
-        Scope::Namespace(ns) => pods
-            .into_iter()
-            .filter(|p| p.metadata.namespace.as_deref() == Some(ns.as_str()))
-            .collect(),
-    };
-    state_with(scope, pods)
-}
-
-fn render(state: &AppState, width: u16, height: u16) -> Buffer {
-    let theme = Theme::builtin();
-    let keymap = Keymap::builtin();
-    let input = TextArea::default();
-    let view = View {
-        theme: &theme,
-        keymap: &keymap,
-        input: &input,
-        completions: &[],
-        now: base(),
-    };
-    let mut term = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
-    term.draw(|f| ui::draw(f, state, &view))
-        .expect("drawing succeeds");
-    term.backend().buffer().clone()
-}
-
-/// The buffer as lines of text, trailing spaces trimmed.
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        let mut line = String::new();
-        for x in area.left()..area.right() {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn screen(state: &AppState, width: u16, height: u16) -> String {
-    text(&render(state, width, height))
-}
+use common::ui::{
+    cluster, mlops_state, new_state, render, scenario_pods, screen, state_with, text,
+};
 
 #[test]
 fn pods_all_namespaces_80x24() {

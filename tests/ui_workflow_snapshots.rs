@@ -3,47 +3,24 @@
 //! PipelineRuns and TaskRuns at a fixed moment, then navigated with reducer messages as a
 //! person would (`:wf`, enter, j, esc). Review changed snapshots by eye (`cargo insta review`,
 //! or `INSTA_UPDATE=always cargo test --test ui_workflow_snapshots` and `git diff tests/snapshots`).
+//! The harness is `tests/common/ui.rs`.
 
-use jiff::Timestamp;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui_textarea::TextArea;
-use serde_json::{Value, json};
+mod common;
 
-use kdoc::config::keymap::Keymap;
-use kdoc::config::theme::Theme;
+use serde_json::json;
+
 use kdoc::core::actions::Action;
-use kdoc::core::cluster_event::{ClusterEvent, ClusterMsg, Conn};
-use kdoc::core::pods::PodEntry;
+use kdoc::core::cluster_event::{ClusterEvent, Conn};
 use kdoc::core::state::{AppState, Msg, Scope, Screen};
 use kdoc::core::workflows::WfKind;
-use kdoc::ui::{self, View};
 
-const BASE: &str = "2025-06-11T10:00:00Z";
+use common::ui::{BASE, cluster, mlops_workflows_state, new_state, screen};
+
 const W: u16 = 120;
 const H: u16 = 35;
 
 const KANIKO: &str = "iris-demo-kaniko-2925953904";
 const PUSH_POD: &str = "mistral-24b-full-8t9qf-push-to-internal-pod";
-
-fn base() -> Timestamp {
-    BASE.parse().expect("a valid timestamp")
-}
-
-/// The `mlops` scenario's objects of `kind` as they start, at `BASE`.
-fn objects(kind: &str) -> Vec<Value> {
-    kdoc::sim::scenario::mlops::scenario(base())
-        .objects
-        .into_iter()
-        .filter(|o| o["kind"] == kind)
-        .collect()
-}
-
-fn cluster(state: &mut AppState, event: ClusterEvent) {
-    let generation = state.generation;
-    state.update(Msg::Cluster(ClusterMsg { generation, event }));
-}
 
 /// A message as the app loop delivers it: reduce, then rebuild rows before the next draw.
 fn send(state: &mut AppState, msg: Msg) {
@@ -53,80 +30,6 @@ fn send(state: &mut AppState, msg: Msg) {
 
 fn act(state: &mut AppState, a: Action) {
     send(state, Msg::Action(a));
-}
-
-/// A connected all-namespaces state at `BASE` holding nothing yet.
-fn new_state() -> AppState {
-    let mut s = AppState::new(
-        "kdoc-sim".into(),
-        "kdoc-sim".into(),
-        vec!["kdoc-sim".into()],
-        Scope::All,
-        false,
-    );
-    // The header shows the crate version; pin it so releases do not churn the snapshots.
-    s.version = "9.9.9";
-    s.update(Msg::Tick(base()));
-    s
-}
-
-/// What `kdoc --demo` has once every watch listed: pods, Workflows, PipelineRuns, TaskRuns.
-fn mlops_state() -> AppState {
-    let mut s = new_state();
-    let pods: Vec<PodEntry> = objects("Pod")
-        .into_iter()
-        .map(|o| {
-            let pod: k8s_openapi::api::core::v1::Pod =
-                serde_json::from_value(o).expect("scenario pods are valid Pods");
-            PodEntry::new(&pod)
-        })
-        .collect();
-    cluster(&mut s, ClusterEvent::PodsReset(pods));
-    cluster(
-        &mut s,
-        ClusterEvent::WorkflowsReset(WfKind::Argo, objects("Workflow")),
-    );
-    cluster(
-        &mut s,
-        ClusterEvent::WorkflowsReset(WfKind::Tekton, objects("PipelineRun")),
-    );
-    cluster(&mut s, ClusterEvent::TaskRunsReset(objects("TaskRun")));
-    cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
-    s.refresh();
-    s
-}
-
-fn render(state: &AppState) -> Buffer {
-    let theme = Theme::builtin();
-    let keymap = Keymap::builtin();
-    let input = TextArea::default();
-    let view = View {
-        theme: &theme,
-        keymap: &keymap,
-        input: &input,
-        completions: &[],
-        now: base(),
-    };
-    let mut term = Terminal::new(TestBackend::new(W, H)).expect("a test terminal");
-    term.draw(|f| ui::draw(f, state, &view))
-        .expect("drawing succeeds");
-    term.backend().buffer().clone()
-}
-
-/// The buffer as lines of text, trailing spaces trimmed.
-fn screen(state: &AppState) -> String {
-    let buf = render(state);
-    let area = buf.area;
-    let mut out = String::new();
-    for y in area.top()..area.bottom() {
-        let mut line = String::new();
-        for x in area.left()..area.right() {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// The screen line showing `needle`.
@@ -158,12 +61,12 @@ fn selected_container(state: &AppState) -> &str {
 
 #[test]
 fn workflows_steps_and_containers() {
-    let mut s = mlops_state();
+    let mut s = mlops_workflows_state();
 
     // `:wf`: both runs, the Argo one first.
     send(&mut s, Msg::CommandSubmit("wf".into()));
     assert_eq!(s.screen, Screen::Workflows);
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(t.contains("Workflows(all)[2]"), "{t}");
     let iris = line_of(&t, "iris-demo");
     assert!(
@@ -183,7 +86,7 @@ fn workflows_steps_and_containers() {
     assert_eq!(s.wf_rows[s.wf_selected].key.2, "iris-demo");
     act(&mut s, Action::Select);
     assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     let (train, build, deploy) = (
         line_of(&t, "train"),
         line_of(&t, "build-image"),
@@ -214,7 +117,7 @@ fn workflows_steps_and_containers() {
     let names: Vec<&str> = s.containers.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["init", "wait", "main"]);
     assert_eq!(selected_container(&s), "main");
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(t.contains(&format!("Containers argowf/{KANIKO}")), "{t}");
     insta::assert_snapshot!("wf_argo_kaniko_containers_120x35", t);
 
@@ -226,7 +129,7 @@ fn workflows_steps_and_containers() {
     act(&mut s, Action::Down);
     act(&mut s, Action::Select);
     assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "mistral-24b-full-8t9qf"));
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     // At 120 columns the MESSAGE column shows the start of the TaskRun's message; the details
     // under the table show all of it once the row is selected (below).
     let push = line_of(&t, "push-to-internal");
@@ -244,7 +147,7 @@ fn workflows_steps_and_containers() {
 
     // push-to-internal: its pod opens on the step container that failed.
     step_to(&mut s, "push-to-internal");
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(
         t.contains("TaskRun push-to-internal ") && t.contains("container step-push-image"),
         "the details name the TaskRun and the container enter opens:\n{t}"
@@ -258,18 +161,18 @@ fn workflows_steps_and_containers() {
         }
     );
     assert_eq!(selected_container(&s), "step-push-image");
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     insta::assert_snapshot!("wf_tekton_push_containers_120x35", t);
 }
 
 #[test]
 fn workflows_crds_not_installed() {
-    let mut s = mlops_state();
+    let mut s = mlops_workflows_state();
     cluster(&mut s, ClusterEvent::CrdMissing(WfKind::Argo));
     cluster(&mut s, ClusterEvent::CrdMissing(WfKind::Tekton));
     send(&mut s, Msg::CommandSubmit("wf".into()));
     assert!(s.wf_rows.is_empty(), "{:?}", s.wf_rows);
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(t.contains("Workflow: not installed in this cluster"), "{t}");
     assert!(
         t.contains("PipelineRun: not installed in this cluster"),
@@ -281,7 +184,7 @@ fn workflows_crds_not_installed() {
 
 #[test]
 fn steps_of_a_workflow_without_status() {
-    let mut s = new_state();
+    let mut s = new_state(Scope::All);
     cluster(&mut s, ClusterEvent::PodsReset(vec![]));
     let wf = json!({
         "apiVersion": "argoproj.io/v1alpha1",
@@ -297,11 +200,11 @@ fn steps_of_a_workflow_without_status() {
     cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Tekton, vec![]));
     cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
     send(&mut s, Msg::CommandSubmit("wf".into()));
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(line_of(&t, "fresh-wf").contains("argowf"), "{t}");
     act(&mut s, Action::Select);
     assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "fresh-wf"));
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(t.contains("! workflow has no status yet"), "{t}");
     // Moving and selecting in an empty pane does nothing (and does not panic).
     act(&mut s, Action::Down);
@@ -312,7 +215,7 @@ fn steps_of_a_workflow_without_status() {
 
 /// `:wf`, enter on iris-demo, enter on its DAG row (which has no pod).
 fn enter_on_the_dag_row() -> AppState {
-    let mut s = mlops_state();
+    let mut s = mlops_workflows_state();
     send(&mut s, Msg::CommandSubmit("wf".into()));
     act(&mut s, Action::Select);
     assert_eq!(s.steps.rows[s.step_selected].kind, "DAG");
@@ -324,7 +227,7 @@ fn enter_on_the_dag_row() -> AppState {
 fn enter_on_a_node_without_a_pod_says_so() {
     let s = enter_on_the_dag_row();
     assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(
         line_of(&t, "iris-demo is a DAG node").contains("it has no pod of its own"),
         "{t}"
@@ -338,18 +241,18 @@ fn a_failed_enter_message_does_not_outlive_the_next_pane() {
     act(&mut s, Action::Down);
     act(&mut s, Action::Select);
     assert!(matches!(&s.screen, Screen::Containers { pod, .. } if pod == KANIKO));
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(!t.contains("is a DAG node"), "a stale message:\n{t}");
 }
 
 #[test]
 fn the_selected_taskruns_message_is_shown_whole() {
-    let mut s = mlops_state();
+    let mut s = mlops_workflows_state();
     send(&mut s, Msg::CommandSubmit("wf".into()));
     act(&mut s, Action::Down);
     act(&mut s, Action::Select);
     step_to(&mut s, "push-to-internal");
-    let t = screen(&s);
+    let t = screen(&s, W, H);
     assert!(
         t.contains("\"step-push-image\" exited with code 1"),
         "the message of the selected TaskRun:\n{t}"

@@ -1,5 +1,9 @@
-//! Shared helpers for tests that run the simulator over real HTTP.
+//! Shared test helpers: the simulator over real HTTP (here), the real binary in tmux
+//! ([`tmux`]) and the TUI drawn to text ([`ui`]).
 #![allow(dead_code)]
+
+pub mod tmux;
+pub mod ui;
 
 use std::time::Duration;
 
