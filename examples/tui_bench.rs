@@ -64,28 +64,11 @@ fn draw_bench() {
     }));
     state.refresh();
     let refresh_ms = refresh_t.elapsed().as_secs_f64() * 1000.0;
-    let (theme, keymap, input) = (
-        Theme::builtin(),
-        Keymap::builtin(),
-        ratatui_textarea::TextArea::default(),
-    );
     for (w, h) in [(120u16, 35u16), (200, 60)] {
-        let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        let mut times = vec![];
-        for i in 0..2000 {
-            state.selected = (i * 37) % 10_000; // scroll around: different visible rows each frame
-            let view = kdoc::ui::View {
-                theme: &theme,
-                keymap: &keymap,
-                input: &input,
-                completions: &[],
-                now: jiff::Timestamp::now(),
-            };
-            let t = Instant::now();
-            term.draw(|f| kdoc::ui::draw(f, &state, &view))
-                .expect("draw");
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-        }
+        // Scroll around: different visible rows each frame.
+        let mut times = frame_times(&mut state, w, h, 2000, |s, i| {
+            s.selected = (i * 37) % 10_000
+        });
         println!(
             "draw at 10,000 pods, {w}x{h}: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms (2000 frames)",
             percentile(&mut times, 0.5),
@@ -331,15 +314,34 @@ fn steps_bench() {
     state.refresh();
     state.update(Msg::Action(Action::Select));
     state.refresh();
+    let n = state.steps.rows.len();
+    let mut frames = frame_times(&mut state, 120, 35, 1000, |s, i| {
+        s.step_selected = (i * 53) % n
+    });
+    println!(
+        "steps pane frame at 5,501 nodes, 120x35: p50 {:.3} ms, p99 {:.3} ms (1000 frames)",
+        percentile(&mut frames.clone(), 0.5),
+        percentile(&mut frames, 0.99)
+    );
+}
+
+/// Milliseconds to draw each of `frames` frames at `w`x`h`; `step` moves the selection first.
+fn frame_times(
+    state: &mut AppState,
+    w: u16,
+    h: u16,
+    frames: usize,
+    step: impl Fn(&mut AppState, usize),
+) -> Vec<f64> {
     let (theme, keymap, input) = (
         Theme::builtin(),
         Keymap::builtin(),
         ratatui_textarea::TextArea::default(),
     );
-    let mut term = Terminal::new(TestBackend::new(120, 35)).expect("terminal");
-    let mut frames = vec![];
-    for i in 0..1000 {
-        state.step_selected = (i * 53) % state.steps.rows.len();
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let mut times = Vec::with_capacity(frames);
+    for i in 0..frames {
+        step(state, i);
         let view = kdoc::ui::View {
             theme: &theme,
             keymap: &keymap,
@@ -348,15 +350,11 @@ fn steps_bench() {
             now: jiff::Timestamp::now(),
         };
         let t = Instant::now();
-        term.draw(|f| kdoc::ui::draw(f, &state, &view))
+        term.draw(|f| kdoc::ui::draw(f, state, &view))
             .expect("draw");
-        frames.push(t.elapsed().as_secs_f64() * 1000.0);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    println!(
-        "steps pane frame at 5,501 nodes, 120x35: p50 {:.3} ms, p99 {:.3} ms (1000 frames)",
-        percentile(&mut frames.clone(), 0.5),
-        percentile(&mut frames, 0.99)
-    );
+    times
 }
 
 fn main() {

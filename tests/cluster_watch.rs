@@ -11,6 +11,22 @@ use kdoc::core::state::{AppState, Msg, Scope};
 use kdoc::sim::scenario::load::{LoadSpec, scenario};
 use tokio::sync::mpsc;
 
+/// An app state for `scope` fed by real watches on the simulator.
+fn watching(
+    sim: &kdoc::sim::Sim,
+    scope: Scope,
+) -> (
+    AppState,
+    mpsc::UnboundedReceiver<ClusterMsg>,
+    watch::Watches,
+) {
+    let client = kube::Client::try_from(sim.client_config()).unwrap();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let st = state(scope);
+    let w = watch::start(client, &st.scope, st.generation, tx);
+    (st, rx, w)
+}
+
 fn state(scope: Scope) -> AppState {
     AppState::new(
         "kdoc-sim".into(),
@@ -57,10 +73,7 @@ async fn forbidden_pods_show_the_api_message_and_namespaces_still_load() {
     ))
     .await;
     sim.state().faults.set_forbidden("pods", true);
-    let client = kube::Client::try_from(sim.client_config()).unwrap();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut st = state(Scope::Namespace("load-001".into()));
-    let _w = watch::start(client, &st.scope, st.generation, tx);
+    let (mut st, mut rx, _w) = watching(&sim, Scope::Namespace("load-001".into()));
     until(&mut rx, &mut st, "the 403 message", |s| {
         s.pods_error.is_some()
     })
@@ -100,10 +113,7 @@ async fn stop_and_restart_shows_reconnecting_then_the_same_pods_once() {
         jiff::Timestamp::now(),
     ))
     .await;
-    let client = kube::Client::try_from(sim.client_config()).unwrap();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut st = state(Scope::All);
-    let _w = watch::start(client, &st.scope, st.generation, tx);
+    let (mut st, mut rx, _w) = watching(&sim, Scope::All);
     until(&mut rx, &mut st, "the first list", |s| {
         s.rows.len() == 40 && s.conn == Conn::Connected
     })
@@ -180,10 +190,7 @@ async fn workflow_kinds_the_cluster_lacks_say_not_installed_once() {
     let sim =
         common::start(kdoc::sim::scenario::builtin("mlops", &LoadSpec::default()).unwrap()).await;
     sim.state().store.remove_group("tekton.dev");
-    let client = kube::Client::try_from(sim.client_config()).unwrap();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut st = state(Scope::All);
-    let _w = watch::start(client, &st.scope, st.generation, tx);
+    let (mut st, mut rx, _w) = watching(&sim, Scope::All);
     until(&mut rx, &mut st, "argo listed and tekton missing", |s| {
         s.crds.get(&WfKind::Tekton) == Some(&CrdState::NotInstalled)
             && s.crds.get(&WfKind::Argo) == Some(&CrdState::Installed)

@@ -2730,25 +2730,14 @@ fn feature_server(base: Timestamp, s: &mut Scenario) {
     let mut previous = vec![(-76, run[0].clone())];
     previous.extend(run[1..].iter().map(|l| (-69, l.clone())));
     seed(s, pod_at, "feast", true, previous);
-    let on_feast = on_container(MLOPS, FEAST_POD, "feast");
-    s.objects.push(scheduled(base, MLOPS, FEAST_POD, 1 - age));
-    s.objects.extend(started_events(
+    let (on_feast, backoff) = restart_events(
         base,
-        &on_feast,
-        FEAST_IMAGE,
+        s,
+        (FEAST_POD, "feast", FEAST_IMAGE, &uid),
+        age,
         (3 - age, -76, 6),
-    ));
-    let backoff =
-        format!("Back-off restarting failed container feast in pod {FEAST_POD}_{MLOPS}({uid})");
-    s.objects.push(ev(
-        base,
-        &on_feast,
-        "Warning",
-        "BackOff",
-        &backoff,
-        "kubelet",
         (60 - age, -20, 23),
-    ));
+    );
     // Every 40 s: restart, fail on the registry, crash 8 s later, back off again.
     let mut restart = vec![every(10.0, 40.0, start(pod_at, "feast"))];
     for e in started_events(base, &on_feast, FEAST_IMAGE, (0, 0, 1)) {
@@ -2765,6 +2754,34 @@ fn feature_server(base: Timestamp, s: &mut Scenario) {
             ev_now(base, &on_feast, "Warning", "BackOff", &backoff, "kubelet"),
         ),
     ]);
+}
+
+/// The kubelet's events for a restarting container in `mlops`: Scheduled, the pull/create/start
+/// events `started` (first, last, count), and BackOff `backoff`. Returns the container reference
+/// and the BackOff text, for the timeline to repeat them.
+fn restart_events(
+    base: Timestamp,
+    s: &mut Scenario,
+    (pod, container, image, uid): (&'static str, &str, &str, &str),
+    age: i64,
+    started: (i64, i64, i64),
+    backoff_seen: (i64, i64, i64),
+) -> (On<'static>, String) {
+    let on = on_container(MLOPS, pod, container);
+    s.objects.push(scheduled(base, MLOPS, pod, 1 - age));
+    s.objects.extend(started_events(base, &on, image, started));
+    let backoff =
+        format!("Back-off restarting failed container {container} in pod {pod}_{MLOPS}({uid})");
+    s.objects.push(ev(
+        base,
+        &on,
+        "Warning",
+        "BackOff",
+        &backoff,
+        "kubelet",
+        backoff_seen,
+    ));
+    (on, backoff)
 }
 
 fn trainer_run() -> Vec<String> {
@@ -2813,25 +2830,14 @@ fn model_trainer(base: Timestamp, s: &mut Scenario) {
         false,
         spaced(-54, 6, run[..7].to_vec()),
     );
-    let on_trainer = on_container(MLOPS, TRAINER_POD, "trainer");
-    s.objects.push(scheduled(base, MLOPS, TRAINER_POD, 1 - age));
-    s.objects.extend(started_events(
+    let (on_trainer, backoff) = restart_events(
         base,
-        &on_trainer,
-        TRAINER_IMAGE,
+        s,
+        (TRAINER_POD, "trainer", TRAINER_IMAGE, &uid),
+        age,
         (3 - age, -55, 4),
-    ));
-    let backoff =
-        format!("Back-off restarting failed container trainer in pod {TRAINER_POD}_{MLOPS}({uid})");
-    s.objects.push(ev(
-        base,
-        &on_trainer,
-        "Warning",
-        "BackOff",
-        &backoff,
-        "kubelet",
         (400 - age, -94, 5),
-    ));
+    );
     // Cycle of 120 s: SHAP step (t+2), OOM kill (t+20), back-off, restart (t+100), epochs.
     s.timeline.extend([
         every(2.0, 120.0, log(pod_at, "trainer", run[7..].to_vec())),
