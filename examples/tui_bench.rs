@@ -40,6 +40,7 @@ fn percentile(v: &mut [f64], p: f64) -> f64 {
 }
 
 fn draw_bench() {
+    use kdoc::core::actions::Action;
     let spec = LoadSpec {
         pods: 10_000,
         namespaces: 100,
@@ -53,21 +54,39 @@ fn draw_bench() {
         .map(|o| PodEntry::new(&serde_json::from_value::<Pod>(o).expect("pod")))
         .collect();
     let mut state = AppState::new("bench".into(), "bench".into(), vec![], Scope::All, false);
+    let id = state.start()[0].id;
+    let one = pods[4321].clone();
     let refresh_t = Instant::now();
-    state.update(Msg::Cluster(ClusterMsg {
-        generation: 0,
-        event: ClusterEvent::PodsReset(pods),
-    }));
-    state.update(Msg::Cluster(ClusterMsg {
-        generation: 0,
-        event: ClusterEvent::Conn(Conn::Connected),
-    }));
-    state.refresh();
+    state.update(Msg::Cluster(ClusterMsg::watch(
+        id,
+        ClusterEvent::PodsReset(pods),
+    )));
     let refresh_ms = refresh_t.elapsed().as_secs_f64() * 1000.0;
+    state.update(Msg::Cluster(ClusterMsg::watch(
+        id,
+        ClusterEvent::Conn(Conn::Connected),
+    )));
+    // One pod changes (a watch event): its row is updated in place, the others stay.
+    let mut one_ms = vec![];
+    for i in 0..200 {
+        let mut p = one.clone();
+        p.row.restarts = i;
+        let t = Instant::now();
+        state.update(Msg::Cluster(ClusterMsg::watch(
+            id,
+            ClusterEvent::PodApplied(Box::new(p)),
+        )));
+        one_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
     for (w, h) in [(120u16, 35u16), (200, 60)] {
         // Scroll around: different visible rows each frame.
         let mut times = frame_times(&mut state, w, h, 2000, |s, i| {
-            s.selected = (i * 37) % 10_000
+            let a = if i % 300 == 0 {
+                Action::Top
+            } else {
+                Action::PageDown
+            };
+            s.update(Msg::Action(a));
         });
         println!(
             "draw at 10,000 pods, {w}x{h}: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms (2000 frames)",
@@ -77,6 +96,11 @@ fn draw_bench() {
         );
     }
     println!("rebuilding rows for 10,000 pods (status, sort, filter): {refresh_ms:.1} ms");
+    println!(
+        "one pod changed at 10,000 pods (row updated in place): median {:.3} ms, max {:.3} ms (200 updates)",
+        percentile(&mut one_ms.clone(), 0.5),
+        percentile(&mut one_ms, 1.0)
+    );
 }
 
 struct SimProc {
@@ -306,17 +330,20 @@ fn steps_bench() {
         percentile(&mut times, 1.0)
     );
     let mut state = AppState::new("bench".into(), "bench".into(), vec![], Scope::All, false);
-    state.update(Msg::Cluster(ClusterMsg {
-        generation: 0,
-        event: ClusterEvent::WorkflowsReset(WfKind::Argo, vec![wf]),
-    }));
-    state.update(Msg::CommandSubmit("wf".into()));
-    state.refresh();
+    let id = state.start()[0].id;
+    state.update(Msg::Cluster(ClusterMsg::watch(
+        id,
+        ClusterEvent::WorkflowsReset(WfKind::Argo, vec![wf]),
+    )));
+    state.update(Msg::Command("wf".into()));
     state.update(Msg::Action(Action::Select));
-    state.refresh();
-    let n = state.steps.rows.len();
     let mut frames = frame_times(&mut state, 120, 35, 1000, |s, i| {
-        s.step_selected = (i * 53) % n
+        let a = if i % 200 == 0 {
+            Action::Top
+        } else {
+            Action::PageDown
+        };
+        s.update(Msg::Action(a));
     });
     println!(
         "steps pane frame at 5,501 nodes, 120x35: p50 {:.3} ms, p99 {:.3} ms (1000 frames)",
@@ -346,7 +373,6 @@ fn frame_times(
             theme: &theme,
             keymap: &keymap,
             input: &input,
-            completions: &[],
             now: jiff::Timestamp::now(),
         };
         let t = Instant::now();

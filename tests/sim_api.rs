@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
-
+use common::Bounded;
 use k8s_openapi::api::core::v1::Pod;
 use kdoc::sim::scenario::build::{c, pod};
 use kdoc::sim::scenario::load::{LoadSpec, scenario as load_scenario};
@@ -29,15 +28,24 @@ fn small_load() -> Scenario {
 async fn discovery_legacy_and_aggregated() {
     let sim = common::start(Scenario::default()).await;
     let client = common::client(&sim);
-    let version = client.apiserver_version().await.unwrap();
+    let version = client
+        .apiserver_version()
+        .bounded("GET /version")
+        .await
+        .unwrap();
     assert_eq!(
         (version.major.as_str(), version.minor.as_str()),
         ("1", "32")
     );
     for discovery in [
-        Discovery::new(client.clone()).run().await.unwrap(),
+        Discovery::new(client.clone())
+            .run()
+            .bounded("legacy discovery")
+            .await
+            .unwrap(),
         Discovery::new(client.clone())
             .run_aggregated()
+            .bounded("aggregated discovery")
             .await
             .unwrap(),
     ] {
@@ -75,7 +83,11 @@ async fn paging_and_selectors() {
     let mut lp = ListParams::default().limit(50);
     let mut pages = 0;
     loop {
-        let page = pods.list(&lp).await.unwrap();
+        let page = pods
+            .list(&lp)
+            .bounded(format!("page {} of all pods", pages + 1))
+            .await
+            .unwrap();
         pages += 1;
         names.extend(page.items.iter().map(|p| p.metadata.name.clone().unwrap()));
         match page.metadata.continue_ {
@@ -91,11 +103,17 @@ async fn paging_and_selectors() {
 
     let ns1: Api<Pod> = Api::namespaced(common::client(&sim), "load-001");
     assert_eq!(
-        ns1.list(&ListParams::default()).await.unwrap().items.len(),
+        ns1.list(&ListParams::default())
+            .bounded("list pods in load-001")
+            .await
+            .unwrap()
+            .items
+            .len(),
         40
     );
     let shard = pods
         .list(&ListParams::default().labels("app=worker,shard in (1,2)"))
+        .bounded("list pods by a set-based label selector")
         .await
         .unwrap();
     assert_eq!(
@@ -105,21 +123,25 @@ async fn paging_and_selectors() {
     );
     let not = pods
         .list(&ListParams::default().labels("shard notin (0),!missing"))
+        .bounded("list pods by notin and !label")
         .await
         .unwrap();
     assert_eq!(not.items.len(), 112);
     let one = pods
         .list(&ListParams::default().fields("metadata.name=worker-00007-0d889"))
+        .bounded("list pods by metadata.name")
         .await
         .unwrap();
     assert_eq!(one.items.len(), 1);
     let running = pods
         .list(&ListParams::default().fields("status.phase=Running,spec.nodeName=kdoc-worker-1"))
+        .bounded("list pods by phase and node")
         .await
         .unwrap();
     assert_eq!(running.items.len(), 120);
     match pods
         .list(&ListParams::default().fields("spec.bogus=1"))
+        .bounded("list pods by an unsupported field")
         .await
     {
         Err(kube::Error::Api(s)) => assert_eq!(
@@ -218,6 +240,7 @@ async fn every_fixture_loads_and_is_served_back() {
         let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), ns, &ar);
         let got = api
             .get(name)
+            .bounded(format!("get {kind} {ns}/{name}"))
             .await
             .unwrap_or_else(|e| panic!("{kind} {ns}/{name}: {e}"));
         let got = serde_json::to_value(&got).unwrap();
@@ -288,6 +311,7 @@ async fn bundle_logs_are_served_as_container_logs() {
     };
     let text = pods
         .logs("crash-loop-app-67586446fc-2w49s", &lp)
+        .bounded("previous logs of failing-app")
         .await
         .unwrap();
     assert_eq!(
@@ -296,13 +320,21 @@ async fn bundle_logs_are_served_as_container_logs() {
     );
 }
 
+/// The 500 every request gets during a simulated outage, as kube reports it.
+const OUTAGE: &str = "Internal error occurred: simulated outage: etcdserver: request timed out";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_forbidden_outage_and_restart_on_the_same_port() {
     let mut sim = common::start(small_load()).await;
     let client = common::client(&sim);
     let pods: Api<Pod> = Api::namespaced(client.clone(), "load-000");
+    let list_pods = async || {
+        pods.list(&ListParams::default())
+            .bounded("list pods in load-000")
+            .await
+    };
     sim.state().faults.set_forbidden("pods", true);
-    match pods.list(&ListParams::default()).await {
+    match list_pods().await {
         Err(kube::Error::Api(s)) => {
             assert_eq!(s.code, 403);
             assert_eq!(
@@ -314,31 +346,76 @@ async fn faults_forbidden_outage_and_restart_on_the_same_port() {
     }
     let ns: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(client.clone());
     assert_eq!(
-        ns.list(&ListParams::default()).await.unwrap().items.len(),
+        ns.list(&ListParams::default())
+            .bounded("list namespaces")
+            .await
+            .unwrap()
+            .items
+            .len(),
         3,
         "other kinds keep working"
     );
     sim.state().faults.set_forbidden("pods", false);
 
-    sim.state().faults.fail_for(Duration::from_millis(300));
-    match pods.list(&ListParams::default()).await {
-        Err(kube::Error::Api(s)) => assert_eq!(s.code, 500),
-        other => panic!("outage, got {:?}", other.map(|l| l.items.len())),
+    // An outage of exactly three requests, whatever they ask for: a list, a raw GET /version,
+    // a list. The fourth request is served. No clock involved.
+    let before = sim.state().requests();
+    sim.state().faults.fail_next(3);
+    for (i, raw) in [(1, false), (2, true), (3, false)] {
+        if raw {
+            let (code, body) = common::raw(&sim, "GET", "/version", &[]).await;
+            assert_eq!(code, 500, "request {i} of the outage: {body}");
+            let status: Value = serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("request {i}: Status JSON ({e}), got {body}"));
+            assert_eq!(
+                (
+                    status["kind"].as_str(),
+                    status["reason"].as_str(),
+                    status["message"].as_str()
+                ),
+                (Some("Status"), Some("InternalError"), Some(OUTAGE)),
+                "request {i} of the outage"
+            );
+            continue;
+        }
+        match list_pods().await {
+            Err(kube::Error::Api(s)) => assert_eq!(
+                (s.code, s.message.as_str()),
+                (500, OUTAGE),
+                "request {i} of the outage"
+            ),
+            other => panic!(
+                "request {i} of the outage gets a 500, got {:?}",
+                other.map(|l| l.items.len())
+            ),
+        }
     }
-    tokio::time::sleep(Duration::from_millis(350)).await;
     assert_eq!(
-        pods.list(&ListParams::default()).await.unwrap().items.len(),
+        list_pods()
+            .await
+            .expect("the request after the outage is served")
+            .items
+            .len(),
+        40
+    );
+    assert_eq!(
+        sim.state().requests() - before,
+        4,
+        "one HTTP request per call: nothing was retried or sent besides"
+    );
+    assert_eq!(
+        list_pods().await.expect("the outage is over").items.len(),
         40
     );
 
-    sim.stop().await;
-    assert!(
-        pods.list(&ListParams::default()).await.is_err(),
-        "nothing answers while stopped"
-    );
-    sim.restart().await.unwrap();
+    sim.stop().bounded("stopping the simulator").await;
+    assert!(list_pods().await.is_err(), "nothing answers while stopped");
+    sim.restart()
+        .bounded("restarting the simulator")
+        .await
+        .unwrap();
     assert_eq!(
-        pods.list(&ListParams::default()).await.unwrap().items.len(),
+        list_pods().await.unwrap().items.len(),
         40,
         "same objects after a restart on the same port"
     );
@@ -411,6 +488,7 @@ async fn port_in_use_and_unknown_scenario_say_so() {
         addr: sim.addr(),
         ..SimConfig::default()
     })
+    .bounded("starting a second simulator on a taken port")
     .await
     .err()
     .expect("the port is taken");

@@ -5,6 +5,7 @@ mod common;
 
 use std::process::Command;
 
+use common::{COMMAND_TIMEOUT, SLOW_COMMAND_TIMEOUT, describe_command, try_run_with_timeout};
 use kdoc::sim::scenario::{builtin, load::LoadSpec};
 use kdoc::sim::{Sim, SimConfig};
 
@@ -14,12 +15,16 @@ struct Kubectl {
 
 impl Kubectl {
     fn new(sim: &Sim) -> Option<Kubectl> {
-        if Command::new("kubectl")
-            .arg("version")
-            .arg("--client")
-            .output()
-            .is_err()
+        let probe = try_run_with_timeout(
+            Command::new("kubectl").arg("version").arg("--client"),
+            COMMAND_TIMEOUT,
+        );
+        if let Err(e) = &probe
+            && e.kind() == std::io::ErrorKind::TimedOut
         {
+            panic!("{e}");
+        }
+        if probe.is_err() {
             assert!(
                 std::env::var_os("KDOC_REQUIRE_KUBECTL").is_none(),
                 "kubectl is required (KDOC_REQUIRE_KUBECTL is set) but not found on PATH"
@@ -34,7 +39,8 @@ impl Kubectl {
         Some(Kubectl { dir })
     }
 
-    /// Run kubectl; returns (success, stdout, stderr).
+    /// Run kubectl; returns (success, stdout, stderr). Fails the test, naming the command, if
+    /// kubectl cannot start or has not exited within [`SLOW_COMMAND_TIMEOUT`] (it is killed).
     async fn run(&self, args: &[&str]) -> (bool, String, String) {
         let mut cmd = Command::new("kubectl");
         cmd.args(args)
@@ -42,9 +48,18 @@ impl Kubectl {
             .env("KUBECACHEDIR", self.dir.path().join("cache"))
             .env_remove("HTTPS_PROXY")
             .env_remove("HTTP_PROXY");
-        let out = tokio::task::spawn_blocking(move || cmd.output().expect("kubectl runs"))
-            .await
-            .unwrap();
+        let what = describe_command(&cmd);
+        // On a blocking thread, so the simulator keeps answering while kubectl waits for it;
+        // the panic is raised here, where its message is not wrapped in a JoinError.
+        let out = tokio::task::spawn_blocking(move || {
+            try_run_with_timeout(&mut cmd, SLOW_COMMAND_TIMEOUT)
+        })
+        .await
+        .expect("the thread running kubectl")
+        .unwrap_or_else(|e| match e.kind() {
+            std::io::ErrorKind::TimedOut => panic!("{e}"),
+            _ => panic!("`{what}` could not start: {e}"),
+        });
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stdout).into_owned(),

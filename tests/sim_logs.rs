@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
-
+use common::Bounded;
 use futures::{AsyncBufReadExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Pod;
 use kdoc::sim::scenario::build::{c, pod};
@@ -80,7 +79,11 @@ fn params(container: &str) -> LogParams {
 }
 
 async fn api_error(pods: &Api<Pod>, name: &str, lp: &LogParams) -> (u16, String) {
-    match pods.logs(name, lp).await {
+    match pods
+        .logs(name, lp)
+        .bounded(format!("logs of {name} with {lp:?}"))
+        .await
+    {
         Err(kube::Error::Api(s)) => (s.code, s.message),
         other => panic!("expected an API error for {name} {lp:?}, got {other:?}"),
     }
@@ -90,7 +93,11 @@ async fn api_error(pods: &Api<Pod>, name: &str, lp: &LogParams) -> (u16, String)
 async fn log_params_select_lines_like_the_kubelet() {
     let sim = common::start(scenario()).await;
     let pods: Api<Pod> = Api::namespaced(common::client(&sim), "logs");
-    let all = pods.logs("logger", &params("app")).await.unwrap();
+    let all = pods
+        .logs("logger", &params("app"))
+        .bounded("logs of logger/app")
+        .await
+        .unwrap();
     assert_eq!(all.lines().count(), 10);
     assert!(all.starts_with("line 0\n") && all.ends_with("line 9\n"));
 
@@ -102,6 +109,7 @@ async fn log_params_select_lines_like_the_kubelet() {
                 ..params("app")
             },
         )
+        .bounded("tail of logger/app")
         .await
         .unwrap();
     assert_eq!(tail, "line 8\nline 9\n");
@@ -115,6 +123,7 @@ async fn log_params_select_lines_like_the_kubelet() {
                 ..params("app")
             },
         )
+        .bounded("logger/app since 100 s")
         .await
         .unwrap();
     assert_eq!(since, "line 7\nline 8\nline 9\n");
@@ -126,7 +135,10 @@ async fn log_params_select_lines_like_the_kubelet() {
         ..params("app")
     };
     assert_eq!(
-        pods.logs("logger", &lp).await.unwrap(),
+        pods.logs("logger", &lp)
+            .bounded("logger/app since a time")
+            .await
+            .unwrap(),
         "line 7\nline 8\nline 9\n"
     );
 
@@ -139,6 +151,7 @@ async fn log_params_select_lines_like_the_kubelet() {
                 ..params("app")
             },
         )
+        .bounded("logger/app with timestamps")
         .await
         .unwrap();
     let (ts, text) = stamped.trim_end().split_once(' ').unwrap();
@@ -156,6 +169,7 @@ async fn log_params_select_lines_like_the_kubelet() {
                 ..params("app")
             },
         )
+        .bounded("logger/app limited to 10 bytes")
         .await
         .unwrap();
     assert_eq!(limited, "line 0\nlin");
@@ -168,19 +182,35 @@ async fn log_params_select_lines_like_the_kubelet() {
                 ..params("app")
             },
         )
+        .bounded("previous logs of logger/app")
         .await
         .unwrap();
     assert_eq!(prev, "starting\npanic: boom\n");
 
     // One regular container: the apiserver picks it without `container`.
     assert_eq!(
-        pods.logs("single", &LogParams::default()).await.unwrap(),
+        pods.logs("single", &LogParams::default())
+            .bounded("logs of single, no container named")
+            .await
+            .unwrap(),
         "just me\n"
     );
     // An init container is a valid choice too.
-    assert_eq!(pods.logs("logger", &params("setup")).await.unwrap(), "");
+    assert_eq!(
+        pods.logs("logger", &params("setup"))
+            .bounded("logs of the init container logger/setup")
+            .await
+            .unwrap(),
+        ""
+    );
     // Not scheduled: 200 and an empty body, not an error.
-    assert_eq!(pods.logs("unscheduled", &params("app")).await.unwrap(), "");
+    assert_eq!(
+        pods.logs("unscheduled", &params("app"))
+            .bounded("logs of unscheduled/app")
+            .await
+            .unwrap(),
+        ""
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -251,12 +281,17 @@ async fn follow_streams_new_lines_until_the_container_restarts() {
         tail_lines: Some(1),
         ..params("app")
     };
-    let mut lines = pods.log_stream("logger", &lp).await.unwrap().lines();
+    let mut lines = pods
+        .log_stream("logger", &lp)
+        .bounded("following the logs of logger")
+        .await
+        .unwrap()
+        .lines();
     let next = async |l: &mut (dyn futures::Stream<Item = std::io::Result<String>> + Unpin)| {
-        tokio::time::timeout(Duration::from_secs(5), l.try_next())
+        l.try_next()
+            .bounded("the next line of the followed logs")
             .await
-            .expect("a line within 5s")
-            .unwrap()
+            .expect("reading the followed logs")
     };
     assert_eq!(next(&mut lines).await.as_deref(), Some("line 9"));
     let now = jiff::Timestamp::now();

@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::Bounded;
 use k8s_openapi::api::core::v1::Pod;
 use kdoc::sim::backend::Backend;
 use kdoc::sim::scenario::build::{c, pod};
@@ -36,24 +37,37 @@ async fn bytes_round_trip_and_a_closed_port_reports_the_kubelet_error() {
     let pods: Api<Pod> = Api::namespaced(common::client(&sim), "pf");
     let mut pf = pods
         .portforward("web", &[9000, 8080])
+        .bounded("port-forward to web 9000 and 8080")
         .await
         .expect("upgrade to v4.channel.k8s.io");
     let echo = pf.take_stream(9000).unwrap();
     let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
     let (mut rd, mut wr) = tokio::io::split(echo);
     let sent = payload.clone();
-    let writer = tokio::spawn(async move { wr.write_all(&sent).await.unwrap() });
+    let writer = tokio::spawn(async move {
+        wr.write_all(&sent)
+            .bounded("writing 200 kB to the echo service")
+            .await
+            .expect("writing to the forwarded port")
+    });
     let mut got = vec![0u8; payload.len()];
-    rd.read_exact(&mut got).await.unwrap();
+    rd.read_exact(&mut got)
+        .bounded("the 200 kB coming back from the echo service")
+        .await
+        .expect("reading from the forwarded port");
     assert_eq!(
         got, payload,
         "bytes come back unchanged through the echo service"
     );
-    writer.await.unwrap();
+    writer
+        .bounded("the writer finishing")
+        .await
+        .expect("the writer task");
 
     let err = pf
         .take_error(8080)
         .unwrap()
+        .bounded("the error for port 8080")
         .await
         .expect("an error message for the port nobody listens on");
     assert!(
@@ -63,7 +77,11 @@ async fn bytes_round_trip_and_a_closed_port_reports_the_kubelet_error() {
     assert!(err.contains("connect: connection refused"), "{err}");
     drop(pf);
 
-    match pods.portforward("pending", &[9000]).await {
+    match pods
+        .portforward("pending", &[9000])
+        .bounded("port-forward to a pending pod")
+        .await
+    {
         Err(kube::Error::Api(s)) => {
             assert_eq!(s.code, 400);
             assert!(
@@ -77,7 +95,11 @@ async fn bytes_round_trip_and_a_closed_port_reports_the_kubelet_error() {
             other.map(|_| ())
         ),
     }
-    match pods.portforward("ghost", &[9000]).await {
+    match pods
+        .portforward("ghost", &[9000])
+        .bounded("port-forward to a missing pod")
+        .await
+    {
         Err(kube::Error::Api(s)) => assert_eq!(
             (s.code, s.message.as_str()),
             (404, "pods \"ghost\" not found")

@@ -5,6 +5,7 @@ mod common;
 
 use std::time::Duration;
 
+use common::{Bounded, wait_until};
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::core::v1::Pod;
 use kdoc::sim::scenario::build::{c, pod};
@@ -149,7 +150,11 @@ async fn watch_resumes_from_a_resource_version_without_loss() {
     let sim = common::start(Scenario::default()).await;
     let client = common::client(&sim);
     let pods: Api<Pod> = Api::namespaced(client, "burst");
-    let list = pods.list(&Default::default()).await.unwrap();
+    let list = pods
+        .list(&Default::default())
+        .bounded("list pods in burst")
+        .await
+        .unwrap();
     let rv = list.metadata.resource_version.unwrap();
     let base = jiff::Timestamp::now();
     for i in 0..2000 {
@@ -160,13 +165,22 @@ async fn watch_resumes_from_a_resource_version_without_loss() {
     }
     // Every event since `rv` is replayed from history, in order, before live ones.
     let params = kube::api::WatchParams::default().timeout(5);
-    let mut events = pods.watch(&params, &rv).await.unwrap().boxed();
+    let mut events = pods
+        .watch(&params, &rv)
+        .bounded(format!("watch pods in burst from resourceVersion {rv}"))
+        .await
+        .unwrap()
+        .boxed();
     let mut names = vec![];
     while names.len() < 2000 {
-        match tokio::time::timeout(Duration::from_secs(10), events.try_next())
+        match events
+            .try_next()
+            .bounded_by(
+                Duration::from_secs(10),
+                format!("watch event {} of 2000", names.len() + 1),
+            )
             .await
-            .unwrap()
-            .unwrap()
+            .expect("no watch error")
         {
             Some(kube::api::WatchEvent::Added(p)) => names.push(name(&p)),
             Some(_) => {}
@@ -194,11 +208,12 @@ async fn selector_watches_turn_changes_into_added_and_deleted() {
     let mut stream = watcher::watcher(pods, cfg).boxed();
     let mut next = async || {
         describe(
-            &tokio::time::timeout(Duration::from_secs(10), stream.try_next())
+            &stream
+                .try_next()
+                .bounded_by(Duration::from_secs(10), "the next watcher event")
                 .await
-                .unwrap()
-                .unwrap()
-                .unwrap(),
+                .expect("no watch error")
+                .expect("stream open"),
         )
     };
     assert_eq!(next().await, "Init");
@@ -220,4 +235,110 @@ async fn selector_watches_turn_changes_into_added_and_deleted() {
         next().await.starts_with("Apply p"),
         "coming back reads as an addition"
     );
+}
+
+/// The simulator counts open watch streams, and the count falls back when the client goes away
+/// (hyper drops the body) or the server ends the stream; `requests()` counts every request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_watches_are_counted_until_the_client_goes_away() {
+    let mut sim = common::start(timeline_scenario()).await;
+    let state = sim.state().clone();
+    assert_eq!(state.open_watches(), 0, "no watch before any client");
+    let limit = Duration::from_secs(10);
+
+    // A kube watcher on pods in its own task: after its initial list, one watch stays open.
+    let pods: Api<Pod> = Api::namespaced(common::client(&sim), "t");
+    let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        let mut stream = watcher::watcher(pods, watcher::Config::default()).boxed();
+        while let Some(ev) = stream.next().await {
+            let _ = seen_tx.send(ev.map(|e| describe(&e)).map_err(|e| e.to_string()));
+        }
+    });
+    loop {
+        let ev = seen_rx
+            .recv()
+            .bounded_by(limit, "the watcher's initial events")
+            .await
+            .expect("the watcher task is running")
+            .expect("no watch error");
+        if ev == "InitDone" {
+            break;
+        }
+    }
+    wait_until(limit, "one watch is open", || state.open_watches() == 1).await;
+    let requests = state.requests();
+    assert!(
+        requests >= 2,
+        "at least the initial list and the watch were counted, got {requests}"
+    );
+
+    // The client goes away: aborting the task drops the watcher, its connection, and so the
+    // response body on the server's side.
+    task.abort();
+    let _ = task.bounded_by(limit, "the aborted watcher task").await;
+    wait_until(
+        limit,
+        "the watch is counted closed after the client left",
+        || state.open_watches() == 0,
+    )
+    .await;
+
+    // The server ending streams counts them closed too: open a raw watch, then drop streams.
+    let (code, _) = common::raw(
+        &sim,
+        "GET",
+        "/api/v1/namespaces/t/pods?watch=true&timeoutSeconds=1",
+        &[],
+    )
+    .await;
+    assert_eq!(code, 200, "a raw watch that the server ends after 1 s");
+    wait_until(limit, "the timed-out watch is counted closed", || {
+        state.open_watches() == 0
+    })
+    .await;
+    let client = common::client(&sim);
+    let pods: Api<Pod> = Api::namespaced(client, "t");
+    let mut events = pods
+        .watch(&kube::api::WatchParams::default(), "0")
+        .bounded("a plain watch on pods in t")
+        .await
+        .expect("the watch starts")
+        .boxed();
+    wait_until(limit, "the plain watch is open", || {
+        state.open_watches() == 1
+    })
+    .await;
+    state.faults.drop_streams();
+    wait_until(limit, "drop_streams closes the watch", || {
+        state.open_watches() == 0
+    })
+    .await;
+    while events
+        .try_next()
+        .bounded_by(limit, "the dropped watch ending")
+        .await
+        .expect("no watch error")
+        .is_some()
+    {}
+    assert!(
+        state.requests() >= requests + 2,
+        "the raw and the plain watch were counted"
+    );
+
+    // And so does the server stopping.
+    let _events = pods
+        .watch(&kube::api::WatchParams::default(), "0")
+        .bounded("another plain watch on pods in t")
+        .await
+        .expect("the watch starts");
+    wait_until(limit, "the second plain watch is open", || {
+        state.open_watches() == 1
+    })
+    .await;
+    sim.stop().bounded("stopping the simulator").await;
+    wait_until(limit, "stopping the server closes the watch", || {
+        state.open_watches() == 0
+    })
+    .await;
 }

@@ -8,10 +8,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use common::tmux::{BIN, Tmux, words};
+use common::{COMMAND_TIMEOUT, run_with_timeout};
+
+/// How long to wait for kdoc's first screen: generous, as this is not a start-up benchmark.
+const START_WAIT: Duration = Duration::from_secs(30);
 
 /// The screen line showing the pod whose (possibly truncated) name starts with `name`.
 fn row<'a>(screen: &'a str, name: &str) -> Option<&'a str> {
@@ -51,15 +55,16 @@ fn shows_start(screen: &str) -> bool {
 }
 
 #[test]
-fn demo_shows_the_scenario_pods_within_3s() {
+fn demo_shows_the_scenario_pods_at_start() {
     // Speed 1: at --speed 5 the scenario's first changes (the feature-server restart at t+10s,
-    // the KServe init fix at t+12s) land ~2 s in, racing the very statuses checked here.
+    // the KServe init fix at t+12s) land ~2 s in, racing the very statuses checked here. How
+    // fast the first screen comes is tui_bench's business, not this test's.
     let Some(t) = Tmux::start("start", 120, 35, &["--demo"]) else {
         return;
     };
     let s = t.wait_until(
         "every namespace's pods with their starting statuses",
-        Duration::from_secs(3),
+        START_WAIT,
         shows_start,
     );
     assert!(s.contains("ns all"), "{s}");
@@ -75,9 +80,10 @@ fn seldon_pod_recovers_when_the_image_becomes_pullable() {
     let Some(t) = Tmux::start("seldon", 120, 35, &["--demo", "--speed", "5"]) else {
         return;
     };
+    // ImagePullBackOff lasts until t+45s of scenario time (9 s at --speed 5): wait nearly that.
     t.wait_until(
         "the Seldon pod in ImagePullBackOff",
-        Duration::from_secs(5),
+        Duration::from_secs(8),
         |s| row_has(s, SELDON, &["argowf", "0/2", "ImagePullBackOff"]),
     );
     // The package turns public at t+45s and the executor is ready at t+50s: 10 s at --speed 5.
@@ -96,7 +102,7 @@ fn filter_namespace_help_and_quit() {
         return;
     };
     let wait = Duration::from_secs(5);
-    t.wait_until("the pods", wait, |s| {
+    t.wait_until("the pods", START_WAIT, |s| {
         row(s, KANIKO).is_some() && row(s, "mlflow-").is_some()
     });
 
@@ -147,7 +153,7 @@ fn filter_namespace_help_and_quit() {
 
     // `?`: help lists the actions by name; Esc closes it.
     t.type_text("?");
-    let s = t.wait_for("Help (esc closes)", wait);
+    let s = t.wait_for("Help: pods (esc closes)", wait);
     for name in [
         "filter",
         "command",
@@ -163,7 +169,7 @@ fn filter_namespace_help_and_quit() {
     }
     t.esc();
     t.wait_until("help closed", wait, |s| {
-        !s.contains("Help (esc closes)") && row(s, KANIKO).is_some()
+        !s.contains("Help: pods (esc closes)") && row(s, KANIKO).is_some()
     });
 
     // `q`: kdoc exits 0 and gives the shell its screen back.
@@ -186,7 +192,7 @@ fn too_small_terminal() {
     let Some(t) = Tmux::start("small", 50, 10, &["--demo"]) else {
         return;
     };
-    let s = t.wait_for("Terminal too small", Duration::from_secs(5));
+    let s = t.wait_for("Terminal too small", START_WAIT);
     assert!(s.contains("60x12"), "{s}");
     // "press q" works here too.
     t.type_text("q");
@@ -194,18 +200,19 @@ fn too_small_terminal() {
     assert!(!t.alternate_screen_on());
 }
 
-/// Run kdoc directly (no terminal), with an empty HOME and no KUBECONFIG.
+/// Run kdoc directly (no terminal, stdin from /dev/null), with an empty HOME and no
+/// KUBECONFIG; killed (and the test failed) if it has not exited within [`COMMAND_TIMEOUT`].
 fn run_plain(home: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env_remove("KUBECONFIG")
-        .env_remove("KUBERNETES_SERVICE_HOST")
-        .env_remove("KUBERNETES_SERVICE_PORT")
-        .stdin(Stdio::null())
-        .output()
-        .expect("kdoc runs")
+    run_with_timeout(
+        Command::new(BIN)
+            .args(args)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env_remove("KUBECONFIG")
+            .env_remove("KUBERNETES_SERVICE_HOST")
+            .env_remove("KUBERNETES_SERVICE_PORT"),
+        COMMAND_TIMEOUT,
+    )
 }
 
 /// Exit code 2, nothing on stdout, one line on stderr, no escape sequence anywhere.

@@ -16,6 +16,8 @@ use common::tmux::{Tmux, words};
 const W: u16 = 120;
 const H: u16 = 35;
 const WAIT: Duration = Duration::from_secs(10);
+/// How long to wait for kdoc's first screen: generous, as this is not a start-up benchmark.
+const START_WAIT: Duration = Duration::from_secs(30);
 
 /// The first line whose words include `word`.
 fn row<'a>(screen: &'a str, word: &str) -> Option<&'a str> {
@@ -74,7 +76,7 @@ fn shows_push_details(s: &str) -> bool {
 
 /// `:wf`, then the steps of the PipelineRun.
 fn open_pipeline_run(t: &Tmux) -> String {
-    t.wait_until("the pods", WAIT, |s| {
+    t.wait_until("the pods", START_WAIT, |s| {
         s.contains("connected") && s.contains(KANIKO)
     });
     t.type_text(":");
@@ -153,7 +155,7 @@ fn workflows_steps_containers_and_back() {
     let Some(t) = Tmux::start("wf", W, H, &["--demo"]) else {
         return;
     };
-    t.wait_until("the pods", WAIT, |s| {
+    t.wait_until("the pods", START_WAIT, |s| {
         s.contains("connected") && s.contains(KANIKO)
     });
 
@@ -311,7 +313,7 @@ fn w_opens_the_workflows_view() {
     let Some(t) = Tmux::start("w", W, H, &["--demo"]) else {
         return;
     };
-    t.wait_until("the pods", WAIT, |s| {
+    t.wait_until("the pods", START_WAIT, |s| {
         s.contains("connected") && s.contains(KANIKO)
     });
     t.type_text("w");

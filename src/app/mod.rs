@@ -1,25 +1,28 @@
-//! The event loop: drain input, cluster messages and ticks; reduce; draw once if anything
-//! changed, at most every 16 ms.
+//! The event loop: it only turns terminal input, cluster messages and ticks into messages for
+//! the app, runs the effects the app asks for, and draws once when something changed, at most
+//! every 16 ms. All state changes happen in the reducer (`model.rs` and `core/state.rs`).
 
+pub mod model;
 pub mod terminal;
 pub mod trace;
 
 use std::time::Duration;
 
-use crossterm::event::{Event as TermEvent, EventStream, KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
-use ratatui_textarea::TextArea;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-use crate::cluster::kubeconfig::{self, Target, from_kubeconfig};
-use crate::cluster::watch;
+use crate::cluster::kubeconfig::{self, Target};
+use crate::cluster::runner::{CHANNEL, Runner};
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
-use crate::core::actions::Action;
-use crate::core::command;
-use crate::core::state::{AppState, Effect, Mode, Msg, Scope};
+use crate::core::cluster_event::ClusterMsg;
+use crate::core::effect::{Effect, EffectKind};
+use crate::core::state::{AppState, Msg, Scope};
+use crate::core::text::Safe;
 use crate::ui::{self, View};
+use model::{App, AppMsg};
 
 const FRAME: Duration = Duration::from_millis(16);
 
@@ -29,224 +32,136 @@ pub struct Options {
     pub readonly: bool,
     pub keymap: Keymap,
     pub theme: Theme,
+    /// Shown in the status line at start (skipped files, keymap problems).
+    pub notices: Vec<String>,
+    /// `--from-dir PATH`: an offline snapshot, said so in the header.
+    pub offline: Option<String>,
 }
 
-fn new_input() -> TextArea<'static> {
-    let mut t = TextArea::default();
-    t.set_cursor_line_style(ratatui::style::Style::default());
-    t
+/// The app, its effect runner and the channel of what the cluster says: what both the terminal
+/// loop and the in-process tests drive.
+pub struct Session {
+    pub app: App,
+    pub runner: Runner,
+    pub rx: mpsc::Receiver<ClusterMsg>,
 }
 
-/// Run the TUI until the user quits.
-pub async fn run(opts: Options) -> Result<(), String> {
-    let Options {
-        mut target,
-        scope,
-        readonly,
-        keymap,
-        theme,
-    } = opts;
-    let client = kubeconfig::client(&target)?;
+impl Session {
+    /// Wire everything up and start the first watches.
+    pub fn start(opts: &Options) -> Result<Session, String> {
+        let (app, runner, rx, effects) = wire(opts)?;
+        run_effects(&runner, effects);
+        Ok(Session { app, runner, rx })
+    }
+
+    /// Give the app a message and run the effects it asks for; true when it asked to quit.
+    pub fn send(&mut self, msg: AppMsg) -> bool {
+        let effects = self.app.update(msg);
+        run_effects(&self.runner, effects)
+    }
+}
+
+type Wired = (App, Runner, mpsc::Receiver<ClusterMsg>, Vec<Effect>);
+
+fn wire(opts: &Options) -> Result<Wired, String> {
+    let target = &opts.target;
+    let client = kubeconfig::client(target)?;
     let mut state = AppState::new(
         target.context.clone(),
         target.cluster.clone(),
         target.contexts.clone(),
-        scope,
-        readonly,
+        opts.scope.clone(),
+        opts.readonly,
     );
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut client = client;
-    let mut watches = watch::start(client.clone(), &state.scope, state.generation, tx.clone());
+    state.notices = opts.notices.iter().map(|n| Safe::new(n)).collect();
+    state.offline = opts.offline.as_deref().map(Safe::new);
+    let (tx, rx) = mpsc::channel(CHANNEL);
+    let runner = Runner::spawn(target.clone(), client, tx);
+    let effects = state.start();
+    Ok((App::new(state, opts.keymap.clone()), runner, rx, effects))
+}
+
+/// Hand effects to the runner; true when one of them is Quit.
+pub fn run_effects(runner: &Runner, effects: Vec<Effect>) -> bool {
+    let mut quit = false;
+    for e in effects {
+        if e.kind == EffectKind::Quit {
+            quit = true;
+        } else {
+            runner.run(e);
+        }
+    }
+    quit
+}
+
+/// Run the TUI until the user quits (or a terminating signal arrives).
+pub async fn run(opts: Options) -> Result<(), String> {
+    let Session {
+        mut app,
+        runner,
+        mut rx,
+    } = Session::start(&opts)?;
+    let theme = opts.theme;
 
     let mut guard = terminal::Guard::enter()?;
-    let mut input = new_input();
-    let mut completions: Vec<String> = vec![];
+    let mut signals = terminal::Signals::new()?;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut dirty = true;
     let mut last_draw = Instant::now() - FRAME;
     let mut trace = trace::Trace::from_env();
+    let size = guard.term.size().map_err(|e| e.to_string())?;
+    app.update(AppMsg::Core(Msg::Resize(size.width, size.height)));
 
     loop {
         if dirty && last_draw.elapsed() >= FRAME {
-            state.refresh();
-            let size = guard.term.size().map_err(|e| e.to_string())?;
-            state.page = ui::page_rows(size.height).max(1);
             let view = View {
                 theme: &theme,
-                keymap: &keymap,
-                input: &input,
-                completions: &completions,
+                keymap: &app.keymap,
+                input: &app.input,
                 now: jiff::Timestamp::now(),
             };
             guard
                 .term
-                .draw(|f| ui::draw(f, &state, &view))
+                .draw(|f| ui::draw(f, &app.state, &view))
                 .map_err(|e| format!("cannot draw: {e}"))?;
-            trace.frame(state.rows.len());
+            trace.frame(app.state.cache.pods.len());
             dirty = false;
             last_draw = Instant::now();
         }
         let mut effects = vec![];
         tokio::select! {
             ev = events.next() => match ev {
-                Some(Ok(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
-                    effects = on_key(&mut state, &keymap, &mut input, &mut completions, key);
+                Some(Ok(TermEvent::Key(key))) => {
+                    effects = app.update(AppMsg::Key(key));
                     dirty = true;
                 }
-                Some(Ok(TermEvent::Resize(_, _))) => dirty = true,
+                Some(Ok(TermEvent::Resize(w, h))) => {
+                    effects = app.update(AppMsg::Core(Msg::Resize(w, h)));
+                    dirty = true;
+                }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(format!("cannot read the terminal: {e}")),
                 None => return Ok(()),
             },
             Some(msg) = rx.recv() => {
-                effects.extend(state.update(Msg::Cluster(msg)));
+                effects = app.update(AppMsg::Core(Msg::Cluster(msg)));
                 // Drain whatever else arrived: one redraw for a burst of watch events.
                 while let Ok(m) = rx.try_recv() {
-                    effects.extend(state.update(Msg::Cluster(m)));
+                    effects.extend(app.update(AppMsg::Core(Msg::Cluster(m))));
                 }
                 dirty = true;
             }
             _ = tick.tick() => {
                 // Ages, "(4m ago)" and running durations move on.
-                state.update(Msg::Tick(jiff::Timestamp::now()));
+                app.update(AppMsg::Core(Msg::Tick(jiff::Timestamp::now())));
                 dirty = true;
             }
+            _ = signals.recv() => return Ok(()),
             _ = tokio::time::sleep_until(last_draw + FRAME), if dirty => {}
         }
-        for effect in effects {
-            match effect {
-                Effect::Quit => return Ok(()),
-                Effect::Watch(scope) => {
-                    drop(watches);
-                    watches = watch::start(client.clone(), &scope, state.generation, tx.clone());
-                }
-                Effect::SwitchContext(ctx) => {
-                    let Some(kc) = target.kubeconfig.clone() else {
-                        continue;
-                    };
-                    match from_kubeconfig(kc, Some(&ctx))
-                        .await
-                        .and_then(|t| kubeconfig::client(&t).map(|c| (t, c)))
-                    {
-                        Ok((t, c)) => {
-                            target = t;
-                            client = c;
-                            state.context = target.context.clone();
-                            state.cluster = target.cluster.clone();
-                            let scope = state.scope.clone();
-                            state.switch_scope(scope.clone());
-                            drop(watches);
-                            watches =
-                                watch::start(client.clone(), &scope, state.generation, tx.clone());
-                        }
-                        Err(e) => {
-                            state.message = Some(format!("cannot switch to context {ctx:?}: {e}"))
-                        }
-                    }
-                }
-            }
+        if run_effects(&runner, effects) {
+            return Ok(());
         }
     }
-}
-
-/// A key: in text-input modes it edits the input (Enter/Esc/Tab act through the keymap's
-/// `select`/`back`/`complete`); otherwise the keymap names the action.
-fn on_key(
-    state: &mut AppState,
-    keymap: &Keymap,
-    input: &mut TextArea<'static>,
-    completions: &mut Vec<String>,
-    key: KeyEvent,
-) -> Vec<Effect> {
-    let action = keymap.action(&key);
-    match state.mode {
-        Mode::Filter | Mode::Command => {
-            let is_char = matches!(key.code, KeyCode::Char(_))
-                && !key
-                    .modifiers
-                    .contains(crossterm::event::KeyModifiers::CONTROL);
-            match action.filter(|_| !is_char) {
-                Some(Action::Back) => {
-                    let effects = state.update(Msg::Action(Action::Back));
-                    if state.mode == Mode::Normal
-                        && !state.filter_text.is_empty()
-                        && input.lines().join("") == state.filter_text
-                    {
-                        // Esc while typing a filter cancels it entirely.
-                        state.update(Msg::FilterInput(String::new()));
-                    }
-                    *input = new_input();
-                    completions.clear();
-                    effects
-                }
-                Some(Action::Select) => {
-                    let t = input.lines().join("");
-                    *input = new_input();
-                    completions.clear();
-                    if state.mode == Mode::Filter {
-                        state.update(Msg::FilterDone)
-                    } else {
-                        state.update(Msg::CommandSubmit(t))
-                    }
-                }
-                Some(Action::Complete) if state.mode == Mode::Command => {
-                    let ns: Vec<String> = state.namespaces.iter().cloned().collect();
-                    let found = command::complete(&input.lines().join(""), &ns, &state.contexts);
-                    if let Some(first) = found.first() {
-                        let done = if found.len() == 1 {
-                            format!("{first} ")
-                        } else {
-                            common_prefix(&found)
-                        };
-                        *input = new_input();
-                        input.insert_str(done);
-                    }
-                    *completions = found;
-                    vec![]
-                }
-                Some(Action::Quit) if !is_char => vec![Effect::Quit],
-                _ => {
-                    input.input(key);
-                    let t = input.lines().join("");
-                    if state.mode == Mode::Filter {
-                        state.update(Msg::FilterInput(t))
-                    } else {
-                        let ns: Vec<String> = state.namespaces.iter().cloned().collect();
-                        *completions = command::complete(&t, &ns, &state.contexts);
-                        vec![]
-                    }
-                }
-            }
-        }
-        _ => match action {
-            Some(a) => {
-                let effects = state.update(Msg::Action(a));
-                if state.mode == Mode::Filter {
-                    *input = new_input();
-                    input.insert_str(&state.filter_text);
-                } else if state.mode == Mode::Command {
-                    *input = new_input();
-                    completions.clear();
-                }
-                effects
-            }
-            None => vec![],
-        },
-    }
-}
-
-fn common_prefix(items: &[String]) -> String {
-    let first = &items[0];
-    let mut n = first.len();
-    for s in &items[1..] {
-        n = n.min(
-            first
-                .bytes()
-                .zip(s.bytes())
-                .take_while(|(a, b)| a == b)
-                .count(),
-        );
-    }
-    first[..n].to_string()
 }

@@ -51,3 +51,31 @@ fn install_panic_hook() {
         previous(info);
     }));
 }
+
+/// SIGTERM, SIGHUP and SIGINT end kdoc like `q` does, so the guard restores the terminal
+/// (raw mode off, cursor shown, main screen back) instead of the process dying in raw mode.
+pub struct Signals {
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    pub fn new() -> Result<Signals, String> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let on = |k: SignalKind| signal(k).map_err(|e| format!("cannot watch for signals: {e}"));
+        Ok(Signals {
+            term: on(SignalKind::terminate())?,
+            hup: on(SignalKind::hangup())?,
+            int: on(SignalKind::interrupt())?,
+        })
+    }
+
+    pub async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hup.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
+}

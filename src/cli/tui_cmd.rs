@@ -14,14 +14,19 @@ use kdoc::sim::{Sim, SimConfig};
 
 use super::TuiArgs;
 
-fn load_keymap(path: Option<&Path>) -> Result<Keymap, String> {
+/// The preset with the user's keymap merged over it. A bad binding in the user's file is
+/// reported (file:line:col) and skipped, so the preset's binding for that key stays.
+fn load_keymap(path: Option<&Path>) -> Result<(Keymap, Vec<String>), String> {
     let base = Keymap::builtin();
     match path
         .map(Path::to_path_buf)
         .or_else(|| user_file("keymap.toml").filter(|p| p.exists()))
     {
-        Some(p) => Ok(base.merged(Keymap::load(&p)?)),
-        None => Ok(base),
+        Some(p) => {
+            let (user, problems) = Keymap::load(&p)?;
+            Ok((base.merged(user), problems))
+        }
+        None => Ok((base, vec![])),
     }
 }
 
@@ -43,7 +48,7 @@ async fn sim_target(sim: &Sim) -> Result<Target, String> {
 }
 
 pub async fn run(args: TuiArgs) -> Result<(), String> {
-    let keymap = load_keymap(args.keymap.as_deref())?;
+    let (keymap, mut notices) = load_keymap(args.keymap.as_deref())?;
     let theme = load_theme(args.theme.as_deref())?;
     // The simulator lives as long as the TUI when kdoc serves its own cluster.
     let mut _sim = None;
@@ -77,7 +82,7 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
         })
         .await?;
         for p in &sim.load_problems {
-            eprintln!("kdoc: skipped {p}");
+            notices.push(format!("skipped {p}"));
         }
         let t = sim_target(&sim).await?;
         _sim = Some(sim);
@@ -96,12 +101,18 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
                 .unwrap_or_else(|| target.config.default_namespace.clone()),
         )
     };
+    for n in &notices {
+        // Also on stderr, where it stays after the TUI exits.
+        eprintln!("kdoc: {n}");
+    }
     app::run(Options {
         target,
         scope,
         readonly: args.readonly,
         keymap,
         theme,
+        notices,
+        offline: args.from_dir.as_ref().map(|d| d.display().to_string()),
     })
     .await
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
+#[derive(Clone)]
 pub struct Target {
     pub config: kube::Config,
     pub context: String,

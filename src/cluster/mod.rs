@@ -1,6 +1,7 @@
-//! The only code that talks to an API server: kubeconfig resolution and watches that turn
-//! into `ClusterMsg`s for the reducer.
+//! The only code that talks to an API server: kubeconfig resolution, the effect runner and
+//! the watches that turn into `ClusterMsg`s for the reducer.
 
 pub mod kubeconfig;
+pub mod runner;
 pub mod watch;
 pub mod workflows;

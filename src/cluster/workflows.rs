@@ -7,10 +7,11 @@ use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use kube::{Api, Client};
 use serde_json::Value;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::Sender;
 use tokio::task::JoinHandle;
 
 use crate::core::cluster_event::{ClusterEvent, ClusterMsg};
+use crate::core::effect::EffectId;
 use crate::core::state::Scope;
 use crate::core::workflows::WfKind;
 
@@ -46,10 +47,10 @@ impl Target {
             Target::TaskRuns => None,
         }
     }
-    fn error(self, e: String) -> Option<ClusterEvent> {
+    fn error(self, e: String) -> ClusterEvent {
         match self {
-            Target::Workflows(k) => Some(ClusterEvent::WorkflowsError(k, e)),
-            Target::TaskRuns => None,
+            Target::Workflows(k) => ClusterEvent::WorkflowsError(k, e),
+            Target::TaskRuns => ClusterEvent::TaskRunsError(e),
         }
     }
 }
@@ -75,15 +76,15 @@ async fn run(
     scope: Scope,
     crd: Crd,
     target: Target,
-    generation: u64,
-    tx: UnboundedSender<ClusterMsg>,
+    id: EffectId,
+    tx: Sender<ClusterMsg>,
 ) {
     let Crd {
         group,
         versions,
         kind,
     } = crd;
-    let send = |event| tx.send(ClusterMsg { generation, event }).is_ok();
+    let send = async |event| tx.send(ClusterMsg::watch(id, event)).await.is_ok();
     'versions: for version in versions {
         let ar = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, kind));
         let api: Api<DynamicObject> = match &scope {
@@ -115,27 +116,30 @@ async fn run(
                     target.deleted(ns, o.metadata.name.clone().unwrap_or_default())
                 }
                 Err(e) if !listed && is_not_found(&e) => continue 'versions,
-                Err(e) => match target.error(e.to_string()) {
-                    Some(ev) => ev,
-                    None => continue,
+                // A 410 relists by itself; anything else is shown with the kind it concerns.
+                Err(e) => match super::watch::classify(&e) {
+                    super::watch::Failure::Expired => continue,
+                    super::watch::Failure::Refused(m) | super::watch::Failure::Unreachable(m) => {
+                        target.error(m)
+                    }
                 },
             };
-            if !send(ev) {
+            if !send(ev).await {
                 return;
             }
         }
         return;
     }
     if let Some(ev) = target.missing() {
-        send(ev);
+        send(ev).await;
     }
 }
 
 pub fn start(
     client: Client,
     scope: &Scope,
-    generation: u64,
-    tx: UnboundedSender<ClusterMsg>,
+    id: EffectId,
+    tx: Sender<ClusterMsg>,
 ) -> Vec<JoinHandle<()>> {
     let spawn = |group: &'static str,
                  versions: &'static [&'static str],
@@ -150,7 +154,7 @@ pub fn start(
                 kind,
             },
             target,
-            generation,
+            id,
             tx.clone(),
         ))
     };

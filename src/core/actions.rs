@@ -25,6 +25,16 @@ pub enum Action {
     Select,
     Complete,
     Workflows,
+    Services,
+    HistoryPrev,
+    HistoryNext,
+    /// k9s keys for what kdoc does not have yet: they answer with a one-line hint.
+    Logs,
+    Describe,
+    Yaml,
+    Shell,
+    PortForward,
+    Edit,
 }
 
 pub struct ActionInfo {
@@ -51,30 +61,38 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::Filter,
         "filter",
-        "Filter rows: regex, !regex to invert, -l app=x for labels",
+        "Filter this pane's rows: regex, !regex to invert, -l app=x for labels",
     ),
     info(
         Action::Command,
         "command",
-        "Command line: :pods, :ns NAME, :ns all, :ctx NAME, :q",
+        "Command line: :pods, :svc, :wf [NS], :ns NAME, :ns -A, :ctx NAME, :q",
     ),
     info(
         Action::Back,
         "back",
-        "Close the overlay, or clear the filter",
+        "Walk back to the previous pane; close an overlay; clear the filter",
     ),
     info(Action::Help, "help", "Show this help"),
-    info(Action::SortName, "sort-name", "Sort by name"),
-    info(Action::SortAge, "sort-age", "Sort by age (newest first)"),
+    info(
+        Action::SortName,
+        "sort-name",
+        "Sort by name (again: reverse)",
+    ),
+    info(
+        Action::SortAge,
+        "sort-age",
+        "Sort by age, newest first (again: reverse)",
+    ),
     info(
         Action::SortStatus,
         "sort-status",
-        "Sort by status (problems first)",
+        "Sort by status, problems first (again: reverse)",
     ),
     info(
         Action::SortRestarts,
         "sort-restarts",
-        "Sort by restarts (most first)",
+        "Sort by restarts, most first (again: reverse)",
     ),
     info(Action::Namespaces, "namespaces", "Pick a namespace"),
     info(Action::Contexts, "contexts", "Pick a kubeconfig context"),
@@ -90,6 +108,11 @@ pub const ACTIONS: &[ActionInfo] = &[
         "Show Argo Workflows and Tekton PipelineRuns",
     ),
     info(
+        Action::Services,
+        "services",
+        "Show services (enter lists the pods they select)",
+    ),
+    info(
         Action::Select,
         "select",
         "Open: pod > containers, workflow > steps, step > container",
@@ -98,6 +121,46 @@ pub const ACTIONS: &[ActionInfo] = &[
         Action::Complete,
         "complete",
         "Complete the command being typed",
+    ),
+    info(
+        Action::HistoryPrev,
+        "history-prev",
+        "Previous filter or command typed",
+    ),
+    info(
+        Action::HistoryNext,
+        "history-next",
+        "Next filter or command typed",
+    ),
+    info(
+        Action::Logs,
+        "logs",
+        "Logs of the selection (not in kdoc yet)",
+    ),
+    info(
+        Action::Describe,
+        "describe",
+        "Describe the selection (not yet)",
+    ),
+    info(
+        Action::Yaml,
+        "yaml",
+        "YAML of the selection (not in kdoc yet)",
+    ),
+    info(
+        Action::Shell,
+        "shell",
+        "Shell into a container (not in kdoc yet)",
+    ),
+    info(
+        Action::PortForward,
+        "port-forward",
+        "Port-forward the selection (not yet)",
+    ),
+    info(
+        Action::Edit,
+        "edit",
+        "Edit the selection (kdoc is read-only)",
     ),
     info(Action::Quit, "quit", "Quit kdoc"),
 ];

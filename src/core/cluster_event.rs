@@ -1,8 +1,11 @@
 //! What the cluster layer tells the reducer. Pure data: k8s-openapi types, no client.
 
+use k8s_openapi::api::core::v1::Endpoints;
 use serde_json::Value;
 
+use super::effect::{EffectId, EffectResult};
 use super::pods::PodEntry;
+use super::services::ServiceEntry;
 use super::workflows::WfKind;
 
 /// The API connection as the header shows it.
@@ -30,6 +33,14 @@ pub enum ClusterEvent {
     NamespaceApplied(String),
     NamespaceDeleted(String),
     Conn(Conn),
+    ServicesReset(Vec<ServiceEntry>),
+    ServiceApplied(Box<ServiceEntry>),
+    ServiceDeleted(String, String),
+    /// The services watch failed with this API message.
+    ServicesError(String),
+    EndpointsReset(Vec<Endpoints>),
+    EndpointsApplied(Box<Endpoints>),
+    EndpointsDeleted(String, String),
     /// Workflows of one kind (Argo Workflows, Tekton PipelineRuns): a full list.
     WorkflowsReset(WfKind, Vec<Value>),
     WorkflowApplied(WfKind, Box<Value>),
@@ -40,11 +51,18 @@ pub enum ClusterEvent {
     TaskRunsReset(Vec<Value>),
     TaskRunApplied(Box<Value>),
     TaskRunDeleted(String, String),
+    TaskRunsError(String),
 }
 
-/// Events from one watch generation; events of an older scope (before `:ns`) are dropped.
+/// An item of a running effect's stream (the `Watch` with this id), or an effect's result.
 #[derive(Clone, Debug)]
-pub struct ClusterMsg {
-    pub generation: u64,
-    pub event: ClusterEvent,
+pub enum ClusterMsg {
+    Watch { id: EffectId, event: ClusterEvent },
+    Done { id: EffectId, result: EffectResult },
+}
+
+impl ClusterMsg {
+    pub fn watch(id: EffectId, event: ClusterEvent) -> ClusterMsg {
+        ClusterMsg::Watch { id, event }
+    }
 }

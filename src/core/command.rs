@@ -1,9 +1,16 @@
 //! The `:` command line: parsing and completion.
 
+use std::collections::BTreeSet;
+
+use super::panes;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    Pods,
-    Workflows,
+    /// Open a registered pane (`:svc`), optionally in a namespace (`:svc argowf`, as k9s).
+    Open {
+        pane: &'static str,
+        namespace: Option<NsArg>,
+    },
     /// `:ns NAME`; None means all namespaces.
     Namespace(Option<String>),
     NamespacePicker,
@@ -13,45 +20,80 @@ pub enum Command {
     Help,
 }
 
-pub const COMMANDS: &[&str] = &["pods", "wf", "ns", "ctx", "help", "q", "quit"];
+/// A namespace argument: a name, or all of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NsArg {
+    All,
+    Name(String),
+}
 
-pub fn parse(input: &str) -> Result<Command, String> {
+const OTHERS: &[&str] = &["ns", "ctx", "help", "q", "quit"];
+const USAGE: &str = "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, q";
+
+/// Every word completion offers first: the first alias of each pane, then the others.
+fn command_words() -> impl Iterator<Item = &'static str> {
+    panes::REGISTRY
+        .iter()
+        .map(|p| p.aliases[0])
+        .chain(OTHERS.iter().copied())
+}
+
+/// `all` and `-A` mean every namespace, unless a namespace is literally named `all`: then
+/// `all` is that namespace and `-A` (or `*`) still means every one.
+fn ns_arg(word: &str, namespaces: &BTreeSet<String>) -> NsArg {
+    match word {
+        "-A" | "*" => NsArg::All,
+        "all" if !namespaces.contains("all") => NsArg::All,
+        n => NsArg::Name(n.to_string()),
+    }
+}
+
+pub fn parse(input: &str, namespaces: &BTreeSet<String>) -> Result<Command, String> {
     let mut words = input.trim().trim_start_matches(':').split_whitespace();
     let head = words.next().unwrap_or("");
     let arg = words.next();
+    if let Some(extra) = words.next() {
+        return Err(format!(
+            "{head}: unexpected {extra:?}; one argument at most ({USAGE})"
+        ));
+    }
+    if let Some(p) = panes::by_alias(head) {
+        return Ok(Command::Open {
+            pane: p.name,
+            namespace: arg.map(|a| ns_arg(a, namespaces)),
+        });
+    }
     match (head, arg) {
-        ("pods" | "po" | "pod", _) => Ok(Command::Pods),
-        ("wf" | "workflows" | "workflow" | "pr" | "pipelineruns", _) => Ok(Command::Workflows),
         ("ns" | "namespace" | "namespaces", None) => Ok(Command::NamespacePicker),
-        ("ns" | "namespace" | "namespaces", Some("all" | "-A")) => Ok(Command::Namespace(None)),
-        ("ns" | "namespace" | "namespaces", Some(n)) => Ok(Command::Namespace(Some(n.to_string()))),
+        ("ns" | "namespace" | "namespaces", Some(a)) => Ok(match ns_arg(a, namespaces) {
+            NsArg::All => Command::Namespace(None),
+            NsArg::Name(n) => Command::Namespace(Some(n)),
+        }),
         ("ctx" | "context" | "contexts", None) => Ok(Command::ContextPicker),
         ("ctx" | "context" | "contexts", Some(c)) => Ok(Command::Context(c.to_string())),
         ("q" | "quit" | "q!", _) => Ok(Command::Quit),
         ("help" | "?", _) => Ok(Command::Help),
-        ("", _) => Err("type a command: pods, wf, ns NAME, ns all, ctx NAME, q".into()),
-        (other, _) => Err(format!(
-            "unknown command {other:?}; try pods, wf, ns NAME, ns all, ctx NAME, q"
-        )),
+        ("", _) => Err(format!("type a command: {USAGE}")),
+        (other, _) => Err(format!("unknown command {other:?}; try {USAGE}")),
     }
 }
 
 /// Completions for what is typed so far: command names, then namespaces or contexts.
-pub fn complete(input: &str, namespaces: &[String], contexts: &[String]) -> Vec<String> {
+pub fn complete(input: &str, namespaces: &BTreeSet<String>, contexts: &[String]) -> Vec<String> {
     let input = input.trim_start_matches(':');
     match input.split_once(' ') {
-        None => COMMANDS
-            .iter()
+        None => command_words()
             .filter(|c| c.starts_with(input))
             .map(|c| c.to_string())
             .collect(),
         Some((cmd, arg)) => {
             let arg = arg.trim_start();
             let pool: Vec<String> = match cmd {
-                "ns" | "namespace" => std::iter::once("all".to_string())
+                "ns" | "namespace" => std::iter::once("-A".to_string())
                     .chain(namespaces.iter().cloned())
                     .collect(),
                 "ctx" | "context" => contexts.to_vec(),
+                c if panes::by_alias(c).is_some() => namespaces.iter().cloned().collect(),
                 _ => vec![],
             };
             pool.into_iter()
@@ -66,27 +108,51 @@ pub fn complete(input: &str, namespaces: &[String], contexts: &[String]) -> Vec<
 mod tests {
     use super::*;
 
+    fn set(v: &[&str]) -> BTreeSet<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
     fn parses_and_completes() {
+        let none = set(&[]);
         assert_eq!(
-            parse(":ns argowf"),
+            parse(":ns argowf", &none),
             Ok(Command::Namespace(Some("argowf".into())))
         );
-        assert_eq!(parse("ns all"), Ok(Command::Namespace(None)));
-        assert_eq!(parse("ns"), Ok(Command::NamespacePicker));
-        assert_eq!(parse("q"), Ok(Command::Quit));
-        assert!(parse("bogus").unwrap_err().contains("unknown command"));
-        let ns = vec![
-            "argowf".to_string(),
-            "mlflow".to_string(),
-            "mlops".to_string(),
-        ];
-        assert_eq!(complete("n", &ns, &[]), ["ns"]);
-        assert_eq!(complete("ns ml", &ns, &[]), ["ns mlflow", "ns mlops"]);
-        assert_eq!(complete("ns a", &ns, &[]), ["ns all", "ns argowf"]);
+        assert_eq!(parse("ns all", &none), Ok(Command::Namespace(None)));
+        assert_eq!(parse("ns", &none), Ok(Command::NamespacePicker));
+        assert_eq!(parse("q", &none), Ok(Command::Quit));
         assert_eq!(
-            complete("ctx k", &[], &["kind".to_string(), "prod".to_string()]),
+            parse("svc mlflow", &none),
+            Ok(Command::Open {
+                pane: "services",
+                namespace: Some(NsArg::Name("mlflow".into()))
+            })
+        );
+        assert!(
+            parse("bogus", &none)
+                .unwrap_err()
+                .contains("unknown command")
+        );
+        assert!(parse("ns a b", &none).unwrap_err().contains("unexpected"));
+        let ns = set(&["argowf", "mlflow", "mlops"]);
+        assert_eq!(complete("n", &ns, &[]), ["ns"]);
+        assert_eq!(complete("s", &ns, &[]), ["svc"]);
+        assert_eq!(complete("ns ml", &ns, &[]), ["ns mlflow", "ns mlops"]);
+        assert_eq!(complete("wf a", &ns, &[]), ["wf argowf"]);
+        assert_eq!(
+            complete("ctx k", &ns, &["kind".to_string(), "prod".to_string()]),
             ["ctx kind"]
         );
+    }
+
+    #[test]
+    fn a_namespace_named_all_can_be_chosen() {
+        let ns = set(&["all", "argowf"]);
+        assert_eq!(
+            parse("ns all", &ns),
+            Ok(Command::Namespace(Some("all".into())))
+        );
+        assert_eq!(parse("ns -A", &ns), Ok(Command::Namespace(None)));
     }
 }

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use k8s_openapi::api::core::v1::{Container, ContainerState, ContainerStatus, Pod, Probe};
 
 use super::age::age_since;
+use super::text::Safe;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -28,15 +29,15 @@ impl Kind {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContainerRow {
-    pub name: String,
+    pub name: Safe,
     pub kind: Kind,
-    pub image: String,
+    pub image: Safe,
     pub ready: bool,
-    pub state: String,
+    pub state: Safe,
     pub restarts: i32,
-    pub last_termination: String,
-    pub ports: String,
-    pub probes: String,
+    pub last_termination: Safe,
+    pub ports: Safe,
+    pub probes: Safe,
     /// What the container is in known layouts (Argo, Tekton, KServe, Istio, Seldon).
     pub role: Option<&'static str>,
 }
@@ -167,15 +168,15 @@ fn row(
 ) -> ContainerRow {
     let st = statuses.and_then(|s| s.iter().find(|s| s.name == c.name));
     ContainerRow {
-        name: c.name.clone(),
+        name: c.name.as_str().into(),
         kind,
-        image: c.image.clone().unwrap_or_default(),
+        image: c.image.as_deref().unwrap_or_default().into(),
         ready: st.is_some_and(|s| s.ready),
-        state: state_text(st.and_then(|s| s.state.as_ref()), now),
+        state: state_text(st.and_then(|s| s.state.as_ref()), now).into(),
         restarts: st.map_or(0, |s| s.restart_count),
-        last_termination: last_text(st, now),
-        ports: ports_text(c),
-        probes: probes_text(c),
+        last_termination: last_text(st, now).into(),
+        ports: ports_text(c).into(),
+        probes: probes_text(c).into(),
         role: role(&c.name),
     }
 }
@@ -213,15 +214,15 @@ pub fn rows(pod: &Pod, now: Timestamp) -> Vec<ContainerRow> {
             .and_then(|s| s.ephemeral_container_statuses.as_ref())
             .and_then(|v| v.iter().find(|s| s.name == e.name));
         out.push(ContainerRow {
-            name: e.name.clone(),
+            name: e.name.as_str().into(),
             kind: Kind::Ephemeral,
-            image: e.image.clone().unwrap_or_default(),
+            image: e.image.as_deref().unwrap_or_default().into(),
             ready: st.is_some_and(|s| s.ready),
-            state: state_text(st.and_then(|s| s.state.as_ref()), now),
+            state: state_text(st.and_then(|s| s.state.as_ref()), now).into(),
             restarts: st.map_or(0, |s| s.restart_count),
-            last_termination: last_text(st, now),
-            ports: String::new(),
-            probes: String::new(),
+            last_termination: last_text(st, now).into(),
+            ports: Safe::default(),
+            probes: Safe::default(),
             role: role(&e.name),
         });
     }

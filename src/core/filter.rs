@@ -4,10 +4,14 @@ use regex::{Regex, RegexBuilder};
 
 use super::labels::LabelSelector;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Filter {
+    #[default]
     None,
-    Regex { re: Regex, inverse: bool },
+    Regex {
+        re: Regex,
+        inverse: bool,
+    },
     Labels(LabelSelector),
 }
 

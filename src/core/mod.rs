@@ -1,15 +1,20 @@
-//! Pure domain logic: what kubectl prints, view state, actions and the reducer.
+//! Pure domain logic: what kubectl prints, the cluster cache, panes, actions and the reducer.
 //! No tokio, no kube client, no ratatui here (tests/architecture.rs enforces it).
 pub mod actions;
 pub mod age;
 pub mod argo;
+pub mod cache;
 pub mod cluster_event;
 pub mod command;
 pub mod containers;
+pub mod effect;
 pub mod filter;
 pub mod labels;
+pub mod pane;
+pub mod panes;
 pub mod pod_status;
 pub mod pods;
+pub mod services;
 pub mod state;
 pub mod tekton;
 pub mod text;

@@ -1,5 +1,6 @@
 //! Rows of the pods pane, computed once per change (not per frame) and sorted.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -7,6 +8,7 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::filter::Filter;
 use super::pod_status::{Health, health, summarize};
+use super::text::Safe;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -30,16 +32,28 @@ impl Sort {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodRow {
-    pub namespace: String,
-    pub name: String,
+    /// (namespace, name) as the API spells them: for lookups, never drawn.
+    pub key: (String, String),
+    pub namespace: Safe,
+    pub name: Safe,
     pub ready: String,
-    pub status: String,
+    pub status: Safe,
     pub restarts: i32,
     pub last_restart: Option<Timestamp>,
     pub created: Option<Timestamp>,
-    pub ip: String,
-    pub node: String,
+    pub ip: Safe,
+    pub node: Safe,
     pub health: Health,
+}
+
+impl PodRow {
+    /// The text `/` matches: every column but the ages, as the row shows them.
+    pub fn filter_text(&self) -> String {
+        format!(
+            "{}/{} {} {} {} {} {}",
+            self.namespace, self.name, self.ready, self.status, self.restarts, self.ip, self.node
+        )
+    }
 }
 
 /// What the app keeps per pod: its row (computed once per change, not per frame or per sort),
@@ -70,7 +84,16 @@ impl PodEntry {
     }
 
     pub fn key(&self) -> (String, String) {
-        (self.row.namespace.clone(), self.row.name.clone())
+        self.row.key.clone()
+    }
+
+    /// Does this pod pass `filter` (regex over the whole row, or labels)?
+    pub fn passes(&self, filter: &Filter) -> bool {
+        match filter {
+            Filter::None => true,
+            Filter::Labels(_) => filter.matches("", Some(&self.labels)),
+            Filter::Regex { .. } => filter.matches(&self.row.filter_text(), None),
+        }
     }
 }
 
@@ -90,20 +113,24 @@ pub fn row(pod: &Pod) -> PodRow {
     let p = summarize(pod);
     let h = health(&p.reason, pod);
     let status = pod.status.as_ref();
+    let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+    let name = pod.metadata.name.clone().unwrap_or_default();
     PodRow {
-        namespace: pod.metadata.namespace.clone().unwrap_or_default(),
-        name: pod.metadata.name.clone().unwrap_or_default(),
+        namespace: Safe::new(&namespace),
+        name: Safe::new(&name),
+        key: (namespace, name),
         ready: format!("{}/{}", p.ready, p.total),
-        status: p.reason,
+        status: Safe::from_string(p.reason),
         restarts: p.restarts,
         last_restart: p.last_restart,
         created: pod.metadata.creation_timestamp.as_ref().map(|t| t.0),
-        ip: status.and_then(|s| s.pod_ip.clone()).unwrap_or_default(),
-        node: pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.clone())
-            .unwrap_or_default(),
+        ip: Safe::new(status.and_then(|s| s.pod_ip.as_deref()).unwrap_or("")),
+        node: Safe::new(
+            pod.spec
+                .as_ref()
+                .and_then(|s| s.node_name.as_deref())
+                .unwrap_or(""),
+        ),
         health: h,
     }
 }
@@ -119,56 +146,51 @@ fn severity(h: Health) -> u8 {
     }
 }
 
-/// Filtered, sorted rows of every pod.
-pub fn rows(
-    pods: &BTreeMap<(String, String), PodEntry>,
+/// The order of the pods pane: a total order (ties broken by namespace and name), so a row
+/// can be put in its place with a binary search instead of re-sorting everything.
+pub fn compare(sort: Sort, reverse: bool, a: &PodRow, b: &PodRow) -> Ordering {
+    let by = match sort {
+        Sort::Name => Ordering::Equal,
+        Sort::Age => b.created.cmp(&a.created),
+        Sort::Status => severity(a.health)
+            .cmp(&severity(b.health))
+            .then_with(|| a.status.cmp(&b.status)),
+        Sort::Restarts => b.restarts.cmp(&a.restarts),
+    };
+    let o = by.then_with(|| a.key.cmp(&b.key));
+    if reverse { o.reverse() } else { o }
+}
+
+/// Filtered, sorted rows of every pod that `keep` accepts.
+pub fn rows<'a>(
+    pods: impl Iterator<Item = &'a PodEntry>,
     filter: &Filter,
     sort: Sort,
+    reverse: bool,
 ) -> Vec<PodRow> {
     let mut out: Vec<PodRow> = pods
-        .values()
-        .filter(|e| match filter {
-            Filter::None => true,
-            Filter::Labels(_) => filter.matches(&e.row.name, Some(&e.labels)),
-            // Match namespace/name, so "argowf/" narrows by namespace too.
-            Filter::Regex { .. } => {
-                filter.matches(&format!("{}/{}", e.row.namespace, e.row.name), None)
-            }
-        })
+        .filter(|e| e.passes(filter))
         .map(|e| e.row.clone())
         .collect();
-    match sort {
-        Sort::Name => {} // map order: namespace, then name
-        Sort::Age => {
-            out.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.name.cmp(&b.name)))
-        }
-        Sort::Status => out.sort_by(|a, b| {
-            severity(a.health)
-                .cmp(&severity(b.health))
-                .then_with(|| a.status.cmp(&b.status))
-                .then_with(|| a.name.cmp(&b.name))
-        }),
-        Sort::Restarts => out.sort_by(|a, b| {
-            b.restarts
-                .cmp(&a.restarts)
-                .then_with(|| a.name.cmp(&b.name))
-        }),
-    }
+    out.sort_by(|a, b| compare(sort, reverse, a, b));
     out
 }
 
-/// Pod counts by health for the status line.
-pub fn counts(rows: &[PodRow]) -> BTreeMap<&'static str, usize> {
+pub fn health_key(h: Health) -> &'static str {
+    match h {
+        Health::Ok => "ok",
+        Health::Pending => "pending",
+        Health::Warn => "warn",
+        Health::Failed => "failed",
+        Health::Completed => "completed",
+    }
+}
+
+/// Pod counts by health for the header.
+pub fn counts<'a>(rows: impl Iterator<Item = &'a PodRow>) -> BTreeMap<&'static str, usize> {
     let mut m = BTreeMap::new();
     for r in rows {
-        let k = match r.health {
-            Health::Ok => "ok",
-            Health::Pending => "pending",
-            Health::Warn => "warn",
-            Health::Failed => "failed",
-            Health::Completed => "completed",
-        };
-        *m.entry(k).or_insert(0) += 1;
+        *m.entry(health_key(r.health)).or_insert(0) += 1;
     }
     m
 }

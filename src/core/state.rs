@@ -1,17 +1,18 @@
-//! The app's view state and the reducer: the only place state changes.
+//! The app's state and the reducer: the only place state changes. State has two halves: the
+//! cluster cache, which only cluster messages change, and the stack of panes that show it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use jiff::Timestamp;
 
 use super::actions::Action;
-use super::cluster_event::{ClusterEvent, ClusterMsg, Conn};
-use super::command::{self, Command};
-use super::filter::Filter;
-use jiff::Timestamp;
-use serde_json::Value;
-
-use super::containers::{self, ContainerRow};
-use super::pods::{PodEntry, PodRow, Sort, rows};
-use super::workflows::{self, Steps, WfKey, WfKind, WorkflowRow};
+use super::cache::Cache;
+use super::cluster_event::ClusterMsg;
+use super::command::{self, Command, NsArg};
+use super::effect::{Effect, EffectId, EffectKind, EffectResult};
+use super::pane::{Cx, Pane, Reply};
+use super::panes::help::{HelpEntry, HelpPane};
+use super::panes::picker::{PickerKind, PickerPane};
+use super::panes::{self, pods::PodsOf, pods::PodsPane};
+use super::text::{Safe, common_prefix};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -29,107 +30,84 @@ impl Scope {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Picker {
-    Namespace,
-    Context,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    /// Typing a `/` filter.
+pub enum PromptKind {
+    /// Typing a `/` filter for the pane in front.
     Filter,
     /// Typing a `:` command.
     Command,
-    Help,
-    Picker(Picker),
 }
 
-/// The pane in front; `esc` goes back along the way it was reached.
+/// The line being typed. The text widget lives with the app; this is its text and what it
+/// means: the filter error, the completions, the place in the history.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Screen {
-    Pods,
-    Workflows,
-    Steps(WfKey),
-    Containers { ns: String, pod: String },
-}
-
-/// Whether the cluster serves a workflow kind.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CrdState {
-    Unknown,
-    Installed,
-    NotInstalled,
-    Error(String),
-}
-
-/// What the reducer asks the outside world to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Effect {
-    /// Restart watches for this scope (cancelling the old ones).
-    Watch(Scope),
-    SwitchContext(String),
-    Quit,
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    /// Why the typed filter is not applied (the previous one stays).
+    pub error: Option<String>,
+    pub completions: Vec<String>,
+    /// The filter in force when the prompt opened: `esc` goes back to it.
+    before: String,
+    /// Index into the history while walking it with up/down.
+    history_at: Option<usize>,
 }
 
 /// Inputs to the reducer.
 #[derive(Clone, Debug)]
 pub enum Msg {
+    /// A named action, from a key through the keymap.
     Action(Action),
-    /// The filter input's text changed (applied live; an invalid regex keeps the old filter).
-    FilterInput(String),
-    /// Enter in the filter input.
-    FilterDone,
-    CommandSubmit(String),
-    PickerChoose(usize),
+    /// The prompt's text changed (typed, pasted, deleted).
+    PromptText(String),
+    /// Run a command line as if typed after `:` and confirmed (scripts and tests).
+    Command(String),
+    /// Open help with these entries (the app makes them from the keymap's active layers).
+    OpenHelp(Vec<HelpEntry>),
+    /// The terminal's size in cells.
+    Resize(u16, u16),
+    /// A watch event or an effect's result.
     Cluster(ClusterMsg),
     /// The clock moved on (running durations and "since" texts).
     Tick(Timestamp),
 }
 
+/// A one-line message on the status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: Safe,
+    pub error: bool,
+}
+
 pub struct AppState {
-    pub context: String,
-    pub cluster: String,
-    pub contexts: Vec<String>,
-    pub scope: Scope,
+    pub cache: Cache,
+    /// Panes, bottom first; never empty (the pods pane is the root).
+    stack: Vec<Box<dyn Pane>>,
+    pub prompt: Option<Prompt>,
+    pub message: Option<Message>,
+    /// Things worth knowing since start (files skipped by `--from-dir`, keymap problems).
+    pub notices: Vec<Safe>,
     pub readonly: bool,
+    /// Serving captured files, not a live cluster (`--from-dir PATH`).
+    pub offline: Option<Safe>,
     pub version: &'static str,
-    pub pods: BTreeMap<(String, String), PodEntry>,
-    pub namespaces: BTreeSet<String>,
-    pub conn: Conn,
-    /// The API's message when the pods watch fails (e.g. 403).
-    pub pods_error: Option<String>,
-    pub mode: Mode,
-    pub filter_text: String,
-    filter: Filter,
-    pub filter_error: Option<String>,
-    pub sort: Sort,
-    pub selected: usize,
-    pub picker_selected: usize,
-    /// A one-line message for the status line (command errors and the like).
-    pub message: Option<String>,
-    pub generation: u64,
-    /// Rows for the current pods, filter and sort; rebuilt by `refresh` after changes.
-    pub rows: Vec<PodRow>,
-    rows_dirty: bool,
-    /// Rows one page holds, as last drawn (set by the app from the terminal size).
-    pub page: usize,
     pub now: Timestamp,
-    pub screen: Screen,
-    back: Vec<Screen>,
-    pub workflows: BTreeMap<WfKey, Value>,
-    pub taskruns: BTreeMap<(String, String), Value>,
-    pub crds: BTreeMap<WfKind, CrdState>,
-    pub wf_rows: Vec<WorkflowRow>,
-    pub wf_selected: usize,
-    pub steps: Steps,
-    pub step_selected: usize,
-    pub containers: Vec<ContainerRow>,
-    pub container_selected: usize,
-    /// Container to highlight when the containers pane opens (a step's container).
-    preselect: Option<String>,
-    wf_dirty: bool,
-    detail_dirty: bool,
+    /// Rows one page holds (from the terminal's height).
+    pub page: usize,
+    pub size: (u16, u16),
+    next_id: EffectId,
+    /// The context switch being resolved: (effect, context).
+    switching: Option<(EffectId, String)>,
+    /// What was typed before, per prompt kind (oldest first).
+    history: [Vec<String>; 2],
+}
+
+const HISTORY: usize = 100;
+
+fn history_slot(kind: PromptKind) -> usize {
+    match kind {
+        PromptKind::Filter => 0,
+        PromptKind::Command => 1,
+    }
 }
 
 impl AppState {
@@ -141,490 +119,528 @@ impl AppState {
         readonly: bool,
     ) -> Self {
         AppState {
-            context,
-            cluster,
-            contexts,
-            scope,
-            readonly,
-            version: env!("CARGO_PKG_VERSION"),
-            pods: BTreeMap::new(),
-            namespaces: BTreeSet::new(),
-            conn: Conn::Connecting,
-            pods_error: None,
-            mode: Mode::Normal,
-            filter_text: String::new(),
-            filter: Filter::None,
-            filter_error: None,
-            sort: Sort::Name,
-            selected: 0,
-            picker_selected: 0,
+            cache: Cache::new(&context, &cluster, contexts, scope),
+            stack: vec![Box::new(PodsPane::new(PodsOf::Scope))],
+            prompt: None,
             message: None,
-            generation: 0,
-            rows: vec![],
-            rows_dirty: true,
-            page: 20,
+            notices: vec![],
+            readonly,
+            offline: None,
+            version: env!("CARGO_PKG_VERSION"),
             now: Timestamp::now(),
-            screen: Screen::Pods,
-            back: vec![],
-            workflows: BTreeMap::new(),
-            taskruns: BTreeMap::new(),
-            crds: [
-                (WfKind::Argo, CrdState::Unknown),
-                (WfKind::Tekton, CrdState::Unknown),
-            ]
-            .into_iter()
-            .collect(),
-            wf_rows: vec![],
-            wf_selected: 0,
-            steps: Steps {
-                rows: vec![],
-                problems: vec![],
-            },
-            step_selected: 0,
-            containers: vec![],
-            container_selected: 0,
-            preselect: None,
-            wf_dirty: true,
-            detail_dirty: true,
+            page: 20,
+            size: (80, 24),
+            next_id: 1,
+            switching: None,
+            history: [vec![], vec![]],
         }
     }
 
-    /// Rebuild derived rows if anything they depend on changed. Called once per batch of
-    /// messages, before drawing, so a burst of watch events costs one rebuild.
-    pub fn refresh(&mut self) {
-        if self.rows_dirty {
-            self.rows = rows(&self.pods, &self.filter, self.sort);
-            self.selected = self.selected.min(self.rows.len().saturating_sub(1));
-            self.detail_dirty = true;
-        }
-        if self.wf_dirty {
-            self.wf_rows = workflows::workflow_rows(&self.workflows, &self.taskruns);
-            self.wf_selected = self.wf_selected.min(self.wf_rows.len().saturating_sub(1));
-            self.detail_dirty = true;
-        }
-        if self.detail_dirty {
-            self.refresh_detail();
-        }
-        self.rows_dirty = false;
-        self.wf_dirty = false;
-        self.detail_dirty = false;
+    /// The effects to run at start: the first watch.
+    pub fn start(&mut self) -> Vec<Effect> {
+        let scope = self.cache.scope.clone();
+        self.watch(scope, None)
     }
 
-    /// The steps or containers of what is open, rebuilt only when their inputs changed.
-    fn refresh_detail(&mut self) {
-        match self.screen.clone() {
-            Screen::Steps(key) => {
-                let pods: Vec<(String, Value)> = self
-                    .pods
-                    .range((key.1.clone(), String::new())..)
-                    .take_while(|((ns, _), _)| *ns == key.1)
-                    .filter_map(|((_, name), e)| {
-                        Some((name.clone(), serde_json::from_str(&e.json).ok()?))
-                    })
-                    .collect();
-                self.steps = match self.workflows.get(&key) {
-                    Some(wf) => workflows::steps(&key, wf, &self.taskruns, &pods),
-                    None => Steps {
-                        rows: vec![],
-                        problems: vec![format!(
-                            "{} {}/{} no longer exists",
-                            key.0.label(),
-                            key.1,
-                            key.2
-                        )],
-                    },
-                };
-                self.step_selected = self
-                    .step_selected
-                    .min(self.steps.rows.len().saturating_sub(1));
+    fn id(&mut self) -> EffectId {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    pub fn panes(&self) -> &[Box<dyn Pane>] {
+        &self.stack
+    }
+
+    /// The pane in front (an overlay, if one is open).
+    pub fn top(&self) -> &dyn Pane {
+        self.stack
+            .last()
+            .map(|p| p.as_ref())
+            .unwrap_or_else(|| unreachable!())
+    }
+
+    /// The pane drawn under the overlays.
+    pub fn base(&self) -> &dyn Pane {
+        self.stack
+            .iter()
+            .rev()
+            .find(|p| !p.overlay())
+            .map(|p| p.as_ref())
+            .unwrap_or_else(|| self.top())
+    }
+
+    /// A pane of type `T` in the stack, topmost first (for tests and drawing).
+    pub fn find<T: 'static>(&self) -> Option<&T> {
+        self.stack
+            .iter()
+            .rev()
+            .find_map(|p| p.as_any().downcast_ref::<T>())
+    }
+
+    /// The keymap layers in force, most specific first.
+    pub fn layers(&self) -> Vec<&'static str> {
+        if self.prompt.is_some() {
+            return vec!["input"];
+        }
+        vec![self.top().name(), "global"]
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: Safe::from_string(text.into()),
+            error: true,
+        });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: Safe::from_string(text.into()),
+            error: false,
+        });
+    }
+
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let effects = match msg {
+            Msg::Action(a) => self.action(a),
+            Msg::PromptText(t) => {
+                self.prompt_text(t);
+                vec![]
             }
-            Screen::Containers { ns, pod } => {
-                self.containers = self
-                    .pods
-                    .get(&(ns, pod))
-                    .and_then(PodEntry::pod)
-                    .map(|p| containers::rows(&p, self.now))
-                    .unwrap_or_default();
-                if let Some(want) = self.preselect.take() {
-                    self.container_selected = self
-                        .containers
-                        .iter()
-                        .position(|c| c.name == want)
-                        .unwrap_or(0);
-                }
-                self.container_selected = self
-                    .container_selected
-                    .min(self.containers.len().saturating_sub(1));
+            Msg::Command(text) => {
+                self.open_prompt(PromptKind::Command, String::new());
+                self.prompt_text(text);
+                self.prompt_action(Action::Select)
             }
-            _ => {}
-        }
-    }
-
-    fn open(&mut self, screen: Screen) {
-        self.message = None;
-        let previous = std::mem::replace(&mut self.screen, screen);
-        self.back.push(previous);
-        self.detail_dirty = true;
-    }
-
-    /// Selection index and row count of the pane in front.
-    fn cursor(&mut self) -> (&mut usize, usize) {
-        match self.screen {
-            Screen::Pods => (&mut self.selected, self.rows.len()),
-            Screen::Workflows => (&mut self.wf_selected, self.wf_rows.len()),
-            Screen::Steps(_) => (&mut self.step_selected, self.steps.rows.len()),
-            Screen::Containers { .. } => (&mut self.container_selected, self.containers.len()),
-        }
-    }
-
-    fn select(&mut self) {
-        match self.screen.clone() {
-            Screen::Pods => {
-                if let Some(r) = self.rows.get(self.selected) {
-                    let (ns, pod) = (r.namespace.clone(), r.name.clone());
-                    self.container_selected = 0;
-                    self.open(Screen::Containers { ns, pod });
+            Msg::OpenHelp(entries) => {
+                let about = self.top().name();
+                if self.top().overlay() {
+                    vec![]
+                } else {
+                    self.push(Box::new(HelpPane::new(about, entries)));
+                    vec![]
                 }
             }
-            Screen::Workflows => {
-                if let Some(r) = self.wf_rows.get(self.wf_selected) {
-                    let key = r.key.clone();
-                    self.step_selected = 0;
-                    self.open(Screen::Steps(key));
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                // Header (2), borders and table header (3), status line (1).
+                self.page = (h.saturating_sub(6) as usize).max(1);
+                vec![]
+            }
+            Msg::Tick(now) => {
+                self.now = now;
+                vec![]
+            }
+            Msg::Cluster(ClusterMsg::Watch { id, event }) => {
+                // Events of an older watch (before `:ns` or `:ctx`) are stale.
+                if id == self.cache.watch {
+                    self.cache.apply(event);
+                }
+                vec![]
+            }
+            Msg::Cluster(ClusterMsg::Done { id, result }) => self.done(id, result),
+        };
+        self.refresh();
+        effects
+    }
+
+    /// Bring the panes on screen up to date with the cache; cheap when nothing changed.
+    fn refresh(&mut self) {
+        let (cache, now) = (&self.cache, self.now);
+        for p in self.stack.iter_mut().rev() {
+            p.refresh(cache, now);
+            if !p.overlay() {
+                break;
+            }
+        }
+    }
+
+    fn push(&mut self, mut p: Box<dyn Pane>) {
+        p.refresh(&self.cache, self.now);
+        self.stack.push(p);
+    }
+
+    fn pop(&mut self) -> bool {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn action(&mut self, a: Action) -> Vec<Effect> {
+        if self.prompt.is_some() {
+            return self.prompt_action(a);
+        }
+        if a != Action::Help {
+            self.message = None;
+        }
+        let cx = Cx {
+            cache: &self.cache,
+            page: self.page,
+            now: self.now,
+        };
+        let top = self.stack.last_mut().unwrap_or_else(|| unreachable!());
+        let overlay = top.overlay();
+        match top.handle(a, &cx) {
+            Reply::Done => vec![],
+            Reply::Open(p) => {
+                self.push(p);
+                vec![]
+            }
+            Reply::Close(cmd) => {
+                self.pop();
+                match cmd {
+                    Some(c) => self.command(c),
+                    None => vec![],
                 }
             }
-            Screen::Steps(key) => match self.steps.rows.get(self.step_selected) {
-                Some(row) if row.pod.is_some() => {
-                    let pod = row.pod.clone().unwrap_or_default();
-                    if !self.pods.contains_key(&(key.1.clone(), pod.clone())) {
-                        self.message = Some(format!(
-                            "pod {pod} is not in the cluster (deleted, or not created yet)"
-                        ));
-                        return;
+            Reply::Message(m) => {
+                self.say(m);
+                vec![]
+            }
+            // ctrl-c quits from anywhere, overlays included.
+            Reply::Ignored if overlay && a != Action::Quit => vec![],
+            Reply::Ignored => self.global(a),
+        }
+    }
+
+    /// Actions that mean the same on every pane.
+    fn global(&mut self, a: Action) -> Vec<Effect> {
+        match a {
+            Action::Quit => vec![Effect {
+                id: 0,
+                kind: EffectKind::Quit,
+            }],
+            Action::Command => {
+                self.open_prompt(PromptKind::Command, String::new());
+                vec![]
+            }
+            Action::Filter => {
+                match self.top().filter() {
+                    Some(f) => {
+                        let text = f.text.clone();
+                        self.open_prompt(PromptKind::Filter, text)
                     }
-                    self.preselect = row.container.clone();
-                    self.container_selected = 0;
-                    self.open(Screen::Containers { ns: key.1, pod });
+                    None => self.say(format!(
+                        "the {} pane has no rows to filter",
+                        self.top().name()
+                    )),
                 }
-                Some(row) => {
-                    self.message = Some(format!(
-                        "{} is a {} node: it has no pod of its own",
-                        row.name, row.kind
-                    ))
+                vec![]
+            }
+            Action::Back => {
+                if !self.pop()
+                    && let Some(f) = self.stack.last_mut().and_then(|p| p.filter_mut())
+                {
+                    f.clear();
                 }
-                None => {}
-            },
-            Screen::Containers { .. } => {}
-        }
-    }
-
-    pub fn picker_items(&self) -> Vec<String> {
-        match self.mode {
-            Mode::Picker(Picker::Namespace) => std::iter::once("all".to_string())
-                .chain(self.namespaces.iter().cloned())
-                .collect(),
-            Mode::Picker(Picker::Context) => self.contexts.clone(),
+                vec![]
+            }
+            Action::Namespaces => {
+                let p = PickerPane::new(PickerKind::Namespace, &self.cache);
+                self.push(Box::new(p));
+                vec![]
+            }
+            Action::Contexts => {
+                let p = PickerPane::new(PickerKind::Context, &self.cache);
+                self.push(Box::new(p));
+                vec![]
+            }
+            Action::AllNamespaces => self.command(Command::Namespace(None)),
+            Action::Pods => self.open_pane("pods"),
+            Action::Workflows => self.open_pane("workflows"),
+            Action::Services => self.open_pane("services"),
+            Action::Logs => self.not_yet("l", "logs", "kubectl logs POD -c CONTAINER -n NAMESPACE"),
+            Action::Describe => {
+                self.not_yet("d", "describe", "kubectl describe pod POD -n NAMESPACE")
+            }
+            Action::Yaml => self.not_yet("y", "YAML", "kubectl get pod POD -n NAMESPACE -o yaml"),
+            Action::Shell => self.not_yet("s", "shell", "kubectl exec -it POD -c CONTAINER -- sh"),
+            Action::PortForward => self.not_yet(
+                "shift-f",
+                "port-forward",
+                "kubectl port-forward svc/NAME LOCAL:PORT -n NAMESPACE",
+            ),
+            Action::Edit => {
+                self.say("kdoc does not edit resources; use kubectl edit");
+                vec![]
+            }
+            Action::SortName | Action::SortAge | Action::SortStatus | Action::SortRestarts => {
+                self.say(format!("the {} pane has no sort keys", self.top().name()));
+                vec![]
+            }
+            // Help is opened by the app (it knows the keymap); the rest belongs to panes.
             _ => vec![],
         }
     }
 
-    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        match msg {
-            Msg::Action(a) => self.action(a),
-            Msg::FilterInput(text) => {
-                match Filter::parse(&text) {
-                    Ok(f) => {
-                        self.filter = f;
-                        self.filter_error = None;
-                        self.rows_dirty = true;
-                        self.selected = 0;
-                    }
-                    Err(e) => self.filter_error = Some(e),
-                }
-                self.filter_text = text;
-                vec![]
-            }
-            Msg::FilterDone => {
-                self.mode = Mode::Normal;
-                vec![]
-            }
-            Msg::CommandSubmit(text) => {
-                self.mode = Mode::Normal;
-                match command::parse(&text) {
-                    Ok(cmd) => self.command(cmd),
-                    Err(e) => {
-                        self.message = Some(e);
-                        vec![]
-                    }
-                }
-            }
-            Msg::PickerChoose(i) => {
-                let items = self.picker_items();
-                let mode = self.mode;
-                self.mode = Mode::Normal;
-                match (mode, items.get(i)) {
-                    (Mode::Picker(Picker::Namespace), Some(n)) if n == "all" => {
-                        self.command(Command::Namespace(None))
-                    }
-                    (Mode::Picker(Picker::Namespace), Some(n)) => {
-                        self.command(Command::Namespace(Some(n.clone())))
-                    }
-                    (Mode::Picker(Picker::Context), Some(c)) => {
-                        self.command(Command::Context(c.clone()))
-                    }
-                    _ => vec![],
-                }
-            }
-            Msg::Tick(now) => {
-                self.now = now;
-                if matches!(self.screen, Screen::Containers { .. }) {
-                    self.detail_dirty = true;
-                }
-                vec![]
-            }
-            Msg::Cluster(m) => {
-                if m.generation == self.generation {
-                    self.cluster_event(m.event);
-                }
-                vec![]
-            }
+    fn not_yet(&mut self, _key: &str, what: &str, instead: &str) -> Vec<Effect> {
+        self.say(format!("{what} is not in kdoc yet; meanwhile: {instead}"));
+        vec![]
+    }
+
+    fn open_pane(&mut self, name: &str) -> Vec<Effect> {
+        let Some(spec) = panes::by_name(name) else {
+            return vec![];
+        };
+        // `:pods` is the root; any other pane sits right above it, so `esc` leads to pods.
+        self.stack.truncate(1);
+        if name != "pods" {
+            self.push((spec.open)());
         }
+        vec![]
     }
 
     fn command(&mut self, cmd: Command) -> Vec<Effect> {
-        self.message = None;
         match cmd {
-            Command::Pods => {
-                self.back.clear();
-                self.screen = Screen::Pods;
-                vec![]
+            Command::Open { pane, namespace } => {
+                let mut effects = vec![];
+                match namespace {
+                    Some(NsArg::All) => effects = self.switch_scope(Scope::All),
+                    Some(NsArg::Name(ns)) => {
+                        if let Some(e) = self.unknown_namespace(&ns) {
+                            self.say(e);
+                            return vec![];
+                        }
+                        effects = self.switch_scope(Scope::Namespace(ns));
+                    }
+                    None => {}
+                }
+                effects.extend(self.open_pane(pane));
+                effects
             }
-            Command::Workflows => {
-                self.back = vec![Screen::Pods];
-                self.screen = Screen::Workflows;
-                self.detail_dirty = true;
-                vec![]
-            }
-            Command::Quit => vec![Effect::Quit],
+            Command::Quit => vec![Effect {
+                id: 0,
+                kind: EffectKind::Quit,
+            }],
             Command::Help => {
-                self.mode = Mode::Help;
+                self.info("press ? for help");
                 vec![]
             }
-            Command::NamespacePicker => self.open_picker(Picker::Namespace),
-            Command::ContextPicker => self.open_picker(Picker::Context),
-            Command::Namespace(ns) => {
-                let scope = ns.map_or(Scope::All, Scope::Namespace);
-                self.switch_scope(scope)
-            }
+            Command::NamespacePicker => self.global(Action::Namespaces),
+            Command::ContextPicker => self.global(Action::Contexts),
+            Command::Namespace(None) => self.switch_scope(Scope::All),
+            Command::Namespace(Some(ns)) => match self.unknown_namespace(&ns) {
+                Some(e) => {
+                    self.say(e);
+                    vec![]
+                }
+                None => self.switch_scope(Scope::Namespace(ns)),
+            },
             Command::Context(ctx) => {
-                if !self.contexts.contains(&ctx) {
-                    self.message = Some(format!(
-                        "unknown context {ctx:?}; known: {}",
-                        self.contexts.join(", ")
-                    ));
+                if !self.cache.contexts.contains(&ctx) {
+                    let known = self.cache.contexts.join(", ");
+                    self.say(format!("unknown context {ctx:?}; known: {known}"));
                     return vec![];
                 }
-                vec![Effect::SwitchContext(ctx)]
+                let id = self.id();
+                self.switching = Some((id, ctx.clone()));
+                self.info(format!("switching to context {ctx}…"));
+                vec![Effect {
+                    id,
+                    kind: EffectKind::ResolveContext(ctx),
+                }]
             }
         }
     }
 
-    fn open_picker(&mut self, p: Picker) -> Vec<Effect> {
-        self.mode = Mode::Picker(p);
-        let items = self.picker_items();
-        let current = match p {
-            Picker::Namespace => self.scope.label().to_string(),
-            Picker::Context => self.context.clone(),
-        };
-        self.picker_selected = items.iter().position(|i| *i == current).unwrap_or(0);
-        vec![]
+    /// Refuse a namespace the API says does not exist (once the namespaces are listed).
+    fn unknown_namespace(&self, ns: &str) -> Option<String> {
+        (self.cache.namespaces_listed && !self.cache.namespaces.contains(ns)).then(|| {
+            format!(
+                "namespace {ns:?} does not exist; there are {} (press n to pick one)",
+                self.cache.namespaces.len()
+            )
+        })
+    }
+
+    fn watch(&mut self, scope: Scope, client: Option<EffectId>) -> Vec<Effect> {
+        let id = self.id();
+        self.cache.reset(scope.clone(), id);
+        vec![Effect {
+            id,
+            kind: EffectKind::Watch { scope, client },
+        }]
     }
 
     /// Forget what the old scope showed and start watching the new one.
     pub fn switch_scope(&mut self, scope: Scope) -> Vec<Effect> {
-        self.scope = scope.clone();
-        self.generation += 1;
-        self.pods.clear();
-        self.workflows.clear();
-        self.taskruns.clear();
-        self.wf_dirty = true;
-        self.pods_error = None;
-        self.rows_dirty = true;
-        self.selected = 0;
-        self.conn = Conn::Connecting;
-        vec![Effect::Watch(scope)]
+        self.watch(scope, None)
     }
 
-    fn action(&mut self, a: Action) -> Vec<Effect> {
-        let items = self.picker_items().len();
-        if let Mode::Picker(_) = self.mode {
-            match a {
-                Action::Up => self.picker_selected = self.picker_selected.saturating_sub(1),
-                Action::Down => {
-                    self.picker_selected = (self.picker_selected + 1).min(items.saturating_sub(1))
-                }
-                Action::Top => self.picker_selected = 0,
-                Action::Bottom => self.picker_selected = items.saturating_sub(1),
-                Action::Back => self.mode = Mode::Normal,
-                Action::Select => return self.update(Msg::PickerChoose(self.picker_selected)),
-                Action::Quit => return vec![Effect::Quit],
-                _ => {}
+    fn done(&mut self, id: EffectId, result: EffectResult) -> Vec<Effect> {
+        match (&self.switching, result) {
+            (Some((want, _)), EffectResult::ContextResolved { context, cluster })
+                if *want == id =>
+            {
+                self.switching = None;
+                self.cache.context = Safe::new(&context);
+                self.cache.cluster = Safe::new(&cluster);
+                self.info(format!("switched to context {context}"));
+                self.stack.truncate(1);
+                let scope = self.cache.scope.clone();
+                self.watch(scope, Some(id))
             }
+            (Some((want, ctx)), EffectResult::Failed(e)) if *want == id => {
+                let ctx = ctx.clone();
+                self.switching = None;
+                self.say(format!("cannot switch to context {ctx:?}: {e}"));
+                vec![]
+            }
+            // Stale: a newer switch replaced this one.
+            _ => vec![],
+        }
+    }
+
+    fn open_prompt(&mut self, kind: PromptKind, text: String) {
+        self.prompt = Some(Prompt {
+            kind,
+            before: text.clone(),
+            text,
+            error: None,
+            completions: vec![],
+            history_at: None,
+        });
+        if kind == PromptKind::Command {
+            self.prompt_text(String::new());
+        }
+    }
+
+    fn prompt_text(&mut self, text: String) {
+        let Some(p) = self.prompt.as_mut() else {
+            return;
+        };
+        p.text = text.clone();
+        match p.kind {
+            PromptKind::Filter => {
+                // Applied as typed; an invalid regex keeps the filter before it.
+                let res = self
+                    .stack
+                    .last_mut()
+                    .and_then(|pane| pane.filter_mut())
+                    .map(|f| f.set(&text));
+                if let Some(p) = self.prompt.as_mut() {
+                    p.error = match res {
+                        Some(Err(e)) => Some(e),
+                        _ => None,
+                    };
+                }
+            }
+            PromptKind::Command => {
+                let found = command::complete(&text, &self.cache.namespaces, &self.cache.contexts);
+                if let Some(p) = self.prompt.as_mut() {
+                    p.completions = found;
+                }
+            }
+        }
+    }
+
+    fn prompt_action(&mut self, a: Action) -> Vec<Effect> {
+        let Some(p) = self.prompt.clone() else {
             return vec![];
-        }
+        };
         match a {
-            Action::Quit => return vec![Effect::Quit],
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom => {
-                let page = self.page.max(1);
-                self.message = None;
-                let (cur, n) = self.cursor();
-                let last = n.saturating_sub(1);
-                *cur = match a {
-                    Action::Up => cur.saturating_sub(1),
-                    Action::Down => (*cur + 1).min(last),
-                    Action::PageUp => cur.saturating_sub(page),
-                    Action::PageDown => (*cur + page).min(last),
-                    Action::Top => 0,
-                    _ => last,
-                };
-            }
-            // The filter narrows the pods list; elsewhere it would act on rows nobody sees.
-            Action::Filter if self.screen == Screen::Pods => self.mode = Mode::Filter,
-            Action::Filter => {
-                self.message = Some("/ filters the pods pane; press p for pods".into())
-            }
-            Action::Command => self.mode = Mode::Command,
-            Action::Help => {
-                self.mode = if self.mode == Mode::Help {
-                    Mode::Normal
-                } else {
-                    Mode::Help
-                }
-            }
             Action::Back => {
-                if self.mode != Mode::Normal {
-                    self.mode = Mode::Normal;
-                } else if let Some(prev) = self.back.pop() {
-                    self.screen = prev;
-                    self.detail_dirty = true;
-                } else if !self.filter_text.is_empty() {
-                    self.filter_text.clear();
-                    self.filter = Filter::None;
-                    self.filter_error = None;
-                    self.rows_dirty = true;
+                self.prompt = None;
+                if p.kind == PromptKind::Filter
+                    && let Some(f) = self.stack.last_mut().and_then(|pane| pane.filter_mut())
+                {
+                    // Cancel: the filter goes back to what it was before typing.
+                    let _ = f.set(&p.before);
                 }
-                self.message = None;
+                vec![]
             }
-            Action::SortName => self.set_sort(Sort::Name),
-            Action::SortAge => self.set_sort(Sort::Age),
-            Action::SortStatus => self.set_sort(Sort::Status),
-            Action::SortRestarts => self.set_sort(Sort::Restarts),
-            Action::Namespaces => return self.open_picker(Picker::Namespace),
-            Action::Contexts => return self.open_picker(Picker::Context),
-            Action::AllNamespaces => return self.switch_scope(Scope::All),
-            Action::Pods => return self.command(Command::Pods),
-            Action::Workflows => return self.command(Command::Workflows),
-            Action::Select => self.select(),
-            // Completion belongs to the command line, handled where its text lives.
-            Action::Complete => {}
-        }
-        vec![]
-    }
-
-    fn set_sort(&mut self, s: Sort) {
-        self.sort = s;
-        self.rows_dirty = true;
-    }
-
-    fn cluster_event(&mut self, ev: ClusterEvent) {
-        match ev {
-            ClusterEvent::PodsReset(pods) => {
-                self.pods = pods.into_iter().map(|p| (p.key(), p)).collect();
-                self.pods_error = None;
-                self.conn = Conn::Connected;
-                self.rows_dirty = true;
-            }
-            ClusterEvent::PodApplied(p) => {
-                self.pods.insert(p.key(), *p);
-                self.rows_dirty = true;
-            }
-            ClusterEvent::PodDeleted(ns, name) => {
-                self.pods.remove(&(ns, name));
-                self.rows_dirty = true;
-            }
-            ClusterEvent::PodsError(e) => {
-                // What we listed before may no longer be true (or visible to us): show none.
-                self.pods.clear();
-                self.rows_dirty = true;
-                self.pods_error = Some(e);
-            }
-            ClusterEvent::NamespacesReset(ns) => self.namespaces = ns.into_iter().collect(),
-            ClusterEvent::NamespaceApplied(n) => {
-                self.namespaces.insert(n);
-            }
-            ClusterEvent::NamespaceDeleted(n) => {
-                self.namespaces.remove(&n);
-            }
-            ClusterEvent::WorkflowsReset(kind, list) => {
-                self.workflows.retain(|k, _| k.0 != kind);
-                for v in list {
-                    self.workflows.insert(wf_key(kind, &v), v);
+            Action::Select => {
+                self.prompt = None;
+                self.remember(p.kind, &p.text);
+                match p.kind {
+                    PromptKind::Filter => {
+                        if let Some(e) = p.error {
+                            let kept = self
+                                .top()
+                                .filter()
+                                .map(|f| f.text.clone())
+                                .unwrap_or_default();
+                            let kept = if kept.is_empty() {
+                                "no filter".to_string()
+                            } else {
+                                format!("the filter stays {kept:?}")
+                            };
+                            self.say(format!("{e}; {kept}"));
+                        }
+                        vec![]
+                    }
+                    PromptKind::Command => match command::parse(&p.text, &self.cache.namespaces) {
+                        Ok(cmd) => {
+                            self.message = None;
+                            self.command(cmd)
+                        }
+                        Err(e) => {
+                            self.say(e);
+                            vec![]
+                        }
+                    },
                 }
-                self.crds.insert(kind, CrdState::Installed);
-                self.wf_dirty = true;
             }
-            ClusterEvent::WorkflowApplied(kind, v) => {
-                self.workflows.insert(wf_key(kind, &v), *v);
-                self.wf_dirty = true;
-            }
-            ClusterEvent::WorkflowDeleted(kind, ns, name) => {
-                self.workflows.remove(&(kind, ns, name));
-                self.wf_dirty = true;
-            }
-            ClusterEvent::CrdMissing(kind) => {
-                self.workflows.retain(|k, _| k.0 != kind);
-                self.crds.insert(kind, CrdState::NotInstalled);
-                self.wf_dirty = true;
-            }
-            ClusterEvent::WorkflowsError(kind, e) => {
-                self.crds.insert(kind, CrdState::Error(e));
-            }
-            ClusterEvent::TaskRunsReset(list) => {
-                self.taskruns = list.into_iter().map(|v| (obj_key(&v), v)).collect();
-                self.wf_dirty = true;
-            }
-            ClusterEvent::TaskRunApplied(v) => {
-                self.taskruns.insert(obj_key(&v), *v);
-                self.wf_dirty = true;
-            }
-            ClusterEvent::TaskRunDeleted(ns, name) => {
-                self.taskruns.remove(&(ns, name));
-                self.wf_dirty = true;
-            }
-            ClusterEvent::Conn(c) => {
-                if c == Conn::Connected {
-                    self.pods_error = None;
+            Action::Complete if p.kind == PromptKind::Command => {
+                let found =
+                    command::complete(&p.text, &self.cache.namespaces, &self.cache.contexts);
+                let text = match found.as_slice() {
+                    [] => p.text.clone(),
+                    [one] => format!("{one} "),
+                    many => {
+                        let pre = common_prefix(many);
+                        if pre.len() > p.text.len() {
+                            pre
+                        } else {
+                            p.text.clone()
+                        }
+                    }
+                };
+                self.prompt_text(text);
+                if let Some(q) = self.prompt.as_mut() {
+                    q.completions = found;
                 }
-                self.conn = c;
+                vec![]
             }
+            Action::HistoryPrev | Action::HistoryNext => {
+                let h = &self.history[history_slot(p.kind)];
+                if h.is_empty() {
+                    return vec![];
+                }
+                let at = match (a, p.history_at) {
+                    (Action::HistoryPrev, None) => Some(h.len() - 1),
+                    (Action::HistoryPrev, Some(i)) => Some(i.saturating_sub(1)),
+                    (_, Some(i)) if i + 1 < h.len() => Some(i + 1),
+                    _ => None,
+                };
+                let text = at.map_or_else(String::new, |i| h[i].clone());
+                self.prompt_text(text);
+                if let Some(q) = self.prompt.as_mut() {
+                    q.history_at = at;
+                }
+                vec![]
+            }
+            Action::Quit => vec![Effect {
+                id: 0,
+                kind: EffectKind::Quit,
+            }],
+            _ => vec![],
         }
     }
-}
 
-fn obj_key(v: &Value) -> (String, String) {
-    let m = &v["metadata"];
-    (
-        m["namespace"].as_str().unwrap_or("").to_string(),
-        m["name"].as_str().unwrap_or("").to_string(),
-    )
-}
-
-fn wf_key(kind: WfKind, v: &Value) -> WfKey {
-    let (ns, name) = obj_key(v);
-    (kind, ns, name)
+    fn remember(&mut self, kind: PromptKind, text: &str) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let h = &mut self.history[history_slot(kind)];
+        h.retain(|t| t != text);
+        h.push(text.to_string());
+        if h.len() > HISTORY {
+            h.remove(0);
+        }
+    }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
+use super::text::Safe;
 use super::{argo, tekton};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,12 +30,12 @@ pub type WfKey = (WfKind, String, String);
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorkflowRow {
     pub key: WfKey,
-    pub phase: String,
+    pub phase: Safe,
     pub succeeded: usize,
     pub total: usize,
     pub started: Option<Timestamp>,
     pub finished: Option<Timestamp>,
-    pub message: String,
+    pub message: Safe,
 }
 
 fn ts(v: &Value, path: &[&str]) -> Option<Timestamp> {
@@ -55,12 +56,12 @@ pub fn workflow_rows(
                 let (succeeded, total) = argo::progress(v);
                 WorkflowRow {
                     key: key.clone(),
-                    phase: argo::phase(v),
+                    phase: argo::phase(v).into(),
                     succeeded,
                     total,
                     started: argo::started(v),
                     finished: argo::finished(v),
-                    message: argo::message(v).unwrap_or_default(),
+                    message: argo::message(v).unwrap_or_default().into(),
                 }
             }
             WfKind::Tekton => {
@@ -69,12 +70,12 @@ pub fn workflow_rows(
                 let succeeded = tree.tasks.iter().filter(|t| t.phase == "Succeeded").count();
                 WorkflowRow {
                     key: key.clone(),
-                    phase: tree.phase,
+                    phase: tree.phase.into(),
                     succeeded,
                     total,
                     started: ts(v, &["status", "startTime"]),
                     finished: ts(v, &["status", "completionTime"]),
-                    message: tree.message.unwrap_or_default(),
+                    message: tree.message.unwrap_or_default().into(),
                 }
             }
         })
@@ -104,23 +105,23 @@ pub fn duration(
 pub struct StepRow {
     /// Tree guides, e.g. "│ └─".
     pub prefix: String,
-    pub name: String,
+    pub name: Safe,
     /// Node type (Argo) or TaskRun / Step / Sidecar / Skipped (Tekton).
-    pub kind: String,
-    pub template: String,
-    pub phase: String,
+    pub kind: Safe,
+    pub template: Safe,
+    pub phase: Safe,
     pub started: Option<Timestamp>,
     pub finished: Option<Timestamp>,
-    pub message: String,
+    pub message: Safe,
     /// The pod behind this step, and the container to select in it.
-    pub pod: Option<String>,
-    pub container: Option<String>,
+    pub pod: Option<Safe>,
+    pub container: Option<Safe>,
 }
 
 pub struct Steps {
     pub rows: Vec<StepRow>,
     /// What could not be rendered (missing status, dangling children, TaskRuns not found).
-    pub problems: Vec<String>,
+    pub problems: Vec<Safe>,
 }
 
 /// The steps of one workflow. `pods` are (name, object) of pods in its namespace, used to map
@@ -144,38 +145,38 @@ pub fn steps(
                     StepRow {
                         prefix: r.prefix(),
                         name: if n.display_name.is_empty() {
-                            n.name.clone()
+                            Safe::new(&n.name)
                         } else {
-                            n.display_name.clone()
+                            Safe::new(&n.display_name)
                         },
-                        kind: n.node_type.as_str().to_string(),
-                        template: n.template.clone().unwrap_or_default(),
-                        phase: n.phase.clone(),
+                        kind: n.node_type.as_str().into(),
+                        template: n.template.as_deref().unwrap_or_default().into(),
+                        phase: n.phase.as_str().into(),
                         started: n.started_at,
                         finished: n.finished_at,
-                        message: n.message.clone().unwrap_or_default(),
-                        pod: n.pod_name.clone(),
+                        message: n.message.as_deref().unwrap_or_default().into(),
+                        pod: n.pod_name.as_deref().map(Safe::new),
                         // Argo renames the template's container to `main`.
-                        container: is_pod.then(|| "main".to_string()),
+                        container: is_pod.then(|| "main".into()),
                     }
                 })
                 .collect();
             Steps {
                 rows,
-                problems: tree.problems,
+                problems: tree.problems.iter().map(Safe::from).collect(),
             }
         }
         WfKind::Tekton => {
             let tree = tekton::pipeline_run(wf, &taskruns_of(taskruns, &key.1));
             let mut rows = vec![StepRow {
                 prefix: String::new(),
-                name: tree.name.clone(),
+                name: Safe::new(&tree.name),
                 kind: "PipelineRun".into(),
-                template: String::new(),
-                phase: tree.phase.clone(),
+                template: Safe::default(),
+                phase: Safe::new(&tree.phase),
                 started: tree.started,
                 finished: tree.finished,
-                message: tree.message.clone().unwrap_or_default(),
+                message: tree.message.as_deref().unwrap_or_default().into(),
                 pod: None,
                 container: None,
             }];
@@ -195,20 +196,20 @@ pub fn steps(
                     } else {
                         "├─".into()
                     },
-                    name: t.pipeline_task.clone().unwrap_or_else(|| t.name.clone()),
-                    kind: t.kind.clone(),
-                    template: t.name.clone(),
-                    phase: t.phase.clone(),
+                    name: Safe::new(t.pipeline_task.as_deref().unwrap_or(&t.name)),
+                    kind: Safe::new(&t.kind),
+                    template: Safe::new(&t.name),
+                    phase: Safe::new(&t.phase),
                     started: t.started,
                     finished: t.finished,
-                    message: t.message.clone().unwrap_or_default(),
-                    pod: pod.clone(),
+                    message: t.message.as_deref().unwrap_or_default().into(),
+                    pod: pod.as_deref().map(Safe::new),
                     container: t
                         .steps
                         .iter()
                         .find(|s| s.exit_code.is_some_and(|c| c != 0))
                         .or(t.steps.first())
-                        .map(|s| s.container.clone()),
+                        .map(|s| Safe::new(&s.container)),
                 });
                 let subs: Vec<(&tekton::StepInfo, &str)> = t
                     .steps
@@ -236,15 +237,15 @@ pub fn steps(
                     }
                     rows.push(StepRow {
                         prefix: format!("{guide}{branch}"),
-                        name: s.name.clone(),
-                        kind: kind.to_string(),
-                        template: s.container.clone(),
-                        phase: s.state.clone(),
+                        name: Safe::new(&s.name),
+                        kind: (*kind).into(),
+                        template: Safe::new(&s.container),
+                        phase: Safe::new(&s.state),
                         started: s.started,
                         finished: s.finished,
-                        message: msg,
-                        pod: pod.clone(),
-                        container: Some(s.container.clone()),
+                        message: msg.into(),
+                        pod: pod.as_deref().map(Safe::new),
+                        container: Some(Safe::new(&s.container)),
                     });
                 }
             }
@@ -255,20 +256,20 @@ pub fn steps(
                     } else {
                         "├─".into()
                     },
-                    name: name.clone(),
+                    name: Safe::new(name),
                     kind: "Skipped".into(),
-                    template: String::new(),
+                    template: Safe::default(),
                     phase: "Skipped".into(),
                     started: None,
                     finished: None,
-                    message: reason.clone(),
+                    message: Safe::new(reason),
                     pod: None,
                     container: None,
                 });
             }
             Steps {
                 rows,
-                problems: tree.problems,
+                problems: tree.problems.iter().map(Safe::from).collect(),
             }
         }
     }

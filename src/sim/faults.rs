@@ -1,7 +1,9 @@
-//! Fault injection for tests: forbidden kinds, a window of 500s, dropping every open stream.
+//! Fault injection for tests: forbidden kinds, a window or a count of 500s, dropping every
+//! open stream.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
@@ -11,6 +13,8 @@ use super::status::ApiError;
 pub struct Faults {
     forbidden: Mutex<HashSet<String>>,
     failing_until: Mutex<Option<Instant>>,
+    /// How many of the next requests still get a 500 (see [`Faults::fail_next`]).
+    failing_next: AtomicUsize,
     /// Bumped to end every open watch, log stream and port-forward.
     drops: watch::Sender<u64>,
 }
@@ -20,6 +24,7 @@ impl Default for Faults {
         Faults {
             forbidden: Mutex::default(),
             failing_until: Mutex::default(),
+            failing_next: AtomicUsize::new(0),
             drops: watch::channel(0).0,
         }
     }
@@ -48,11 +53,26 @@ impl Faults {
         *self.failing_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now() + d);
     }
 
+    /// Answer 500 (the same as [`Faults::fail_for`]) to exactly the next `n` requests, whatever
+    /// they ask for; the one after them is served normally. Replaces any count still left;
+    /// `fail_next(0)` cancels it. Deterministic where a time window would race the test.
+    pub fn fail_next(&self, n: usize) {
+        self.failing_next.store(n, Ordering::SeqCst);
+    }
+
+    /// The error to answer this request with, if the server is failing. The server asks once
+    /// per request: inside a `fail_for` window every request fails (and the `fail_next` count is
+    /// left alone); otherwise a request takes one from the `fail_next` count, if any is left.
     pub fn failing(&self) -> Option<ApiError> {
         let until = *self.failing_until.lock().unwrap_or_else(|p| p.into_inner());
-        until
-            .filter(|u| Instant::now() < *u)
-            .map(|_| ApiError::internal("simulated outage: etcdserver: request timed out"))
+        let in_window = until.is_some_and(|u| Instant::now() < u);
+        let counted = || {
+            self.failing_next
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+        };
+        (in_window || counted())
+            .then(|| ApiError::internal("simulated outage: etcdserver: request timed out"))
     }
 
     pub fn drop_streams(&self) {
@@ -61,5 +81,39 @@ impl Faults {
 
     pub fn drops(&self) -> watch::Receiver<u64> {
         self.drops.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fail_next_fails_exactly_n_requests() {
+        let f = Faults::default();
+        assert!(f.failing().is_none());
+        f.fail_next(2);
+        for _ in 0..2 {
+            let err = f.failing().expect("a counted failure");
+            assert_eq!(err.code, 500);
+        }
+        assert!(f.failing().is_none(), "the third request is served");
+        assert!(f.failing().is_none(), "and stays served");
+        f.fail_next(1);
+        f.fail_next(0);
+        assert!(f.failing().is_none(), "fail_next(0) cancels the count");
+    }
+
+    #[test]
+    fn a_window_fails_everything_without_using_up_the_count() {
+        let f = Faults::default();
+        f.fail_next(1);
+        f.fail_for(Duration::from_secs(3600));
+        for _ in 0..3 {
+            assert!(f.failing().is_some());
+        }
+        f.fail_for(Duration::ZERO);
+        assert!(f.failing().is_some(), "the count is still there");
+        assert!(f.failing().is_none());
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use bytes::{BufMut, Bytes, BytesMut};
+use http_body_util::BodyExt;
 use hyper::Response;
 use serde_json::{Value, json};
 use tokio::sync::broadcast::error::RecvError;
@@ -255,6 +256,16 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
         Err(e) => return error(&e),
     };
     let (tx, resp) = streamed("application/json");
+    // Counted open for as long as hyper holds the body: until the stream below ends, or until
+    // the client goes away and the connection drops the body (and with it the guard).
+    let open = ctx.state.watch_opened();
+    let resp = resp.map(|body| {
+        body.map_frame(move |frame| {
+            let _ = &open;
+            frame
+        })
+        .boxed()
+    });
     let sub = ctx.state.store.subscribe(ctx.idx, since);
     let rt = ctx.rt.clone();
     let ns = ctx.ns.map(String::from);
@@ -290,7 +301,9 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
         tokio::pin!(deadline);
         let mut tick = tokio::time::interval(bookmark_every);
         tick.tick().await;
-        drops.borrow_and_update();
+        // No `borrow_and_update` here: a `drop_streams` that came while the initial events were
+        // sent (the client may already hold the response) ends this stream too. `drops` was
+        // subscribed when the request arrived, so earlier drops do not count.
         loop {
             tokio::select! {
                 r = sub.rx.recv() => match r {

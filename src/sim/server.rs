@@ -112,6 +112,7 @@ fn resource_route<'a>(group: &'a str, version: &'a str, rest: &[&'a str]) -> Rou
 }
 
 async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> {
+    state.count_request();
     if let Some(err) = state.faults.failing() {
         return error(&err);
     }

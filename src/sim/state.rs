@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -20,6 +21,21 @@ pub struct SimState {
     backends: Mutex<HashMap<(String, String, u16), SocketAddr>>,
     pub bookmark_interval: Duration,
     shutdown: Mutex<watch::Receiver<bool>>,
+    /// Watch responses whose body is still streaming; see [`SimState::watch_opened`].
+    open_watches: Arc<AtomicUsize>,
+    /// Every HTTP request handled, whatever the answer.
+    requests: AtomicU64,
+}
+
+/// One open watch stream, counted in [`SimState::open_watches`] until dropped. It lives inside
+/// the response body, so it goes whenever the body does: the stream ended (timeout,
+/// `drop_streams`, shutdown), or the client went away and hyper dropped the body.
+pub struct WatchGuard(Arc<AtomicUsize>);
+
+impl Drop for WatchGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl SimState {
@@ -31,7 +47,30 @@ impl SimState {
             backends: Mutex::default(),
             bookmark_interval,
             shutdown: Mutex::new(watch::channel(false).1),
+            open_watches: Arc::default(),
+            requests: AtomicU64::new(0),
         }
+    }
+
+    /// How many watch streams are open right now (responses to `?watch=true` still streaming).
+    pub fn open_watches(&self) -> usize {
+        self.open_watches.load(Ordering::SeqCst)
+    }
+
+    /// Count a watch stream as open until the returned guard is dropped.
+    pub fn watch_opened(&self) -> WatchGuard {
+        self.open_watches.fetch_add(1, Ordering::SeqCst);
+        WatchGuard(self.open_watches.clone())
+    }
+
+    /// How many HTTP requests the server has handled since it started (failed ones included,
+    /// across `stop`/`restart`).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn now(&self) -> Timestamp {

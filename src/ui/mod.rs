@@ -1,10 +1,13 @@
-//! Drawing only: reads the state, the theme and the keymap; never mutates anything.
+//! Drawing only: reads the state, the theme and the keymap; never mutates anything. Text from
+//! the cluster arrives here already sanitised (`core::text::Safe`).
 
 mod containers;
 mod header;
 mod help;
+pub mod panes;
 mod picker;
 mod pods;
+mod services;
 mod status;
 mod steps;
 mod workflows;
@@ -19,7 +22,7 @@ use ratatui_textarea::TextArea;
 
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
-use crate::core::state::{AppState, Mode, Screen};
+use crate::core::state::AppState;
 
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 12;
@@ -29,14 +32,7 @@ pub struct View<'a> {
     pub theme: &'a Theme,
     pub keymap: &'a Keymap,
     pub input: &'a TextArea<'static>,
-    /// Completions for the command being typed.
-    pub completions: &'a [String],
     pub now: Timestamp,
-}
-
-/// Rows the pods table shows for a terminal of this height (header, borders, status line).
-pub fn page_rows(height: u16) -> usize {
-    height.saturating_sub(6) as usize
 }
 
 pub fn draw(f: &mut Frame, state: &AppState, view: &View) {
@@ -61,17 +57,11 @@ pub fn draw(f: &mut Frame, state: &AppState, view: &View) {
     ])
     .areas(area);
     header::draw(f, head, state, view);
-    match state.screen {
-        Screen::Pods => pods::draw(f, body, state, view),
-        Screen::Workflows => workflows::draw(f, body, state, view),
-        Screen::Steps(_) => steps::draw(f, body, state, view),
-        Screen::Containers { .. } => containers::draw(f, body, state, view),
-    }
+    panes::draw(f, body, state.base(), state, view);
     status::draw(f, foot, state, view);
-    match state.mode {
-        Mode::Help => help::draw(f, area, view),
-        Mode::Picker(_) => picker::draw(f, area, state, view),
-        _ => {}
+    let top = state.top();
+    if top.overlay() {
+        panes::draw(f, area, top, state, view);
     }
 }
 
@@ -108,4 +98,70 @@ pub fn pane(f: &mut Frame, area: Rect, title: Line<'_>, t: &Theme) -> Rect {
     let inner = block.inner(area);
     f.render_widget(block, area);
     inner
+}
+
+/// First visible row so the selection stays on screen (derived, so drawing needs no state).
+pub fn offset(selected: usize, visible: usize) -> usize {
+    if visible == 0 || selected < visible {
+        0
+    } else {
+        selected + 1 - visible
+    }
+}
+
+/// Column widths shared by content: every column gets what its widest visible value needs
+/// when that fits; otherwise columns give way, the `weak` ones first (down to their minimum),
+/// then the widest, so no column is cut while another has room to spare. Cells are then cut
+/// with an ellipsis at the width they got (`core::text::ellipsis`).
+pub fn fit(wants: &[(usize, usize, bool)], width: u16, spacing: u16) -> Vec<u16> {
+    let n = wants.len();
+    let mut w: Vec<usize> = wants.iter().map(|c| c.0.max(c.1)).collect();
+    let avail = (width as usize).saturating_sub(spacing as usize * n.saturating_sub(1));
+    let mut total: usize = w.iter().sum();
+    // Weak columns give way first, then everyone from the widest down.
+    for weak_pass in [true, false] {
+        while total > avail {
+            let pick = (0..n)
+                .filter(|&i| w[i] > wants[i].1 && (!weak_pass || wants[i].2))
+                .max_by_key(|&i| (w[i], i));
+            let Some(i) = pick else { break };
+            w[i] -= 1;
+            total -= 1;
+        }
+    }
+    w.into_iter().map(|x| x as u16).collect()
+}
+
+/// The title of a list pane: " Name(scope)[count] </filter> ".
+pub fn title_spans(
+    t: &Theme,
+    name: &str,
+    scope: Option<&str>,
+    count: usize,
+    filter: Option<&crate::core::pane::FilterState>,
+) -> Vec<ratatui::text::Span<'static>> {
+    use ratatui::style::Modifier;
+    use ratatui::text::Span;
+    let mut v = vec![Span::styled(
+        format!(" {name}"),
+        Style::default().fg(t.title).add_modifier(Modifier::BOLD),
+    )];
+    if let Some(s) = scope {
+        v.push(Span::styled(
+            format!("({s})"),
+            Style::default().fg(t.accent),
+        ));
+    }
+    v.push(Span::styled(
+        format!("[{count}]"),
+        Style::default().fg(t.title),
+    ));
+    if let Some(f) = filter.and_then(|f| f.title()) {
+        v.push(Span::styled(
+            format!(" </{f}>"),
+            Style::default().fg(t.accent),
+        ));
+    }
+    v.push(Span::raw(" "));
+    v
 }

@@ -6,35 +6,32 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::{View, centered};
-use crate::core::state::{AppState, Mode, Picker};
-use crate::core::text::sanitize;
+use super::{View, centered, offset};
+use crate::core::panes::picker::PickerPane;
+use crate::core::state::AppState;
 
-pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
+pub fn draw(f: &mut Frame, area: Rect, p: &PickerPane, _state: &AppState, view: &View) {
     let t = view.theme;
-    let title = match state.mode {
-        Mode::Picker(Picker::Context) => " Contexts (enter picks, esc closes) ",
-        _ => " Namespaces (enter picks, esc closes) ",
-    };
-    let items = state.picker_items();
-    let height = (items.len() as u16 + 2)
+    let title = format!(" {} (enter picks, esc closes) ", p.title_text());
+    let height = (p.items.len() as u16 + 2)
         .min(area.height.saturating_sub(4))
         .max(3);
     let rect = centered(area, 50, height);
     let visible = height.saturating_sub(2) as usize;
-    let start = super::pods::offset(state.picker_selected, visible);
-    let lines: Vec<Line> = items
+    let start = offset(p.selected, visible);
+    let lines: Vec<Line> = p
+        .items
         .iter()
         .enumerate()
         .skip(start)
         .take(visible)
         .map(|(i, item)| {
-            let style = if i == state.picker_selected {
+            let style = if i == p.selected {
                 super::selected_style(t)
             } else {
                 Style::default().fg(t.fg)
             };
-            Line::styled(format!(" {}", sanitize(item)), style)
+            Line::styled(format!(" {}", item.label), style)
         })
         .collect();
     f.render_widget(Clear, rect);

@@ -3,23 +3,15 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::View;
+use super::{View, fit, offset, title_spans};
 use crate::core::age::age_since;
+use crate::core::panes::pods::{PodsOf, PodsPane};
 use crate::core::pods::PodRow;
 use crate::core::state::{AppState, Scope};
-use crate::core::text::sanitize;
-
-/// First visible row so the selection stays on screen (derived, so drawing needs no state).
-pub fn offset(selected: usize, visible: usize) -> usize {
-    if visible == 0 || selected < visible {
-        0
-    } else {
-        selected + 1 - visible
-    }
-}
+use crate::core::text::{ellipsis, middle_ellipsis};
 
 fn restarts_text(r: &PodRow, view: &View) -> String {
     match r.last_restart {
@@ -28,152 +20,35 @@ fn restarts_text(r: &PodRow, view: &View) -> String {
     }
 }
 
-struct Columns {
-    widths: Vec<Constraint>,
-    wide: bool,
-    name: usize,
+fn or_none(s: &str) -> &str {
+    if s.is_empty() { "<none>" } else { s }
 }
 
-/// Shorten from the middle: pod names differ in their tails (hashes, step names), so keep both
-/// ends, e.g. `mistral-24…internal-pod`.
-pub fn middle_ellipsis(s: &str, width: usize) -> String {
-    let n = s.chars().count();
-    if n <= width || width < 3 {
-        return s.chars().take(width.max(n.min(width))).collect();
-    }
-    let head = (width - 1) / 2;
-    let tail = width - 1 - head;
-    let mut out: String = s.chars().take(head).collect();
-    out.push('…');
-    out.extend(s.chars().skip(n - tail));
-    out
-}
-
-/// Column widths from content, so names are not cut while there is room: NAME gets what it
-/// needs first; IP and NODE appear only when everything else fits. NAMESPACE is sized over all
-/// rows so it does not jump while scrolling.
-fn columns(state: &AppState, visible: &[PodRow], all_ns: bool, width: u16, view: &View) -> Columns {
-    let w = |n: usize, min: usize| n.max(min) as u16;
-    let ns = if all_ns {
-        w(
-            state
-                .rows
-                .iter()
-                .map(|r| r.namespace.chars().count())
-                .max()
-                .unwrap_or(0),
-            9,
-        )
-        .min(24)
-    } else {
-        0
-    };
-    let name = w(
-        visible
-            .iter()
-            .map(|r| r.name.chars().count())
-            .max()
-            .unwrap_or(0),
-        4,
-    );
-    let status = w(
-        visible
-            .iter()
-            .map(|r| r.status.chars().count())
-            .max()
-            .unwrap_or(0),
-        6,
-    );
-    let restarts = w(
-        visible
-            .iter()
-            .map(|r| restarts_text(r, view).chars().count())
-            .max()
-            .unwrap_or(0),
-        8,
-    );
-    let (ready, age) = (5u16, 5u16);
-    let gaps = if all_ns { 5 } else { 4 };
-    let node = w(
-        visible
-            .iter()
-            .map(|r| r.node.chars().count())
-            .max()
-            .unwrap_or(0),
-        6,
-    );
-    let fixed = ready + status + restarts + age + gaps;
-    let wide = ns + name + fixed + 15 + node + 2 <= width;
-    // NAME gets what is left after the short columns; NAMESPACE gives way first when narrow.
-    let mut ns = ns;
-    let mut name_w = width.saturating_sub(ns + fixed + if wide { 15 + node + 2 } else { 0 });
-    if name_w < 16 && all_ns {
-        let take = (16 - name_w).min(ns.saturating_sub(6));
-        ns -= take;
-        name_w += take;
-    }
-    let name_w = name_w.min(name.max(name_w.min(name)));
-    let mut widths = vec![];
-    if all_ns {
-        widths.push(Constraint::Length(ns));
-    }
-    widths.extend([
-        Constraint::Length(name_w.max(4)),
-        Constraint::Length(ready),
-        Constraint::Length(status),
-        Constraint::Length(restarts),
-        Constraint::Length(age),
-    ]);
-    if wide {
-        widths.extend([Constraint::Length(15), Constraint::Length(node)]);
-    }
-    Columns {
-        widths,
-        wide,
-        name: name_w.max(4) as usize,
-    }
-}
-
-pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
+pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &View) {
     let t = view.theme;
-    let mut title = vec![
-        Span::styled(
-            " Pods",
-            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(
-            format!("({})", sanitize(state.scope.label())),
-            Style::default().fg(t.accent),
-        ),
-        Span::styled(
-            format!("[{}]", state.rows.len()),
-            Style::default().fg(t.title),
-        ),
-    ];
-    if !state.filter_text.is_empty() {
-        title.push(Span::styled(
-            format!(" </{}>", sanitize(&state.filter_text)),
-            Style::default().fg(t.accent),
-        ));
-    }
-    title.push(Span::styled(
-        format!(" sort:{} ", state.sort.label()),
+    let cache = &state.cache;
+    let scope = match &p.of {
+        PodsOf::Scope => cache.scope.label().to_string(),
+        PodsOf::Selector { ns, via, .. } => format!("{}, {via}", crate::core::text::Safe::new(ns)),
+    };
+    let mut title = title_spans(t, "Pods", Some(&scope), p.rows.len(), Some(&p.filter));
+    let dir = if p.reverse { "↑" } else { "" };
+    title.push(ratatui::text::Span::styled(
+        format!("sort:{}{dir} ", p.sort.label()),
         Style::default().fg(t.dim),
     ));
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(t.border))
-        .title(Line::from(title));
-    let inner = block.inner(area);
-    f.render_widget(block, area);
+    let inner = super::pane(f, area, Line::from(title), t);
 
-    if let Some(err) = &state.pods_error {
+    if let Some(err) = &cache.pods_error {
         let text = vec![
             Line::styled(
                 "The API server refused to list pods:",
                 Style::default().fg(t.error).add_modifier(Modifier::BOLD),
             ),
-            Line::styled(sanitize(err).into_owned(), Style::default().fg(t.error)),
+            Line::styled(
+                crate::core::text::Safe::new(err).into_string(),
+                Style::default().fg(t.error),
+            ),
             Line::styled(
                 "Check your RBAC for this namespace, or pick another with :ns NAME.",
                 Style::default().fg(t.dim),
@@ -185,22 +60,65 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         );
         return;
     }
-    if state.rows.is_empty() {
-        let msg = if state.pods.is_empty() {
-            "No pods (yet)."
+    if p.rows.is_empty() {
+        let msg = if let Some(ns) = cache.scope_missing() {
+            format!(
+                "Namespace {:?} does not exist in this cluster (press n to pick one).",
+                crate::core::text::Safe::new(ns)
+            )
+        } else if !p.filter.text.is_empty() {
+            "No pods match the filter (esc clears it).".to_string()
+        } else if let PodsOf::Selector { via, .. } = &p.of {
+            format!("{via} selects no pods.")
         } else {
-            "No pods match the filter (esc clears it)."
+            "No pods (yet).".to_string()
         };
         f.render_widget(Paragraph::new(msg).style(Style::default().fg(t.dim)), inner);
         return;
     }
 
     let visible = inner.height.saturating_sub(1) as usize;
-    let start = offset(state.selected, visible);
-    let rows = &state.rows[start..(start + visible).min(state.rows.len())];
-    let all_ns = state.scope == Scope::All;
-    let layout = columns(state, rows, all_ns, inner.width, view);
-    let wide = layout.wide;
+    let start = offset(p.selected, visible);
+    let rows = &p.rows[start..(start + visible).min(p.rows.len())];
+    let all_ns = cache.scope == Scope::All;
+    let max = |get: &dyn Fn(&PodRow) -> usize| rows.iter().map(get).max().unwrap_or(0);
+    let restarts: Vec<String> = rows.iter().map(|r| restarts_text(r, view)).collect();
+    let ages: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            r.created
+                .map_or("<unknown>".into(), |c| age_since(c, view.now))
+        })
+        .collect();
+    let longest = |v: &[String]| v.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+    // (want, min, weak): NAMESPACE gives way first; NAME keeps the widest share.
+    let mut cols = vec![];
+    if all_ns {
+        // Sized over all rows so the column does not jump while scrolling.
+        let ns = p
+            .rows
+            .iter()
+            .map(|r| r.namespace.chars().count())
+            .max()
+            .unwrap_or(0);
+        cols.push((ns.max(9), 6, true));
+    }
+    cols.extend([
+        (max(&|r| r.name.chars().count()).max(4), 12, false),
+        (max(&|r| r.ready.len()).max(5), 5, false),
+        (max(&|r| r.status.chars().count()).max(6), 6, false),
+        (longest(&restarts).max(8), 8, false),
+        (longest(&ages).max(3), 3, false),
+    ]);
+    let base: usize = cols.iter().map(|c| c.0).sum::<usize>() + cols.len();
+    let ip = max(&|r| or_none(&r.ip).chars().count()).max(2);
+    let node = max(&|r| or_none(&r.node).chars().count()).max(4);
+    // IP and NODE only when everything else fits whole.
+    let wide = base + ip + node + 2 <= inner.width as usize;
+    if wide {
+        cols.extend([(ip, 2, false), (node, 4, false)]);
+    }
+    let widths = fit(&cols, inner.width, 1);
     let mut header = vec![];
     if all_ns {
         header.push("NAMESPACE");
@@ -209,60 +127,33 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
     if wide {
         header.extend(["IP", "NODE"]);
     }
-    let layout_name = layout.name;
-    let widths = layout.widths;
+    let w = |i: usize| widths[i + usize::from(all_ns)] as usize;
     let table_rows = rows.iter().enumerate().map(|(i, r)| {
         let mut cells: Vec<Cell> = vec![];
         if all_ns {
-            cells.push(Cell::from(sanitize(&r.namespace).into_owned()));
+            cells.push(Cell::from(ellipsis(&r.namespace, widths[0] as usize)));
         }
         cells.extend([
-            Cell::from(middle_ellipsis(&sanitize(&r.name), layout_name)),
+            Cell::from(middle_ellipsis(&r.name, w(0))),
             Cell::from(r.ready.clone()),
-            Cell::from(sanitize(&r.status).into_owned())
-                .style(Style::default().fg(t.health(r.health))),
-            Cell::from(restarts_text(r, view)),
-            Cell::from(
-                r.created
-                    .map_or("<unknown>".into(), |c| age_since(c, view.now)),
-            ),
+            Cell::from(ellipsis(&r.status, w(2))).style(Style::default().fg(t.health(r.health))),
+            Cell::from(ellipsis(&restarts[i], w(3))),
+            Cell::from(ellipsis(&ages[i], w(4))),
         ]);
         if wide {
-            cells.push(Cell::from(if r.ip.is_empty() {
-                "<none>".to_string()
-            } else {
-                sanitize(&r.ip).into_owned()
-            }));
-            cells.push(Cell::from(if r.node.is_empty() {
-                "<none>".to_string()
-            } else {
-                sanitize(&r.node).into_owned()
-            }));
+            cells.push(Cell::from(or_none(&r.ip).to_string()));
+            cells.push(Cell::from(or_none(&r.node).to_string()));
         }
-        let style = if start + i == state.selected {
+        let style = if start + i == p.selected {
             super::selected_style(t)
         } else {
             Style::default().fg(t.health(r.health))
         };
         Row::new(cells).style(style)
     });
-    let table = Table::new(table_rows, widths)
+    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
+    let table = Table::new(table_rows, constraints)
         .header(Row::new(header).style(Style::default().fg(t.header).add_modifier(Modifier::BOLD)))
         .column_spacing(1);
     f.render_widget(table, inner);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::middle_ellipsis;
-
-    #[test]
-    fn keeps_both_ends() {
-        assert_eq!(
-            middle_ellipsis("mistral-24b-full-8t9qf-push-to-internal-pod", 16),
-            "mistral…rnal-pod"
-        );
-        assert_eq!(middle_ellipsis("short", 16), "short");
-        assert_eq!(middle_ellipsis("abcdef", 2), "ab");
-    }
 }

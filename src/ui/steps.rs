@@ -7,11 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::View;
-use super::pods::{middle_ellipsis, offset};
+use super::offset;
 use super::workflows::phase_color;
 use crate::core::age::human_duration_signed;
-use crate::core::state::{AppState, Screen};
-use crate::core::text::sanitize;
+use crate::core::panes::steps::StepsPane;
+use crate::core::state::AppState;
+use crate::core::text::middle_ellipsis;
 use crate::core::workflows::duration;
 
 fn icon(phase: &str) -> &'static str {
@@ -25,51 +26,49 @@ fn icon(phase: &str) -> &'static str {
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
+pub fn draw(f: &mut Frame, area: Rect, p: &StepsPane, _state: &AppState, view: &View) {
     let t = view.theme;
-    let Screen::Steps(key) = &state.screen else {
-        return;
-    };
+    let key = &p.key;
     let title = Line::from(vec![
         Span::styled(
             format!(" {} ", key.0.label()),
             Style::default().fg(t.title).add_modifier(Modifier::BOLD),
         ),
         Span::styled(
-            format!("{}/{} ", sanitize(&key.1), sanitize(&key.2)),
+            format!("{}/{} ", p.title_ns, p.title_name),
             Style::default().fg(t.accent),
         ),
     ]);
     let inner = super::pane(f, area, title, t);
-    let problems = &state.steps.problems;
+    let problems = &p.problems;
     let ph = (problems.len() as u16).min(3);
     // The selected step's full message under the table: failures are often long.
-    let dh = 5u16.min(inner.height / 3);
+    let dh = 6u16.min(inner.height / 3);
     let table_area = Rect {
         height: inner.height.saturating_sub(ph + dh),
         ..inner
     };
-    if let Some(r) = state.steps.rows.get(state.step_selected) {
-        let mut text = format!("{} {}", sanitize(&r.kind), sanitize(&r.name));
+    if let Some(r) = p.rows.get(p.selected) {
+        let mut text = format!("{} {}", r.kind, r.name);
         // Argo nodes run a template; Tekton rows carry their TaskRun (steps: their container).
-        let label = match r.kind.as_str() {
+        let label = match &*r.kind {
             "TaskRun" | "CustomRun" => "taskrun",
             "Step" | "Sidecar" => "",
             _ => "template",
         };
         if !r.template.is_empty() && !label.is_empty() {
-            text.push_str(&format!("  {label} {}", sanitize(&r.template)));
+            text.push_str(&format!("  {label} {}", r.template));
         }
         if let Some(p) = &r.pod {
-            text.push_str(&format!("  pod {}", sanitize(p)));
+            text.push_str(&format!("  pod {p}"));
         }
         if let Some(c) = &r.container {
-            text.push_str(&format!("  container {}", sanitize(c)));
+            text.push_str(&format!("  container {c}"));
         }
         let mut lines = vec![Line::styled(text, Style::default().fg(t.accent))];
         if !r.message.is_empty() {
             lines.push(Line::styled(
-                sanitize(&r.message).into_owned(),
+                r.message.to_string(),
                 Style::default().fg(phase_color(t, &r.phase)),
             ));
         }
@@ -93,7 +92,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         let lines: Vec<Line> = problems
             .iter()
             .take(3)
-            .map(|p| Line::styled(format!("! {}", sanitize(p)), Style::default().fg(t.warn)))
+            .map(|p| Line::styled(format!("! {p}"), Style::default().fg(t.warn)))
             .collect();
         f.render_widget(
             Paragraph::new(lines),
@@ -105,17 +104,15 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         );
     }
     let visible = table_area.height.saturating_sub(1) as usize;
-    let start = offset(state.step_selected, visible);
-    let step_w = state
-        .steps
+    let start = offset(p.selected, visible);
+    let step_w = p
         .rows
         .iter()
         .map(|r| r.prefix.chars().count() + r.name.chars().count() + 2)
         .max()
         .unwrap_or(4)
         .clamp(6, 40) as u16;
-    let pod_w = state
-        .steps
+    let pod_w = p
         .rows
         .iter()
         .filter_map(|r| r.pod.as_ref())
@@ -123,8 +120,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         .max()
         .unwrap_or(3)
         .clamp(3, 30) as u16;
-    let rows = state
-        .steps
+    let rows = p
         .rows
         .iter()
         .enumerate()
@@ -138,21 +134,21 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
             let name = Line::from(vec![
                 Span::styled(r.prefix.clone(), Style::default().fg(t.dim)),
                 Span::styled(format!("{} ", icon(&r.phase)), Style::default().fg(color)),
-                Span::raw(sanitize(&r.name).into_owned()),
+                Span::raw(r.name.to_string()),
             ]);
             let cells = vec![
                 Cell::from(name),
-                Cell::from(sanitize(&r.kind).into_owned()),
-                Cell::from(sanitize(&r.phase).into_owned()).style(Style::default().fg(color)),
+                Cell::from(r.kind.to_string()),
+                Cell::from(r.phase.to_string()).style(Style::default().fg(color)),
                 Cell::from(dur),
                 Cell::from(middle_ellipsis(
-                    &sanitize(r.pod.as_deref().unwrap_or("")),
+                    r.pod.as_deref().unwrap_or(""),
                     pod_w as usize,
                 )),
-                Cell::from(sanitize(&r.message).into_owned())
+                Cell::from(r.message.to_string())
                     .style(Style::default().fg(if r.message.is_empty() { t.fg } else { color })),
             ];
-            let style = if i == state.step_selected {
+            let style = if i == p.selected {
                 super::selected_style(t)
             } else {
                 Style::default().fg(t.fg)

@@ -3,16 +3,18 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
 use super::View;
-use super::pods::{middle_ellipsis, offset};
+use super::offset;
 use crate::config::theme::Theme;
 use crate::core::age::{age_since, human_duration_signed};
+use crate::core::cache::CrdState;
+use crate::core::panes::workflows::WorkflowsPane;
 use crate::core::pod_status::Health;
-use crate::core::state::{AppState, CrdState};
-use crate::core::text::sanitize;
+use crate::core::state::AppState;
+use crate::core::text::{Safe, ellipsis, middle_ellipsis};
 use crate::core::workflows::{WfKind, duration};
 
 /// Colour for Argo/Tekton phases and step states.
@@ -29,36 +31,33 @@ pub fn phase_color(theme: &Theme, phase: &str) -> ratatui::style::Color {
 }
 
 fn crd_note(state: &AppState, kind: WfKind) -> Option<String> {
-    match state.crds.get(&kind) {
+    match state.cache.crds.get(&kind) {
         Some(CrdState::NotInstalled) => {
             Some(format!("{}: not installed in this cluster", kind.label()))
         }
-        Some(CrdState::Error(e)) => Some(format!("{}: {}", kind.label(), sanitize(e))),
+        Some(CrdState::Error(e)) => Some(format!("{}: {}", kind.label(), Safe::new(e))),
         _ => None,
     }
 }
 
-pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
+pub fn draw(f: &mut Frame, area: Rect, p: &WorkflowsPane, state: &AppState, view: &View) {
     let t = view.theme;
-    let title = Line::from(vec![
-        Span::styled(
-            " Workflows",
-            Style::default().fg(t.title).add_modifier(Modifier::BOLD),
-        ),
-        Span::styled(
-            format!("({})", sanitize(state.scope.label())),
-            Style::default().fg(t.accent),
-        ),
-        Span::styled(
-            format!("[{}] ", state.wf_rows.len()),
-            Style::default().fg(t.title),
-        ),
-    ]);
+    let scope = Safe::new(state.cache.scope.label()).into_string();
+    let title = Line::from(super::title_spans(
+        t,
+        "Workflows",
+        Some(&scope),
+        p.rows.len(),
+        Some(&p.filter),
+    ));
     let inner = super::pane(f, area, title, t);
-    let notes: Vec<String> = [WfKind::Argo, WfKind::Tekton]
+    let mut notes: Vec<String> = [WfKind::Argo, WfKind::Tekton]
         .iter()
         .filter_map(|k| crd_note(state, *k))
         .collect();
+    if let Some(e) = &state.cache.taskruns_error {
+        notes.push(format!("TaskRun: {}", Safe::new(e)));
+    }
     let notes_h = notes.len() as u16;
     let table_area = Rect {
         height: inner.height.saturating_sub(notes_h),
@@ -78,7 +77,7 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
             },
         );
     }
-    if state.wf_rows.is_empty() {
+    if p.rows.is_empty() {
         f.render_widget(
             Paragraph::new("No workflows or pipeline runs here.").style(Style::default().fg(t.dim)),
             table_area,
@@ -86,9 +85,9 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         return;
     }
     let visible = table_area.height.saturating_sub(1) as usize;
-    let start = offset(state.wf_selected, visible);
-    let rows = state
-        .wf_rows
+    let start = offset(p.selected, visible);
+    let rows = p
+        .rows
         .iter()
         .enumerate()
         .skip(start)
@@ -98,17 +97,17 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
                 .map(human_duration_signed)
                 .unwrap_or_default();
             let cells = vec![
-                Cell::from(sanitize(&r.key.1).into_owned()),
-                Cell::from(middle_ellipsis(&sanitize(&r.key.2), 40)),
+                Cell::from(ellipsis(&Safe::new(&r.key.1), 16)),
+                Cell::from(middle_ellipsis(&Safe::new(&r.key.2), 28)),
                 Cell::from(r.key.0.label()),
-                Cell::from(sanitize(&r.phase).into_owned())
+                Cell::from(ellipsis(&r.phase, 10))
                     .style(Style::default().fg(phase_color(t, &r.phase))),
                 Cell::from(format!("{}/{}", r.succeeded, r.total)),
                 Cell::from(r.started.map_or(String::new(), |s| age_since(s, view.now))),
                 Cell::from(dur),
-                Cell::from(sanitize(&r.message).into_owned()),
+                Cell::from(r.message.to_string()),
             ];
-            let style = if i == state.wf_selected {
+            let style = if i == p.selected {
                 super::selected_style(t)
             } else {
                 Style::default().fg(t.fg)

@@ -5,10 +5,15 @@
 //!
 //! The pane runs `kdoc ...; echo EXIT=$?; sleep 60`, so after kdoc exits the shell's `EXIT=`
 //! line is what the primary screen shows.
+//!
+//! Every tmux command is killed (and the test failed, naming it) after [`COMMAND_TIMEOUT`];
+//! waits for the screen take their own timeout and never assert how quickly the screen came.
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use super::{COMMAND_TIMEOUT, run_with_timeout, try_run_with_timeout};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_kdoc");
 const POLL: Duration = Duration::from_millis(100);
@@ -19,13 +24,14 @@ const ESC_GAP: Duration = Duration::from_millis(200);
 
 static SESSIONS: AtomicUsize = AtomicUsize::new(0);
 
+/// Whether `tmux -V` runs and succeeds. A `tmux -V` that hangs fails the test rather than
+/// skipping it.
 pub fn tmux_available() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    match try_run_with_timeout(Command::new("tmux").arg("-V"), COMMAND_TIMEOUT) {
+        Ok(out) => out.status.success(),
+        Err(e) if e.kind() == std::io::ErrorKind::TimedOut => panic!("{e}"),
+        Err(_) => false,
+    }
 }
 
 /// Single-quote for `sh`.
@@ -92,15 +98,20 @@ impl Tmux {
         Some(t)
     }
 
+    /// `tmux <args>` against this test's server; fails the test naming the command if it does
+    /// not finish within [`COMMAND_TIMEOUT`].
+    #[track_caller]
     pub fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
+        run_with_timeout(&mut self.command(args), COMMAND_TIMEOUT)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("tmux");
+        cmd.args(["-L", &self.socket, "-f", "/dev/null"])
             // Run from inside tmux too: this is a separate server, not a nested session.
             .env_remove("TMUX")
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .expect("tmux runs")
+            .args(args);
+        cmd
     }
 
     pub fn screen(&self) -> String {
@@ -171,7 +182,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
+        // Never panic here (the test may be failing already): a kill-server that hangs is
+        // killed after the timeout and left at that.
+        let _ = try_run_with_timeout(&mut self.command(&["kill-server"]), COMMAND_TIMEOUT);
         if let Some(p) = &self.socket_path {
             let _ = std::fs::remove_file(p);
         }

@@ -40,10 +40,10 @@ pub fn scenario_pods() -> Vec<Pod> {
         .collect()
 }
 
-/// A cluster event of the current generation, as the watches deliver it.
+/// A cluster event of the current watch, as the watches deliver it.
 pub fn cluster(state: &mut AppState, event: ClusterEvent) {
-    let generation = state.generation;
-    state.update(Msg::Cluster(ClusterMsg { generation, event }));
+    let id = state.cache.watch;
+    state.update(Msg::Cluster(ClusterMsg::watch(id, event)));
 }
 
 /// A fresh state in `scope` at `BASE`, as `kdoc --demo` starts (before any watch event).
@@ -57,11 +57,12 @@ pub fn new_state(scope: Scope) -> AppState {
     );
     // The header shows the crate version; pin it so releases do not churn the snapshots.
     s.version = "9.9.9";
+    s.start();
     s.update(Msg::Tick(base()));
     s
 }
 
-/// A connected state in `scope` holding `pods`, rows refreshed.
+/// A connected state in `scope` holding `pods`.
 pub fn state_with(scope: Scope, pods: Vec<Pod>) -> AppState {
     let mut s = new_state(scope);
     cluster(
@@ -70,7 +71,6 @@ pub fn state_with(scope: Scope, pods: Vec<Pod>) -> AppState {
         ClusterEvent::PodsReset(pods.into_iter().map(Into::into).collect()),
     );
     cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
-    s.refresh();
     s
 }
 
@@ -88,13 +88,35 @@ pub fn mlops_state(scope: Scope) -> AppState {
     state_with(scope, pods)
 }
 
-/// What `kdoc --demo` has once every watch listed, all namespaces: pods, Workflows,
-/// PipelineRuns, TaskRuns.
+/// What `kdoc --demo` has once every watch listed, all namespaces: pods, services, endpoints,
+/// Workflows, PipelineRuns, TaskRuns.
 pub fn mlops_workflows_state() -> AppState {
     let mut s = new_state(Scope::All);
     cluster(
         &mut s,
         ClusterEvent::PodsReset(scenario_pods().into_iter().map(Into::into).collect()),
+    );
+    cluster(
+        &mut s,
+        ClusterEvent::ServicesReset(
+            objects("Service")
+                .into_iter()
+                .map(|v| {
+                    let svc: k8s_openapi::api::core::v1::Service =
+                        serde_json::from_value(v).expect("scenario services are valid");
+                    kdoc::core::services::ServiceEntry::new(&svc)
+                })
+                .collect(),
+        ),
+    );
+    cluster(
+        &mut s,
+        ClusterEvent::EndpointsReset(
+            objects("Endpoints")
+                .into_iter()
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+        ),
     );
     cluster(
         &mut s,
@@ -106,20 +128,33 @@ pub fn mlops_workflows_state() -> AppState {
     );
     cluster(&mut s, ClusterEvent::TaskRunsReset(objects("TaskRun")));
     cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
-    s.refresh();
     s
 }
 
 /// `state` drawn into a `width`x`height` test terminal, with the built-in theme and keymap.
 pub fn render(state: &AppState, width: u16, height: u16) -> Buffer {
+    render_with(
+        state,
+        &Keymap::builtin(),
+        &TextArea::default(),
+        width,
+        height,
+    )
+}
+
+/// `state` drawn with this keymap and prompt text widget.
+pub fn render_with(
+    state: &AppState,
+    keymap: &Keymap,
+    input: &TextArea<'static>,
+    width: u16,
+    height: u16,
+) -> Buffer {
     let theme = Theme::builtin();
-    let keymap = Keymap::builtin();
-    let input = TextArea::default();
     let view = View {
         theme: &theme,
-        keymap: &keymap,
-        input: &input,
-        completions: &[],
+        keymap,
+        input,
         now: base(),
     };
     let mut term = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");

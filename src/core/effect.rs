@@ -1,0 +1,39 @@
+//! What the reducer asks the outside world to do, and what comes back.
+//!
+//! Every effect has an id. Its result, and every item of a stream it opens (watch events
+//! today; log lines and forward states later), come back to the reducer tagged with that id.
+//! The reducer remembers which ids it still wants; anything else is stale (a newer request
+//! replaced it, its pane closed) and is dropped. `Cancel` stops a running effect.
+
+use super::state::Scope;
+
+pub type EffectId = u64;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Effect {
+    pub id: EffectId,
+    pub kind: EffectKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EffectKind {
+    /// Watch pods, namespaces, services, endpoints and workflows in `scope`, replacing the
+    /// watches of any earlier `Watch`. `client`: use the client that the `ResolveContext` effect
+    /// with this id resolved (a context switch); `None` keeps the current one.
+    Watch {
+        scope: Scope,
+        client: Option<EffectId>,
+    },
+    /// Load the kubeconfig context and build a client for it; answers `ContextResolved`.
+    ResolveContext(String),
+    /// Stop the effect with this id (a stream or a pending request).
+    Cancel(EffectId),
+    Quit,
+}
+
+/// A finished effect's answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EffectResult {
+    ContextResolved { context: String, cluster: String },
+    Failed(String),
+}

@@ -1,0 +1,126 @@
+//! Panes as components. A pane owns its rows, cursor, filter and details; it refreshes itself
+//! from the cluster cache when the cache changed, handles the actions it understands, and
+//! lists the actions it offers (the hint bar and help are generated from that list). Panes sit
+//! on a stack: `esc` pops back. Overlays (help, pickers) are panes that capture every key.
+//!
+//! A new pane is one file in `core/panes/`, one in `ui/` and one line in each registry
+//! (`core::panes::REGISTRY` to open it by `:name`, `ui::panes::DRAW` to draw it).
+
+use std::any::Any;
+
+use jiff::Timestamp;
+
+use super::actions::Action;
+use super::cache::Cache;
+use super::command::Command;
+use super::filter::Filter;
+use super::text::Safe;
+
+/// What the reducer lends a pane while it handles an action.
+pub struct Cx<'a> {
+    pub cache: &'a Cache,
+    /// Rows one page holds, from the terminal's size.
+    pub page: usize,
+    pub now: Timestamp,
+}
+
+/// A pane's answer to an action.
+pub enum Reply {
+    /// Not an action of this pane: the reducer tries the global ones (unless it is an overlay).
+    Ignored,
+    Done,
+    /// Push a pane on top of this one.
+    Open(Box<dyn Pane>),
+    /// Pop this pane, then run the command if any (a picker's choice).
+    Close(Option<Command>),
+    /// A one-line message for the status line.
+    Message(String),
+}
+
+pub trait Pane: Any {
+    /// The registry name, which is also the pane's keymap layer ("pods", "services", ...).
+    fn name(&self) -> &'static str;
+    /// The title's first word.
+    fn title(&self) -> String;
+    /// Rebuild rows if the cache (or the clock, for panes showing live durations) moved on.
+    fn refresh(&mut self, cache: &Cache, now: Timestamp);
+    fn handle(&mut self, action: Action, cx: &Cx) -> Reply;
+    /// The actions this pane offers, most useful first (the hint bar shows them in this order).
+    fn actions(&self) -> &'static [Action];
+    /// Overlays capture every key: what they do not handle is ignored, not passed on.
+    fn overlay(&self) -> bool {
+        false
+    }
+    /// The pane's filter, for panes with rows.
+    fn filter(&self) -> Option<&FilterState> {
+        None
+    }
+    fn filter_mut(&mut self) -> Option<&mut FilterState> {
+        None
+    }
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A pane's `/` filter: the text as typed and the filter it compiled to.
+#[derive(Clone, Debug, Default)]
+pub struct FilterState {
+    pub text: String,
+    pub filter: Filter,
+    /// Bumped when the filter changes, so the pane knows to rebuild its rows.
+    pub rev: u64,
+}
+
+impl FilterState {
+    /// Apply `text`; an invalid one leaves the filter as it was and says why.
+    pub fn set(&mut self, text: &str) -> Result<(), String> {
+        let f = Filter::parse(text)?;
+        self.text = text.trim().to_string();
+        self.filter = f;
+        self.rev += 1;
+        Ok(())
+    }
+
+    pub fn clear(&mut self) -> bool {
+        if self.text.is_empty() {
+            return false;
+        }
+        self.text.clear();
+        self.filter = Filter::None;
+        self.rev += 1;
+        true
+    }
+
+    pub fn title(&self) -> Option<Safe> {
+        (!self.text.is_empty()).then(|| Safe::new(&self.text))
+    }
+}
+
+/// Move a selection index the way every list does.
+pub fn move_cursor(sel: &mut usize, len: usize, action: Action, page: usize) -> bool {
+    let last = len.saturating_sub(1);
+    let page = page.max(1);
+    *sel = match action {
+        Action::Up => sel.saturating_sub(1),
+        Action::Down => (*sel + 1).min(last),
+        Action::PageUp => sel.saturating_sub(page),
+        Action::PageDown => (*sel + page).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return false,
+    };
+    true
+}
+
+/// Keep a selection inside a list that may have shrunk.
+pub fn clamp(sel: &mut usize, len: usize) {
+    *sel = (*sel).min(len.saturating_sub(1));
+}
+
+/// The usual answer of a list pane: cursor keys move, anything else is not ours.
+pub fn list_keys(sel: &mut usize, len: usize, action: Action, cx: &Cx) -> Reply {
+    if move_cursor(sel, len, action, cx.page) {
+        Reply::Done
+    } else {
+        Reply::Ignored
+    }
+}

@@ -1,0 +1,191 @@
+//! The pods pane: every pod in scope, or the pods a service selects. Rows are updated in place
+//! when single pods change (a watch event), and rebuilt only when the filter, the sort or the
+//! whole list changed.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use crate::core::actions::Action;
+use crate::core::cache::{Cache, Key};
+use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::pods::{PodEntry, PodRow, Sort, compare, rows};
+use crate::core::services::selects;
+use crate::core::text::Safe;
+
+use super::containers::ContainersPane;
+
+/// Which pods the pane lists.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PodsOf {
+    /// Every pod in scope.
+    Scope,
+    /// The pods of `ns` whose labels match a service's selector.
+    Selector {
+        ns: String,
+        selector: BTreeMap<String, String>,
+        /// What selected them, for the title: `svc/iris-default`.
+        via: Safe,
+    },
+}
+
+pub struct PodsPane {
+    pub of: PodsOf,
+    pub rows: Vec<PodRow>,
+    pub selected: usize,
+    pub filter: FilterState,
+    pub sort: Sort,
+    pub reverse: bool,
+    /// (pods revision, filter revision, sort, reverse) the rows were built from.
+    seen: Option<(u64, u64, Sort, bool)>,
+}
+
+impl PodsPane {
+    pub fn new(of: PodsOf) -> PodsPane {
+        PodsPane {
+            of,
+            rows: vec![],
+            selected: 0,
+            filter: FilterState::default(),
+            sort: Sort::Name,
+            reverse: false,
+            seen: None,
+        }
+    }
+
+    fn accepts(&self, e: &PodEntry) -> bool {
+        let ours = match &self.of {
+            PodsOf::Scope => true,
+            PodsOf::Selector { ns, selector, .. } => {
+                e.row.key.0 == *ns && selects(selector, &e.labels)
+            }
+        };
+        ours && e.passes(&self.filter.filter)
+    }
+
+    fn update_one(&mut self, cache: &Cache, key: &Key) {
+        if let Some(i) = self.rows.iter().position(|r| &r.key == key) {
+            self.rows.remove(i);
+        }
+        if let Some(e) = cache.pods.get(key).filter(|e| self.accepts(e)) {
+            let (sort, rev) = (self.sort, self.reverse);
+            let at = self
+                .rows
+                .partition_point(|r| compare(sort, rev, r, &e.row).is_lt());
+            self.rows.insert(at, e.row.clone());
+        }
+    }
+
+    fn set_sort(&mut self, s: Sort) {
+        // The same sort key twice turns the order around.
+        self.reverse = self.sort == s && !self.reverse;
+        self.sort = s;
+    }
+
+    pub fn selected_row(&self) -> Option<&PodRow> {
+        self.rows.get(self.selected)
+    }
+}
+
+impl Pane for PodsPane {
+    fn name(&self) -> &'static str {
+        "pods"
+    }
+
+    fn title(&self) -> String {
+        "Pods".into()
+    }
+
+    fn refresh(&mut self, cache: &Cache, _now: Timestamp) {
+        let view = (self.filter.rev, self.sort, self.reverse);
+        let rev = cache.revs.pods;
+        if let Some((seen_rev, f, s, r)) = self.seen {
+            if (f, s, r) == view && seen_rev == rev {
+                return;
+            }
+            if (f, s, r) == view
+                && let Some(changed) = cache.pod_changes_since(seen_rev)
+            {
+                let keep = self.rows.get(self.selected).map(|r| r.key.clone());
+                for key in changed {
+                    self.update_one(cache, key);
+                }
+                if let Some(k) = keep
+                    && let Some(i) = self.rows.iter().position(|r| r.key == k)
+                {
+                    self.selected = i;
+                }
+                clamp(&mut self.selected, self.rows.len());
+                self.seen = Some((rev, view.0, view.1, view.2));
+                return;
+            }
+        }
+        let pods: Box<dyn Iterator<Item = &PodEntry>> = match &self.of {
+            PodsOf::Scope => Box::new(cache.pods.values()),
+            PodsOf::Selector { ns, .. } => Box::new(cache.pods_in(ns).map(|(_, e)| e)),
+        };
+        let pods = pods.filter(|e| match &self.of {
+            PodsOf::Scope => true,
+            PodsOf::Selector { selector, .. } => selects(selector, &e.labels),
+        });
+        let keep = self.rows.get(self.selected).map(|r| r.key.clone());
+        self.rows = rows(pods, &self.filter.filter, self.sort, self.reverse);
+        if self.seen.is_some_and(|s| s.1 != view.0) {
+            // A new filter starts at the top.
+            self.selected = 0;
+        } else if let Some(k) = keep
+            && let Some(i) = self.rows.iter().position(|r| r.key == k)
+        {
+            self.selected = i;
+        }
+        clamp(&mut self.selected, self.rows.len());
+        self.seen = Some((rev, view.0, view.1, view.2));
+    }
+
+    fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        match action {
+            Action::SortName => self.set_sort(Sort::Name),
+            Action::SortAge => self.set_sort(Sort::Age),
+            Action::SortStatus => self.set_sort(Sort::Status),
+            Action::SortRestarts => self.set_sort(Sort::Restarts),
+            Action::Select => {
+                return match self.rows.get(self.selected) {
+                    Some(r) => Reply::Open(Box::new(ContainersPane::new(
+                        r.key.0.clone(),
+                        r.key.1.clone(),
+                        None,
+                    ))),
+                    None => Reply::Done,
+                };
+            }
+            _ => return list_keys(&mut self.selected, self.rows.len(), action, cx),
+        }
+        Reply::Done
+    }
+
+    fn actions(&self) -> &'static [Action] {
+        &[
+            Action::Help,
+            Action::Select,
+            Action::Filter,
+            Action::Command,
+            Action::Namespaces,
+            Action::SortStatus,
+            Action::Workflows,
+            Action::Quit,
+        ]
+    }
+
+    fn filter(&self) -> Option<&FilterState> {
+        Some(&self.filter)
+    }
+
+    fn filter_mut(&mut self) -> Option<&mut FilterState> {
+        Some(&mut self.filter)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

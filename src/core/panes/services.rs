@@ -1,0 +1,221 @@
+//! Services in scope, with the columns `kubectl get svc` prints; the details show each port's
+//! targetPort and the endpoints' addresses; `enter` lists the pods the selector matches.
+
+use std::any::Any;
+
+use jiff::Timestamp;
+
+use crate::core::actions::Action;
+use crate::core::cache::{Cache, Key};
+use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::services::{ServiceEntry, endpoints_summary};
+use crate::core::text::Safe;
+
+use super::pods::{PodsOf, PodsPane};
+
+/// One row, every cell sanitised once here.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SvcRow {
+    pub key: Key,
+    pub namespace: Safe,
+    pub name: Safe,
+    pub type_: Safe,
+    pub cluster_ip: Safe,
+    pub external_ip: Safe,
+    pub external_ip_wide: Safe,
+    pub ports: Safe,
+    pub selector: Safe,
+    pub created: Option<Timestamp>,
+}
+
+/// What the details under the table say about the selected service.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SvcDetails {
+    /// One line per port: "http 8000/TCP -> targetPort 8000".
+    pub ports: Vec<Safe>,
+    pub selector: Safe,
+    pub ready: Vec<Safe>,
+    pub not_ready: Vec<Safe>,
+    /// Whether an Endpoints object exists for the service.
+    pub has_endpoints: bool,
+}
+
+#[derive(Default)]
+pub struct ServicesPane {
+    pub rows: Vec<SvcRow>,
+    pub selected: usize,
+    pub filter: FilterState,
+    pub details: SvcDetails,
+    pub error: Option<Safe>,
+    seen: Option<(u64, u64, u64, usize)>,
+}
+
+impl ServicesPane {
+    pub fn new() -> ServicesPane {
+        ServicesPane::default()
+    }
+}
+
+fn svc_row(e: &ServiceEntry) -> SvcRow {
+    let r = &e.row;
+    SvcRow {
+        key: e.key(),
+        namespace: Safe::new(&r.namespace),
+        name: Safe::new(&r.name),
+        type_: Safe::new(&r.type_),
+        cluster_ip: Safe::new(&r.cluster_ip),
+        external_ip: Safe::new(&r.external_ip),
+        external_ip_wide: Safe::new(&r.external_ip_wide),
+        ports: Safe::new(&r.ports),
+        selector: Safe::new(&r.selector),
+        created: r.created,
+    }
+}
+
+fn details(cache: &Cache, key: &Key) -> SvcDetails {
+    let Some(e) = cache.services.get(key) else {
+        return SvcDetails::default();
+    };
+    let ports = e
+        .ports
+        .iter()
+        .map(|p| {
+            let name = p
+                .name
+                .as_deref()
+                .map(|n| format!("{n} "))
+                .unwrap_or_default();
+            let node = p
+                .node_port
+                .map(|n| format!(", nodePort {n}"))
+                .unwrap_or_default();
+            Safe::from_string(format!(
+                "{name}{}/{} -> targetPort {}{node}",
+                p.port, p.protocol, p.target_port
+            ))
+        })
+        .collect();
+    let ep = cache.endpoints.get(key);
+    let sum = ep.map(endpoints_summary).unwrap_or_default();
+    SvcDetails {
+        ports,
+        selector: Safe::new(&e.row.selector),
+        ready: sum.ready.iter().map(|s| Safe::new(s)).collect(),
+        not_ready: sum.not_ready.iter().map(|s| Safe::new(s)).collect(),
+        has_endpoints: ep.is_some(),
+    }
+}
+
+impl Pane for ServicesPane {
+    fn name(&self) -> &'static str {
+        "services"
+    }
+
+    fn title(&self) -> String {
+        "Services".into()
+    }
+
+    fn refresh(&mut self, cache: &Cache, _now: Timestamp) {
+        let seen = (
+            cache.revs.services,
+            cache.revs.endpoints,
+            self.filter.rev,
+            self.selected,
+        );
+        if self.seen == Some(seen) {
+            return;
+        }
+        if self.seen.is_some_and(|s| s.2 != seen.2) {
+            self.selected = 0;
+        }
+        let f = &self.filter.filter;
+        self.rows = cache
+            .services
+            .values()
+            .filter(|e| match f {
+                crate::core::filter::Filter::Labels(_) => f.matches("", Some(&e.selector)),
+                _ => {
+                    let r = &e.row;
+                    f.matches(
+                        &format!(
+                            "{}/{} {} {} {} {} {}",
+                            r.namespace,
+                            r.name,
+                            r.type_,
+                            r.cluster_ip,
+                            r.external_ip_wide,
+                            r.ports,
+                            r.selector
+                        ),
+                        None,
+                    )
+                }
+            })
+            .map(svc_row)
+            .collect();
+        self.error = cache.services_error.as_deref().map(Safe::new);
+        clamp(&mut self.selected, self.rows.len());
+        self.details = self
+            .rows
+            .get(self.selected)
+            .map(|r| details(cache, &r.key))
+            .unwrap_or_default();
+        self.seen = Some((seen.0, seen.1, seen.2, self.selected));
+    }
+
+    fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        if action != Action::Select {
+            let reply = list_keys(&mut self.selected, self.rows.len(), action, cx);
+            // The details follow the selection.
+            self.refresh(cx.cache, cx.now);
+            return reply;
+        }
+        let Some(r) = self.rows.get(self.selected) else {
+            return Reply::Done;
+        };
+        let Some(e) = cx.cache.services.get(&r.key) else {
+            return Reply::Done;
+        };
+        if e.selector.is_empty() {
+            return Reply::Message(format!(
+                "service {}/{} has no selector: it selects no pods (its endpoints are set by hand{})",
+                r.namespace,
+                r.name,
+                if &*r.type_ == "ExternalName" {
+                    ", or it is an ExternalName"
+                } else {
+                    ""
+                }
+            ));
+        }
+        Reply::Open(Box::new(PodsPane::new(PodsOf::Selector {
+            ns: r.key.0.clone(),
+            selector: e.selector.clone(),
+            via: Safe::from_string(format!("svc/{}", r.name)),
+        })))
+    }
+
+    fn actions(&self) -> &'static [Action] {
+        &[
+            Action::Help,
+            Action::Select,
+            Action::Back,
+            Action::Filter,
+            Action::Command,
+            Action::Pods,
+            Action::Quit,
+        ]
+    }
+
+    fn filter(&self) -> Option<&FilterState> {
+        Some(&self.filter)
+    }
+
+    fn filter_mut(&mut self) -> Option<&mut FilterState> {
+        Some(&mut self.filter)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,151 @@
+//! The steps of one workflow as a tree: Argo nodes, or Tekton TaskRuns and their steps.
+
+use std::any::Any;
+
+use jiff::Timestamp;
+use serde_json::Value;
+
+use crate::core::actions::Action;
+use crate::core::cache::Cache;
+use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::text::Safe;
+use crate::core::workflows::{self, StepRow, WfKey};
+
+use super::containers::ContainersPane;
+
+pub struct StepsPane {
+    pub key: WfKey,
+    pub title_ns: Safe,
+    pub title_name: Safe,
+    pub rows: Vec<StepRow>,
+    pub problems: Vec<Safe>,
+    pub selected: usize,
+    pub filter: FilterState,
+    seen: Option<(u64, u64, u64)>,
+}
+
+impl StepsPane {
+    pub fn new(key: WfKey) -> StepsPane {
+        StepsPane {
+            title_ns: Safe::new(&key.1),
+            title_name: Safe::new(&key.2),
+            key,
+            rows: vec![],
+            problems: vec![],
+            selected: 0,
+            filter: FilterState::default(),
+            seen: None,
+        }
+    }
+}
+
+impl Pane for StepsPane {
+    fn name(&self) -> &'static str {
+        "steps"
+    }
+
+    fn title(&self) -> String {
+        self.key.0.label().into()
+    }
+
+    fn refresh(&mut self, cache: &Cache, _now: Timestamp) {
+        let seen = (cache.revs.workflows, cache.revs.pods, self.filter.rev);
+        if self.seen == Some(seen) {
+            return;
+        }
+        if self.seen.is_some_and(|s| s.2 != seen.2) {
+            self.selected = 0;
+        }
+        self.seen = Some(seen);
+        let key = &self.key;
+        let pods: Vec<(String, Value)> = cache
+            .pods_in(&key.1)
+            .filter_map(|((_, name), e)| Some((name.clone(), serde_json::from_str(&e.json).ok()?)))
+            .collect();
+        let steps = match cache.workflows.get(key) {
+            Some(wf) => workflows::steps(key, wf, &cache.taskruns, &pods),
+            None => workflows::Steps {
+                rows: vec![],
+                problems: vec![Safe::from_string(format!(
+                    "{} {}/{} no longer exists",
+                    key.0.label(),
+                    key.1,
+                    key.2
+                ))],
+            },
+        };
+        let f = &self.filter.filter;
+        self.rows = steps
+            .rows
+            .into_iter()
+            .filter(|r| {
+                f.matches(
+                    &format!(
+                        "{} {} {} {} {} {}",
+                        r.name,
+                        r.kind,
+                        r.phase,
+                        r.template,
+                        r.pod.as_deref().unwrap_or(""),
+                        r.message
+                    ),
+                    None,
+                )
+            })
+            .collect();
+        self.problems = steps.problems;
+        clamp(&mut self.selected, self.rows.len());
+    }
+
+    fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        if action != Action::Select {
+            return list_keys(&mut self.selected, self.rows.len(), action, cx);
+        }
+        match self.rows.get(self.selected) {
+            Some(row) => match &row.pod {
+                Some(pod) => {
+                    let ns = self.key.1.clone();
+                    if !cx.cache.pods.contains_key(&(ns.clone(), pod.to_string())) {
+                        return Reply::Message(format!(
+                            "pod {pod} is not in the cluster (deleted, or not created yet)"
+                        ));
+                    }
+                    Reply::Open(Box::new(ContainersPane::new(
+                        ns,
+                        pod.to_string(),
+                        row.container.as_ref().map(|c| c.to_string()),
+                    )))
+                }
+                None => Reply::Message(format!(
+                    "{} is a {} node: it has no pod of its own",
+                    row.name, row.kind
+                )),
+            },
+            None => Reply::Done,
+        }
+    }
+
+    fn actions(&self) -> &'static [Action] {
+        &[
+            Action::Help,
+            Action::Select,
+            Action::Back,
+            Action::Filter,
+            Action::Command,
+            Action::Pods,
+            Action::Quit,
+        ]
+    }
+
+    fn filter(&self) -> Option<&FilterState> {
+        Some(&self.filter)
+    }
+
+    fn filter_mut(&mut self) -> Option<&mut FilterState> {
+        Some(&mut self.filter)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

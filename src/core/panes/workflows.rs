@@ -1,0 +1,101 @@
+//! Argo Workflows and Tekton PipelineRuns in scope, live.
+
+use std::any::Any;
+
+use jiff::Timestamp;
+
+use crate::core::actions::Action;
+use crate::core::cache::Cache;
+use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::workflows::{self, WorkflowRow};
+
+use super::steps::StepsPane;
+
+#[derive(Default)]
+pub struct WorkflowsPane {
+    pub rows: Vec<WorkflowRow>,
+    pub selected: usize,
+    pub filter: FilterState,
+    seen: Option<(u64, u64)>,
+}
+
+impl WorkflowsPane {
+    pub fn new() -> WorkflowsPane {
+        WorkflowsPane::default()
+    }
+}
+
+impl Pane for WorkflowsPane {
+    fn name(&self) -> &'static str {
+        "workflows"
+    }
+
+    fn title(&self) -> String {
+        "Workflows".into()
+    }
+
+    fn refresh(&mut self, cache: &Cache, _now: Timestamp) {
+        let seen = (cache.revs.workflows, self.filter.rev);
+        if self.seen == Some(seen) {
+            return;
+        }
+        if self.seen.is_some_and(|s| s.1 != seen.1) {
+            self.selected = 0;
+        }
+        self.seen = Some(seen);
+        let f = &self.filter.filter;
+        self.rows = workflows::workflow_rows(&cache.workflows, &cache.taskruns)
+            .into_iter()
+            .filter(|r| {
+                f.matches(
+                    &format!(
+                        "{}/{} {} {} {}/{} {}",
+                        r.key.1,
+                        r.key.2,
+                        r.key.0.label(),
+                        r.phase,
+                        r.succeeded,
+                        r.total,
+                        r.message
+                    ),
+                    None,
+                )
+            })
+            .collect();
+        clamp(&mut self.selected, self.rows.len());
+    }
+
+    fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        match action {
+            Action::Select => match self.rows.get(self.selected) {
+                Some(r) => Reply::Open(Box::new(StepsPane::new(r.key.clone()))),
+                None => Reply::Done,
+            },
+            _ => list_keys(&mut self.selected, self.rows.len(), action, cx),
+        }
+    }
+
+    fn actions(&self) -> &'static [Action] {
+        &[
+            Action::Help,
+            Action::Select,
+            Action::Back,
+            Action::Filter,
+            Action::Command,
+            Action::Pods,
+            Action::Quit,
+        ]
+    }
+
+    fn filter(&self) -> Option<&FilterState> {
+        Some(&self.filter)
+    }
+
+    fn filter_mut(&mut self) -> Option<&mut FilterState> {
+        Some(&mut self.filter)
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,165 @@
+//! The whole app driven in-process, the way helix and gitui test themselves: real key events
+//! through the keymap and the reducer, effects run by the real runner against the simulator
+//! over HTTP, and the screen drawn on ratatui's `TestBackend`. Every wait has a timeout.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use kdoc::app::model::AppMsg;
+use kdoc::app::{Options, Session};
+use kdoc::cluster::kubeconfig;
+use kdoc::config::keymap::Keymap;
+use kdoc::config::theme::Theme;
+use kdoc::core::state::{Msg, Scope};
+use kdoc::sim::Sim;
+
+use super::ui::{render_with, text};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub struct Harness {
+    pub session: Session,
+    pub width: u16,
+    pub height: u16,
+}
+
+/// A kubeconfig's target for `yaml` (its current context unless `context`).
+pub async fn target(yaml: &str, context: Option<&str>) -> kubeconfig::Target {
+    let kc = kube::config::Kubeconfig::from_yaml(yaml).expect("a valid kubeconfig");
+    kubeconfig::from_kubeconfig(kc, context)
+        .await
+        .expect("the kubeconfig resolves")
+}
+
+impl Harness {
+    /// kdoc on `sim`'s own kubeconfig, all namespaces, 120x35, built-in keymap.
+    pub async fn start(sim: &Sim) -> Harness {
+        Harness::with(
+            target(&sim.kubeconfig(), None).await,
+            Keymap::builtin(),
+            Scope::All,
+        )
+        .await
+    }
+
+    pub async fn with(target: kubeconfig::Target, keymap: Keymap, scope: Scope) -> Harness {
+        let opts = Options {
+            target,
+            scope,
+            readonly: false,
+            keymap,
+            theme: Theme::builtin(),
+            notices: vec![],
+            offline: None,
+        };
+        let mut session = Session::start(&opts).expect("the app starts");
+        session.send(AppMsg::Core(Msg::Resize(120, 35)));
+        session.app.state.version = "9.9.9";
+        Harness {
+            session,
+            width: 120,
+            height: 35,
+        }
+    }
+
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.width = w;
+        self.height = h;
+        self.session.send(AppMsg::Core(Msg::Resize(w, h)));
+    }
+
+    /// Feed everything the cluster has said so far to the app.
+    pub fn drain(&mut self) {
+        while let Ok(m) = self.session.rx.try_recv() {
+            self.session.send(AppMsg::Core(Msg::Cluster(m)));
+        }
+    }
+
+    /// Press keys written as in a keymap file, separated by spaces: "j", "G", "enter",
+    /// "ctrl-d", "esc". Returns true if the app asked to quit.
+    pub fn press(&mut self, keys: &str) -> bool {
+        let mut quit = false;
+        for k in keys.split_whitespace() {
+            quit |= self.session.send(AppMsg::Key(key(k)));
+        }
+        quit
+    }
+
+    /// Type text into the prompt, character by character.
+    pub fn type_text(&mut self, s: &str) {
+        for c in s.chars() {
+            self.session.send(AppMsg::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+        }
+    }
+
+    pub fn screen(&mut self) -> String {
+        self.drain();
+        let app = &self.session.app;
+        text(&render_with(
+            &app.state,
+            &app.keymap,
+            &app.input,
+            self.width,
+            self.height,
+        ))
+    }
+
+    /// Wait (processing cluster messages) until the screen satisfies `pred`; panics with the
+    /// last screen after `WAIT`.
+    pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if tokio::time::Instant::now() > deadline {
+                panic!("timed out waiting for {what}; the screen:\n{s}");
+            }
+            match tokio::time::timeout(Duration::from_millis(100), self.session.rx.recv()).await {
+                Ok(Some(m)) => {
+                    self.session.send(AppMsg::Core(Msg::Cluster(m)));
+                }
+                Ok(None) => panic!("the cluster channel closed while waiting for {what}"),
+                Err(_) => {}
+            }
+        }
+    }
+
+    pub async fn wait_text(&mut self, needle: &str) -> String {
+        self.wait_for(needle, |s| s.contains(needle)).await
+    }
+}
+
+/// A key event from its keymap spelling.
+pub fn key(spec: &str) -> KeyEvent {
+    let (mods, base) = match spec.strip_prefix("ctrl-") {
+        Some(rest) => (KeyModifiers::CONTROL, rest),
+        None => (KeyModifiers::NONE, spec),
+    };
+    let code = match base {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "backspace" => KeyCode::Backspace,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "space" => KeyCode::Char(' '),
+        s if s.chars().count() == 1 => KeyCode::Char(s.chars().next().unwrap_or(' ')),
+        other => panic!("unknown key {other:?} in a test"),
+    };
+    let mods = if matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase()) {
+        mods | KeyModifiers::SHIFT
+    } else {
+        mods
+    };
+    KeyEvent::new(code, mods)
+}
