@@ -124,3 +124,32 @@ pub fn list_keys(sel: &mut usize, len: usize, action: Action, cx: &Cx) -> Reply 
         Reply::Ignored
     }
 }
+
+/// What a list pane that drills down offers: the hint bar's usual line.
+pub const DRILL_ACTIONS: &[Action] = &[
+    Action::Help,
+    Action::Select,
+    Action::Back,
+    Action::Filter,
+    Action::Command,
+    Action::Pods,
+    Action::Quit,
+];
+
+/// The `filter`, `filter_mut` and `as_any` of a pane whose filter is its `filter` field.
+#[macro_export]
+macro_rules! filtered_pane {
+    () => {
+        fn filter(&self) -> Option<&$crate::core::pane::FilterState> {
+            Some(&self.filter)
+        }
+
+        fn filter_mut(&mut self) -> Option<&mut $crate::core::pane::FilterState> {
+            Some(&mut self.filter)
+        }
+
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    };
+}

@@ -1,8 +1,6 @@
 //! The containers of one pod, in start order; the pod's conditions and, for a pod that is not
 //! scheduled, why not.
 
-use std::any::Any;
-
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 
@@ -163,15 +161,5 @@ impl Pane for ContainersPane {
         ]
     }
 
-    fn filter(&self) -> Option<&FilterState> {
-        Some(&self.filter)
-    }
-
-    fn filter_mut(&mut self) -> Option<&mut FilterState> {
-        Some(&mut self.filter)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::filtered_pane!();
 }

@@ -2,7 +2,6 @@
 //! when single pods change (a watch event), and rebuilt only when the filter, the sort or the
 //! whole list changed.
 
-use std::any::Any;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -177,15 +176,5 @@ impl Pane for PodsPane {
         ]
     }
 
-    fn filter(&self) -> Option<&FilterState> {
-        Some(&self.filter)
-    }
-
-    fn filter_mut(&mut self) -> Option<&mut FilterState> {
-        Some(&mut self.filter)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::filtered_pane!();
 }

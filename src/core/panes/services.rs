@@ -1,13 +1,11 @@
 //! Services in scope, with the columns `kubectl get svc` prints; the details show each port's
 //! targetPort and the endpoints' addresses; `enter` lists the pods the selector matches.
 
-use std::any::Any;
-
 use jiff::Timestamp;
 
 use crate::core::actions::Action;
 use crate::core::cache::{Cache, Key};
-use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list_keys};
 use crate::core::services::{ServiceEntry, endpoints_summary};
 use crate::core::text::Safe;
 
@@ -196,26 +194,8 @@ impl Pane for ServicesPane {
     }
 
     fn actions(&self) -> &'static [Action] {
-        &[
-            Action::Help,
-            Action::Select,
-            Action::Back,
-            Action::Filter,
-            Action::Command,
-            Action::Pods,
-            Action::Quit,
-        ]
+        DRILL_ACTIONS
     }
 
-    fn filter(&self) -> Option<&FilterState> {
-        Some(&self.filter)
-    }
-
-    fn filter_mut(&mut self) -> Option<&mut FilterState> {
-        Some(&mut self.filter)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::filtered_pane!();
 }

@@ -1,13 +1,11 @@
 //! The steps of one workflow as a tree: Argo nodes, or Tekton TaskRuns and their steps.
 
-use std::any::Any;
-
 use jiff::Timestamp;
 use serde_json::Value;
 
 use crate::core::actions::Action;
 use crate::core::cache::Cache;
-use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list_keys};
 use crate::core::text::Safe;
 use crate::core::workflows::{self, StepRow, WfKey};
 
@@ -126,26 +124,8 @@ impl Pane for StepsPane {
     }
 
     fn actions(&self) -> &'static [Action] {
-        &[
-            Action::Help,
-            Action::Select,
-            Action::Back,
-            Action::Filter,
-            Action::Command,
-            Action::Pods,
-            Action::Quit,
-        ]
+        DRILL_ACTIONS
     }
 
-    fn filter(&self) -> Option<&FilterState> {
-        Some(&self.filter)
-    }
-
-    fn filter_mut(&mut self) -> Option<&mut FilterState> {
-        Some(&mut self.filter)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::filtered_pane!();
 }

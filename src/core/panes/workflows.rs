@@ -1,12 +1,10 @@
 //! Argo Workflows and Tekton PipelineRuns in scope, live.
 
-use std::any::Any;
-
 use jiff::Timestamp;
 
 use crate::core::actions::Action;
 use crate::core::cache::Cache;
-use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list_keys};
 use crate::core::workflows::{self, WorkflowRow};
 
 use super::steps::StepsPane;
@@ -76,26 +74,8 @@ impl Pane for WorkflowsPane {
     }
 
     fn actions(&self) -> &'static [Action] {
-        &[
-            Action::Help,
-            Action::Select,
-            Action::Back,
-            Action::Filter,
-            Action::Command,
-            Action::Pods,
-            Action::Quit,
-        ]
+        DRILL_ACTIONS
     }
 
-    fn filter(&self) -> Option<&FilterState> {
-        Some(&self.filter)
-    }
-
-    fn filter_mut(&mut self) -> Option<&mut FilterState> {
-        Some(&mut self.filter)
-    }
-
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::filtered_pane!();
 }
