@@ -38,7 +38,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ServicesPane, state: &AppState, view:
         f.render_widget(Paragraph::new(msg).style(Style::default().fg(t.dim)), inner);
         return;
     }
-    let detail_h = (3 + p.details.ports.len() as u16)
+    let detail_h = (3 + p.details.ports.len() as u16 + u16::from(!p.details.not_ready.is_empty()))
         .min(inner.height / 3)
         .max(3);
     let table_area = Rect {

@@ -13,7 +13,7 @@ use kdoc::config::theme::Theme;
 use kdoc::core::state::{Msg, Scope};
 use kdoc::sim::Sim;
 
-use super::ui::{render_with, text};
+use super::ui::text;
 
 pub const WAIT: Duration = Duration::from_secs(20);
 
@@ -98,13 +98,20 @@ impl Harness {
     pub fn screen(&mut self) -> String {
         self.drain();
         let app = &self.session.app;
-        text(&render_with(
-            &app.state,
-            &app.keymap,
-            &app.input,
-            self.width,
-            self.height,
-        ))
+        // The simulator stamps objects with the wall clock: draw at the wall clock too.
+        let theme = kdoc::config::theme::Theme::builtin();
+        let view = kdoc::ui::View {
+            theme: &theme,
+            keymap: &app.keymap,
+            input: &app.input,
+            now: jiff::Timestamp::now(),
+        };
+        let mut term =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(self.width, self.height))
+                .expect("a test terminal");
+        term.draw(|f| kdoc::ui::draw(f, &app.state, &view))
+            .expect("drawing succeeds");
+        text(term.backend().buffer())
     }
 
     /// Wait (processing cluster messages) until the screen satisfies `pred`; panics with the
