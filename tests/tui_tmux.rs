@@ -291,3 +291,36 @@ contexts:
         "lists the known contexts: {line}"
     );
 }
+
+/// SIGTERM (what `kill` and most supervisors send) ends kdoc like `q`: exit 0, the main
+/// screen back and the tty out of raw mode, instead of a shell left unusable.
+#[test]
+fn sigterm_restores_the_terminal() {
+    let Some(t) = Tmux::start("sigterm", 120, 35, &["--demo"]) else {
+        return;
+    };
+    t.wait_for(KANIKO, START_WAIT);
+    let out = t.tmux(&["display", "-p", "#{pane_pid} #{pane_tty}"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut parts = text.split_whitespace();
+    let (shell, tty) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let pids = run_with_timeout(
+        Command::new("pgrep").args(["-P", shell, "-x", "kdoc"]),
+        COMMAND_TIMEOUT,
+    );
+    let pid = String::from_utf8_lossy(&pids.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "kdoc's pid under the pane's shell {shell}");
+    run_with_timeout(Command::new("kill").args(["-TERM", &pid]), COMMAND_TIMEOUT);
+    t.wait_for("EXIT=0", Duration::from_secs(10));
+    assert!(!t.alternate_screen_on());
+    let stty = run_with_timeout(
+        Command::new("stty").args(["-F", tty, "-a"]),
+        COMMAND_TIMEOUT,
+    );
+    let modes = String::from_utf8_lossy(&stty.stdout).to_string();
+    assert!(
+        modes.split_whitespace().any(|w| w == "icanon")
+            && modes.split_whitespace().any(|w| w == "echo"),
+        "the tty is back in cooked mode: {modes}"
+    );
+}

@@ -11,7 +11,10 @@ use serde_json::json;
 
 use kdoc::core::actions::Action;
 use kdoc::core::cluster_event::{ClusterEvent, Conn};
-use kdoc::core::state::{AppState, Msg, Scope, Screen};
+use kdoc::core::panes::containers::ContainersPane;
+use kdoc::core::panes::steps::StepsPane;
+use kdoc::core::panes::workflows::WorkflowsPane;
+use kdoc::core::state::{AppState, Msg, Scope};
 use kdoc::core::workflows::WfKind;
 
 use common::ui::{BASE, cluster, mlops_workflows_state, new_state, screen};
@@ -22,10 +25,9 @@ const H: u16 = 35;
 const KANIKO: &str = "iris-demo-kaniko-2925953904";
 const PUSH_POD: &str = "mistral-24b-full-8t9qf-push-to-internal-pod";
 
-/// A message as the app loop delivers it: reduce, then rebuild rows before the next draw.
+/// A message as the app loop delivers it (the reducer refreshes the panes on screen itself).
 fn send(state: &mut AppState, msg: Msg) {
     state.update(msg);
-    state.refresh();
 }
 
 fn act(state: &mut AppState, a: Action) {
@@ -40,23 +42,69 @@ fn line_of<'a>(screen: &'a str, needle: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no line shows {needle:?}:\n{screen}"))
 }
 
+/// The pane in front, which must be a `T` (named `what` in the panic).
+fn top<'a, T: 'static>(state: &'a AppState, what: &str) -> &'a T {
+    state.top().as_any().downcast_ref::<T>().unwrap_or_else(|| {
+        panic!(
+            "expected the {what} pane in front, not {}",
+            state.top().name()
+        )
+    })
+}
+
+fn workflows(state: &AppState) -> &WorkflowsPane {
+    top(state, "workflows")
+}
+
+fn steps(state: &AppState) -> &StepsPane {
+    top(state, "steps")
+}
+
+fn containers(state: &AppState) -> &ContainersPane {
+    top(state, "containers")
+}
+
+/// The steps pane of workflow `name` is in front.
+fn on_steps_of(state: &AppState, name: &str) -> bool {
+    state
+        .top()
+        .as_any()
+        .downcast_ref::<StepsPane>()
+        .is_some_and(|p| p.key.2 == name)
+}
+
+/// The containers pane of pod `ns`/`pod` is in front.
+fn on_containers_of(state: &AppState, ns: &str, pod: &str) -> bool {
+    state
+        .top()
+        .as_any()
+        .downcast_ref::<ContainersPane>()
+        .is_some_and(|p| p.ns == ns && p.pod == pod)
+}
+
+/// The name of the selected step row.
+fn selected_step(state: &AppState) -> &str {
+    let p = steps(state);
+    p.rows[p.selected].name.as_str()
+}
+
 /// Move the steps cursor to the first row named `name` (from the top, with `j`s).
 fn step_to(state: &mut AppState, name: &str) {
     act(state, Action::Top);
-    let i = state
-        .steps
+    let i = steps(state)
         .rows
         .iter()
         .position(|r| r.name == name)
-        .unwrap_or_else(|| panic!("no step {name}: {:?}", state.steps.rows));
+        .unwrap_or_else(|| panic!("no step {name}: {:?}", steps(state).rows));
     for _ in 0..i {
         act(state, Action::Down);
     }
-    assert_eq!(state.steps.rows[state.step_selected].name, name);
+    assert_eq!(selected_step(state), name);
 }
 
 fn selected_container(state: &AppState) -> &str {
-    &state.containers[state.container_selected].name
+    let p = containers(state);
+    p.rows[p.selected].name.as_str()
 }
 
 #[test]
@@ -64,8 +112,8 @@ fn workflows_steps_and_containers() {
     let mut s = mlops_workflows_state();
 
     // `:wf`: both runs, the Argo one first.
-    send(&mut s, Msg::CommandSubmit("wf".into()));
-    assert_eq!(s.screen, Screen::Workflows);
+    send(&mut s, Msg::Command("wf".into()));
+    assert_eq!(s.top().name(), "workflows");
     let t = screen(&s, W, H);
     assert!(t.contains("Workflows(all)[2]"), "{t}");
     let iris = line_of(&t, "iris-demo");
@@ -83,9 +131,10 @@ fn workflows_steps_and_containers() {
     insta::assert_snapshot!("wf_list_120x35", t);
 
     // Enter on iris-demo: the DAG with train -> build-image -> deploy and their real pods.
-    assert_eq!(s.wf_rows[s.wf_selected].key.2, "iris-demo");
+    let wf = workflows(&s);
+    assert_eq!(wf.rows[wf.selected].key.2, "iris-demo");
     act(&mut s, Action::Select);
-    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
+    assert!(on_steps_of(&s, "iris-demo"), "{}", s.top().name());
     let t = screen(&s, W, H);
     let (train, build, deploy) = (
         line_of(&t, "train"),
@@ -105,16 +154,14 @@ fn workflows_steps_and_containers() {
     // Two rows down (DAG, train, build-image) and enter: the kaniko pod, `main` selected.
     act(&mut s, Action::Down);
     act(&mut s, Action::Down);
-    assert_eq!(s.steps.rows[s.step_selected].name, "build-image");
+    assert_eq!(selected_step(&s), "build-image");
     act(&mut s, Action::Select);
-    assert_eq!(
-        s.screen,
-        Screen::Containers {
-            ns: "argowf".into(),
-            pod: KANIKO.into()
-        }
-    );
-    let names: Vec<&str> = s.containers.iter().map(|c| c.name.as_str()).collect();
+    assert!(on_containers_of(&s, "argowf", KANIKO), "{}", s.top().name());
+    let names: Vec<&str> = containers(&s)
+        .rows
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
     assert_eq!(names, ["init", "wait", "main"]);
     assert_eq!(selected_container(&s), "main");
     let t = screen(&s, W, H);
@@ -123,12 +170,16 @@ fn workflows_steps_and_containers() {
 
     // esc twice: steps, then the workflows list; down to the PipelineRun and enter.
     act(&mut s, Action::Back);
-    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
+    assert!(on_steps_of(&s, "iris-demo"), "{}", s.top().name());
     act(&mut s, Action::Back);
-    assert_eq!(s.screen, Screen::Workflows);
+    assert_eq!(s.top().name(), "workflows");
     act(&mut s, Action::Down);
     act(&mut s, Action::Select);
-    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "mistral-24b-full-8t9qf"));
+    assert!(
+        on_steps_of(&s, "mistral-24b-full-8t9qf"),
+        "{}",
+        s.top().name()
+    );
     let t = screen(&s, W, H);
     // At 120 columns the MESSAGE column shows the start of the TaskRun's message; the details
     // under the table show all of it once the row is selected (below).
@@ -153,12 +204,10 @@ fn workflows_steps_and_containers() {
         "the details name the TaskRun and the container enter opens:\n{t}"
     );
     act(&mut s, Action::Select);
-    assert_eq!(
-        s.screen,
-        Screen::Containers {
-            ns: "private-ai-demo".into(),
-            pod: PUSH_POD.into()
-        }
+    assert!(
+        on_containers_of(&s, "private-ai-demo", PUSH_POD),
+        "{}",
+        s.top().name()
     );
     assert_eq!(selected_container(&s), "step-push-image");
     let t = screen(&s, W, H);
@@ -170,8 +219,8 @@ fn workflows_crds_not_installed() {
     let mut s = mlops_workflows_state();
     cluster(&mut s, ClusterEvent::CrdMissing(WfKind::Argo));
     cluster(&mut s, ClusterEvent::CrdMissing(WfKind::Tekton));
-    send(&mut s, Msg::CommandSubmit("wf".into()));
-    assert!(s.wf_rows.is_empty(), "{:?}", s.wf_rows);
+    send(&mut s, Msg::Command("wf".into()));
+    assert!(workflows(&s).rows.is_empty(), "{:?}", workflows(&s).rows);
     let t = screen(&s, W, H);
     assert!(t.contains("Workflow: not installed in this cluster"), "{t}");
     assert!(
@@ -199,26 +248,27 @@ fn steps_of_a_workflow_without_status() {
     cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Argo, vec![wf]));
     cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Tekton, vec![]));
     cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
-    send(&mut s, Msg::CommandSubmit("wf".into()));
+    send(&mut s, Msg::Command("wf".into()));
     let t = screen(&s, W, H);
     assert!(line_of(&t, "fresh-wf").contains("argowf"), "{t}");
     act(&mut s, Action::Select);
-    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "fresh-wf"));
+    assert!(on_steps_of(&s, "fresh-wf"), "{}", s.top().name());
     let t = screen(&s, W, H);
     assert!(t.contains("! workflow has no status yet"), "{t}");
     // Moving and selecting in an empty pane does nothing (and does not panic).
     act(&mut s, Action::Down);
     act(&mut s, Action::Select);
-    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "fresh-wf"));
+    assert!(on_steps_of(&s, "fresh-wf"), "{}", s.top().name());
     insta::assert_snapshot!("wf_steps_no_status_120x35", t);
 }
 
 /// `:wf`, enter on iris-demo, enter on its DAG row (which has no pod).
 fn enter_on_the_dag_row() -> AppState {
     let mut s = mlops_workflows_state();
-    send(&mut s, Msg::CommandSubmit("wf".into()));
+    send(&mut s, Msg::Command("wf".into()));
     act(&mut s, Action::Select);
-    assert_eq!(s.steps.rows[s.step_selected].kind, "DAG");
+    let p = steps(&s);
+    assert_eq!(p.rows[p.selected].kind, "DAG");
     act(&mut s, Action::Select);
     s
 }
@@ -226,7 +276,7 @@ fn enter_on_the_dag_row() -> AppState {
 #[test]
 fn enter_on_a_node_without_a_pod_says_so() {
     let s = enter_on_the_dag_row();
-    assert!(matches!(&s.screen, Screen::Steps(k) if k.2 == "iris-demo"));
+    assert!(on_steps_of(&s, "iris-demo"), "{}", s.top().name());
     let t = screen(&s, W, H);
     assert!(
         line_of(&t, "iris-demo is a DAG node").contains("it has no pod of its own"),
@@ -237,10 +287,17 @@ fn enter_on_a_node_without_a_pod_says_so() {
 #[test]
 fn a_failed_enter_message_does_not_outlive_the_next_pane() {
     let mut s = enter_on_the_dag_row();
+    assert!(
+        s.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("is a DAG node")),
+        "enter on the DAG row says why nothing opened: {:?}",
+        s.message
+    );
     act(&mut s, Action::Down);
     act(&mut s, Action::Down);
     act(&mut s, Action::Select);
-    assert!(matches!(&s.screen, Screen::Containers { pod, .. } if pod == KANIKO));
+    assert!(on_containers_of(&s, "argowf", KANIKO), "{}", s.top().name());
     let t = screen(&s, W, H);
     assert!(!t.contains("is a DAG node"), "a stale message:\n{t}");
 }
@@ -248,7 +305,7 @@ fn a_failed_enter_message_does_not_outlive_the_next_pane() {
 #[test]
 fn the_selected_taskruns_message_is_shown_whole() {
     let mut s = mlops_workflows_state();
-    send(&mut s, Msg::CommandSubmit("wf".into()));
+    send(&mut s, Msg::Command("wf".into()));
     act(&mut s, Action::Down);
     act(&mut s, Action::Select);
     step_to(&mut s, "push-to-internal");
