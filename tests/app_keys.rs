@@ -916,7 +916,7 @@ fn expect_hints(h: &mut Harness, keys: &[&str]) {
             st.contains("not in kdoc yet") && st.contains("kubectl"),
             "{k} gives a hint on the status line:\n{s}"
         );
-        assert_eq!(top(&h), "pods", "{k} opened something:\n{s}");
+        assert_eq!(top(h), "pods", "{k} opened something:\n{s}");
     }
 }
 
