@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 use super::{View, fit, offset, title_spans};
 use crate::core::age::age_since_opt;
 use crate::core::panes::services::ServicesPane;
+use crate::core::services::COLUMNS;
 use crate::core::state::{AppState, Scope};
 use crate::core::text::{ellipsis, middle_ellipsis};
 
@@ -63,14 +64,8 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ServicesPane, state: &AppState, view:
         header.push("NAMESPACE");
         cols.push((max(&|i| len(&rows[i].namespace), "NAMESPACE"), 6, true));
     }
-    header.extend([
-        "NAME",
-        "TYPE",
-        "CLUSTER-IP",
-        "EXTERNAL-IP",
-        "PORT(S)",
-        "AGE",
-    ]);
+    // kubectl's headers; NAMESPACE (the first) only for all namespaces.
+    header.extend(&COLUMNS[1..]);
     cols.extend([
         (max(&|i| len(&rows[i].name), "NAME"), 12, false),
         (max(&|i| len(&rows[i].type_), "TYPE"), 9, true),
