@@ -9,77 +9,15 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Command;
 
-use common::{
-    Bounded, COMMAND_TIMEOUT, SLOW_COMMAND_TIMEOUT, describe_command, try_run_with_timeout,
-};
+use common::Bounded;
+use common::kubectl::Kubectl;
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Service;
 use kdoc::core::services::{COLUMNS, ServiceEntry, WIDE_EXTRA_COLUMN};
 use kdoc::sim::scenario::{builtin, load::LoadSpec};
 use kdoc::sim::{Sim, SimConfig};
 use kube::api::{Api, ListParams};
-
-struct Kubectl {
-    dir: tempfile::TempDir,
-}
-
-impl Kubectl {
-    /// A kubectl pointed at `sim`, or `None` (after a printed note) when kubectl is not installed
-    /// and KDOC_REQUIRE_KUBECTL is unset.
-    fn new(sim: &Sim) -> Option<Kubectl> {
-        match try_run_with_timeout(
-            Command::new("kubectl").args(["version", "--client"]),
-            COMMAND_TIMEOUT,
-        ) {
-            Ok(out) => assert!(
-                out.status.success(),
-                "kubectl version --client failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ),
-            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => panic!("{e}"),
-            Err(e) => {
-                assert!(
-                    std::env::var_os("KDOC_REQUIRE_KUBECTL").is_none(),
-                    "kubectl is required (KDOC_REQUIRE_KUBECTL is set) but cannot run: {e}"
-                );
-                eprintln!(
-                    "SKIPPED: kubectl is not on PATH ({e}); install it to run the kubectl fidelity tests"
-                );
-                return None;
-            }
-        }
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("kubeconfig"), sim.kubeconfig()).unwrap();
-        Some(Kubectl { dir })
-    }
-
-    /// Run kubectl, killed after [`SLOW_COMMAND_TIMEOUT`]; its stdout, or a panic naming the
-    /// command with its stderr.
-    async fn ok(&self, args: &[&str]) -> String {
-        let mut cmd = Command::new("kubectl");
-        cmd.args(args)
-            .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
-            .env("KUBECACHEDIR", self.dir.path().join("cache"))
-            .env_remove("HTTPS_PROXY")
-            .env_remove("HTTP_PROXY");
-        let what = describe_command(&cmd);
-        // On a blocking thread, so the simulator keeps answering while kubectl waits for it.
-        let out = tokio::task::spawn_blocking(move || {
-            try_run_with_timeout(&mut cmd, SLOW_COMMAND_TIMEOUT)
-        })
-        .await
-        .expect("the thread running kubectl")
-        .unwrap_or_else(|e| panic!("`{what}`: {e}"));
-        assert!(
-            out.status.success(),
-            "`{what}` failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-}
 
 /// kubectl's table output, split into cells by the start positions of the header's columns.
 #[derive(Debug)]

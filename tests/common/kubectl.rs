@@ -1,0 +1,73 @@
+//! Real kubectl pointed at a simulator, every call killed after a timeout. Tests skip (with a
+//! printed reason) where kubectl is absent, unless KDOC_REQUIRE_KUBECTL is set (CI sets it).
+
+use std::process::Command;
+
+use kdoc::sim::Sim;
+
+use super::{COMMAND_TIMEOUT, SLOW_COMMAND_TIMEOUT, describe_command, try_run_with_timeout};
+
+pub struct Kubectl {
+    dir: tempfile::TempDir,
+}
+
+impl Kubectl {
+    pub fn new(sim: &Sim) -> Option<Kubectl> {
+        let probe = try_run_with_timeout(
+            Command::new("kubectl").arg("version").arg("--client"),
+            COMMAND_TIMEOUT,
+        );
+        if let Err(e) = &probe
+            && e.kind() == std::io::ErrorKind::TimedOut
+        {
+            panic!("{e}");
+        }
+        if probe.is_err() {
+            assert!(
+                std::env::var_os("KDOC_REQUIRE_KUBECTL").is_none(),
+                "kubectl is required (KDOC_REQUIRE_KUBECTL is set) but not found on PATH"
+            );
+            eprintln!(
+                "SKIPPED: kubectl is not on PATH; install it to run the kubectl fidelity tests"
+            );
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("kubeconfig"), sim.kubeconfig()).unwrap();
+        Some(Kubectl { dir })
+    }
+
+    /// Run kubectl; returns (success, stdout, stderr). Fails the test, naming the command, if
+    /// kubectl cannot start or has not exited within [`SLOW_COMMAND_TIMEOUT`] (it is killed).
+    pub async fn run(&self, args: &[&str]) -> (bool, String, String) {
+        let mut cmd = Command::new("kubectl");
+        cmd.args(args)
+            .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
+            .env("KUBECACHEDIR", self.dir.path().join("cache"))
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY");
+        let what = describe_command(&cmd);
+        // On a blocking thread, so the simulator keeps answering while kubectl waits for it;
+        // the panic is raised here, where its message is not wrapped in a JoinError.
+        let out = tokio::task::spawn_blocking(move || {
+            try_run_with_timeout(&mut cmd, SLOW_COMMAND_TIMEOUT)
+        })
+        .await
+        .expect("the thread running kubectl")
+        .unwrap_or_else(|e| match e.kind() {
+            std::io::ErrorKind::TimedOut => panic!("{e}"),
+            _ => panic!("`{what}` could not start: {e}"),
+        });
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    pub async fn ok(&self, args: &[&str]) -> String {
+        let (ok, out, err) = self.run(args).await;
+        assert!(ok, "kubectl {args:?} failed: {err}");
+        out
+    }
+}
