@@ -16,7 +16,7 @@ use kdoc::core::panes::help::HelpPane;
 use kdoc::core::panes::picker::PickerPane;
 use kdoc::core::panes::pods::PodsPane;
 use kdoc::core::panes::services::ServicesPane;
-use kdoc::core::state::{AppState, Msg, Scope};
+use kdoc::core::state::{AppState, Scope};
 use kdoc::sim::Sim;
 use kdoc::sim::scenario::build::{c, namespace, pod};
 use kdoc::sim::scenario::load::LoadSpec;
@@ -51,23 +51,7 @@ async fn started(sim: &Sim) -> Harness {
 /// Wait (feeding cluster messages to the app) until the state satisfies `pred`; panics with the
 /// last screen after `WAIT`.
 async fn wait_state(h: &mut Harness, what: &str, pred: impl Fn(&AppState) -> bool) -> String {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let s = h.screen();
-        if pred(&h.session.app.state) {
-            return s;
-        }
-        if tokio::time::Instant::now() > deadline {
-            panic!("timed out waiting for {what}; the screen:\n{s}");
-        }
-        match tokio::time::timeout(Duration::from_millis(100), h.session.rx.recv()).await {
-            Ok(Some(m)) => {
-                h.session.send(AppMsg::Core(Msg::Cluster(m)));
-            }
-            Ok(None) => panic!("the cluster channel closed while waiting for {what}"),
-            Err(_) => {}
-        }
-    }
+    h.wait_until(what, |_, s| pred(s)).await
 }
 
 /// The rows of the table on screen: the lines between the column header (the line with NAME)

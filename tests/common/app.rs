@@ -117,10 +117,20 @@ impl Harness {
     /// Wait (processing cluster messages) until the screen satisfies `pred`; panics with the
     /// last screen after `WAIT`.
     pub async fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_until(what, |screen, _| pred(screen)).await
+    }
+
+    /// Wait (processing cluster messages) until the screen and the app's state satisfy `pred`;
+    /// panics with the last screen after `WAIT`.
+    pub async fn wait_until(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&str, &kdoc::core::state::AppState) -> bool,
+    ) -> String {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             let s = self.screen();
-            if pred(&s) {
+            if pred(&s, &self.session.app.state) {
                 return s;
             }
             if tokio::time::Instant::now() > deadline {
