@@ -207,11 +207,13 @@ impl AppState {
                 self.prompt_text(t);
                 vec![]
             }
-            Msg::Command(text) => {
-                self.open_prompt(PromptKind::Command, String::new());
-                self.prompt_text(text);
-                self.prompt_action(Action::Select)
-            }
+            Msg::Command(text) => match command::parse(&text, &self.cache.namespaces) {
+                Ok(cmd) => self.command(cmd),
+                Err(e) => {
+                    self.say(e);
+                    vec![]
+                }
+            },
             Msg::OpenHelp(entries) => {
                 let about = self.top().name();
                 if self.top().overlay() {
@@ -352,14 +354,11 @@ impl AppState {
             Action::Pods => self.open_pane("pods"),
             Action::Workflows => self.open_pane("workflows"),
             Action::Services => self.open_pane("services"),
-            Action::Logs => self.not_yet("l", "logs", "kubectl logs POD -c CONTAINER -n NAMESPACE"),
-            Action::Describe => {
-                self.not_yet("d", "describe", "kubectl describe pod POD -n NAMESPACE")
-            }
-            Action::Yaml => self.not_yet("y", "YAML", "kubectl get pod POD -n NAMESPACE -o yaml"),
-            Action::Shell => self.not_yet("s", "shell", "kubectl exec -it POD -c CONTAINER -- sh"),
+            Action::Logs => self.not_yet("logs", "kubectl logs POD -c CONTAINER -n NAMESPACE"),
+            Action::Describe => self.not_yet("describe", "kubectl describe pod POD -n NAMESPACE"),
+            Action::Yaml => self.not_yet("YAML", "kubectl get pod POD -n NAMESPACE -o yaml"),
+            Action::Shell => self.not_yet("shell", "kubectl exec -it POD -c CONTAINER -- sh"),
             Action::PortForward => self.not_yet(
-                "shift-f",
                 "port-forward",
                 "kubectl port-forward svc/NAME LOCAL:PORT -n NAMESPACE",
             ),
@@ -376,7 +375,7 @@ impl AppState {
         }
     }
 
-    fn not_yet(&mut self, _key: &str, what: &str, instead: &str) -> Vec<Effect> {
+    fn not_yet(&mut self, what: &str, instead: &str) -> Vec<Effect> {
         self.say(format!("{what} is not in kdoc yet; meanwhile: {instead}"));
         vec![]
     }

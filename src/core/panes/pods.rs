@@ -81,10 +81,6 @@ impl PodsPane {
         self.reverse = self.sort == s && !self.reverse;
         self.sort = s;
     }
-
-    pub fn selected_row(&self) -> Option<&PodRow> {
-        self.rows.get(self.selected)
-    }
 }
 
 impl Pane for PodsPane {

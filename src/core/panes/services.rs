@@ -114,51 +114,54 @@ impl Pane for ServicesPane {
     }
 
     fn refresh(&mut self, cache: &Cache, _now: Timestamp) {
+        let rows_seen = (cache.revs.services, self.filter.rev);
+        if self.seen.map(|s| (s.0, s.2)) != Some(rows_seen) {
+            if self.seen.is_some_and(|s| s.2 != rows_seen.1) {
+                self.selected = 0;
+            }
+            let f = &self.filter.filter;
+            self.rows = cache
+                .services
+                .values()
+                .filter(|e| match f {
+                    crate::core::filter::Filter::Labels(_) => f.matches("", Some(&e.selector)),
+                    _ => {
+                        let r = &e.row;
+                        f.matches(
+                            &format!(
+                                "{}/{} {} {} {} {} {}",
+                                r.namespace,
+                                r.name,
+                                r.type_,
+                                r.cluster_ip,
+                                r.external_ip_wide,
+                                r.ports,
+                                r.selector
+                            ),
+                            None,
+                        )
+                    }
+                })
+                .map(svc_row)
+                .collect();
+            self.error = cache.services_error.as_deref().map(Safe::new);
+            clamp(&mut self.selected, self.rows.len());
+        }
+        // The details follow the selection and the endpoints; the rows need not be rebuilt.
         let seen = (
-            cache.revs.services,
+            rows_seen.0,
             cache.revs.endpoints,
-            self.filter.rev,
+            rows_seen.1,
             self.selected,
         );
-        if self.seen == Some(seen) {
-            return;
+        if self.seen != Some(seen) {
+            self.details = self
+                .rows
+                .get(self.selected)
+                .map(|r| details(cache, &r.key))
+                .unwrap_or_default();
+            self.seen = Some(seen);
         }
-        if self.seen.is_some_and(|s| s.2 != seen.2) {
-            self.selected = 0;
-        }
-        let f = &self.filter.filter;
-        self.rows = cache
-            .services
-            .values()
-            .filter(|e| match f {
-                crate::core::filter::Filter::Labels(_) => f.matches("", Some(&e.selector)),
-                _ => {
-                    let r = &e.row;
-                    f.matches(
-                        &format!(
-                            "{}/{} {} {} {} {} {}",
-                            r.namespace,
-                            r.name,
-                            r.type_,
-                            r.cluster_ip,
-                            r.external_ip_wide,
-                            r.ports,
-                            r.selector
-                        ),
-                        None,
-                    )
-                }
-            })
-            .map(svc_row)
-            .collect();
-        self.error = cache.services_error.as_deref().map(Safe::new);
-        clamp(&mut self.selected, self.rows.len());
-        self.details = self
-            .rows
-            .get(self.selected)
-            .map(|r| details(cache, &r.key))
-            .unwrap_or_default();
-        self.seen = Some((seen.0, seen.1, seen.2, self.selected));
     }
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
