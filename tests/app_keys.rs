@@ -1025,7 +1025,6 @@ async fn the_services_pane_shows_ready_and_not_ready_endpoints() {
 
 /// In a real cluster the endpoints controller gives iris-default an Endpoints object listing its
 /// (not ready, ImagePullBackOff) pod; the demo should show the same.
-#[ignore = "the simulator has no endpoints controller yet (issue 12, item 4): no Endpoints objects exist"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mlops_demo_lists_iris_default_endpoints() {
     let sim = mlops().await;

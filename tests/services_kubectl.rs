@@ -281,14 +281,10 @@ items:
          ports: [{port: 53, protocol: UDP, nodePort: 30053}, {port: 53, protocol: TCP, nodePort: 30054}]}
 "#;
 
-/// Every shape of EXTERNAL-IP, CLUSTER-IP and PORT(S). Ignored until the simulator's Service
-/// Table (src/sim/table.rs) follows `getServiceExternalIP`: it prints "<pending>" for every
-/// LoadBalancer (ignoring `status.loadBalancer.ingress` and `spec.externalIPs`) and "<none>" for
-/// ClusterIP/NodePort services with `spec.externalIPs`, so kubectl shows, where a cluster shows
-/// (and kdoc computes) "198.51.100.7,...", "lb-0123456789...,192.0.2.1" and
-/// "192.0.2.10,192.0.2.11". Every other cell here already matches.
+/// Every shape of EXTERNAL-IP, CLUSTER-IP and PORT(S): load-balancer ingress IPs and hostnames
+/// (sorted, deduplicated, never clipped: the server's Table is generated wide), external IPs on
+/// every type, ExternalName, headless, no ports, UDP node ports.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the simulator's Service Table ignores load-balancer ingress and spec.externalIPs"]
 async fn edge_case_services_match_kubectl() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("edge.yaml"), EDGE_CASES).unwrap();

@@ -32,10 +32,6 @@ pub const COLUMNS: [&str; 7] = [
 /// The column `kubectl get svc -o wide` appends.
 pub const WIDE_EXTRA_COLUMN: &str = "SELECTOR";
 
-/// `loadBalancerWidth` in printers.go: without `-o wide` the load-balancer part of EXTERNAL-IP is
-/// clipped to this many bytes (13 of them kept, then "...").
-const LOAD_BALANCER_WIDTH: usize = 16;
-
 /// One row of the services pane: the text of each `kubectl get svc` cell, computed once per change.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceRow {
@@ -45,10 +41,10 @@ pub struct ServiceRow {
     pub type_: String,
     /// CLUSTER-IP: the first of `spec.clusterIPs`, "None" for headless, "<none>" when there is none.
     pub cluster_ip: String,
-    /// EXTERNAL-IP as `kubectl get svc` prints it (load-balancer addresses clipped to 16 bytes).
+    /// EXTERNAL-IP. kubectl prints the server's Table, which the apiserver always generates
+    /// with `Wide: true` (`printerstorage.TableConvertor`), so `printService` never clips the
+    /// load-balancer addresses to `loadBalancerWidth` there: shown whole, with or without `-o wide`.
     pub external_ip: String,
-    /// EXTERNAL-IP as `kubectl get svc -o wide` prints it (nothing clipped).
-    pub external_ip_wide: String,
     /// PORT(S): "8000/TCP,5001/TCP", "80:30800/TCP" with a node port, "<none>" without ports.
     pub ports: String,
     /// `metadata.creationTimestamp`; AGE is [`ServiceRow::age`] of it.
@@ -71,11 +67,7 @@ impl ServiceRow {
             self.name.clone(),
             self.type_.clone(),
             self.cluster_ip.clone(),
-            if wide {
-                self.external_ip_wide.clone()
-            } else {
-                self.external_ip.clone()
-            },
+            self.external_ip.clone(),
             self.ports.clone(),
             self.age(now),
         ];
@@ -158,8 +150,7 @@ pub fn row(svc: &Service) -> ServiceRow {
         namespace: svc.metadata.namespace.clone().unwrap_or_default(),
         name: svc.metadata.name.clone().unwrap_or_default(),
         cluster_ip: cluster_ip(spec),
-        external_ip: external_ip(&type_, spec, status, false),
-        external_ip_wide: external_ip(&type_, spec, status, true),
+        external_ip: external_ip(&type_, spec, status),
         ports: port_string(spec.ports.as_deref().unwrap_or_default()),
         created: svc.metadata.creation_timestamp.as_ref().map(|t| t.0),
         selector: format_labels(spec.selector.as_ref()),
@@ -195,7 +186,7 @@ fn cluster_ip(spec: &ServiceSpec) -> String {
 ///   `spec.externalIPs`, else "<pending>";
 /// - ExternalName: `spec.externalName` (possibly empty);
 /// - any other type: "<unknown>".
-fn external_ip(type_: &str, spec: &ServiceSpec, status: &ServiceStatus, wide: bool) -> String {
+fn external_ip(type_: &str, spec: &ServiceSpec, status: &ServiceStatus) -> String {
     let external_ips = spec.external_ips.as_deref().unwrap_or_default();
     match type_ {
         "ClusterIP" | "NodePort" => {
@@ -206,9 +197,8 @@ fn external_ip(type_: &str, spec: &ServiceSpec, status: &ServiceStatus, wide: bo
             }
         }
         "LoadBalancer" => {
-            let lb_ips = load_balancer_status(status, wide);
+            let lb_ips = load_balancer_status(status);
             if !external_ips.is_empty() {
-                // Upstream splits the (possibly clipped) string on "," again and appends.
                 let mut results: Vec<&str> = vec![];
                 if !lb_ips.is_empty() {
                     results.extend(lb_ips.split(','));
@@ -228,9 +218,9 @@ fn external_ip(type_: &str, spec: &ServiceSpec, status: &ServiceStatus, wide: bo
 }
 
 /// `loadBalancerStatusStringer`: each ingress's IP, or its hostname when it has no IP, as a
-/// sorted set (`sets.NewString().List()`) joined with ","; without `wide`, more than 16 bytes
-/// are clipped to the first 13 plus "...".
-fn load_balancer_status(status: &ServiceStatus, wide: bool) -> String {
+/// sorted set (`sets.NewString().List()`) joined with "," (never clipped: see
+/// [`ServiceRow::external_ip`]).
+fn load_balancer_status(status: &ServiceStatus) -> String {
     let ingress = status
         .load_balancer
         .as_ref()
@@ -244,13 +234,7 @@ fn load_balancer_status(status: &ServiceStatus, wide: bool) -> String {
             _ => false,
         };
     }
-    let r = set.into_iter().collect::<Vec<_>>().join(",");
-    if !wide && r.len() > LOAD_BALANCER_WIDTH {
-        // Go slices bytes (`r[0:13]`); lossy keeps us safe on a multi-byte boundary.
-        let head = String::from_utf8_lossy(&r.as_bytes()[..LOAD_BALANCER_WIDTH - 3]);
-        return format!("{head}...");
-    }
-    r
+    set.into_iter().collect::<Vec<_>>().join(",")
 }
 
 /// PORT(S), `makePortString` plus `printService`'s empty case: "port/PROTO", or
@@ -466,12 +450,8 @@ mod tests {
                 {"ip": "203.0.113.9"}, {"hostname": "a.example.com"},
                 {"ip": "198.51.100.7", "hostname": "ignored.example.com"}, {"ip": "203.0.113.9"}]}}});
         let e = ServiceEntry::new(&svc(v));
-        // Sorted and deduplicated; IP wins over hostname; clipped to 13 bytes + "..." unless wide.
-        assert_eq!(
-            e.row.external_ip_wide,
-            "198.51.100.7,203.0.113.9,a.example.com"
-        );
-        assert_eq!(e.row.external_ip, "198.51.100.7,...");
+        // Sorted and deduplicated; IP wins over hostname; whole, as the server's Table has it.
+        assert_eq!(e.row.external_ip, "198.51.100.7,203.0.113.9,a.example.com");
         let short = svc(
             json!({"spec": {"type": "LoadBalancer", "ports": [{"port": 80}]},
             "status": {"loadBalancer": {"ingress": [{"ip": "203.0.113.9"}]}}}),
@@ -486,10 +466,9 @@ mod tests {
             "ports": [{"port": 80}]},
             "status": {"loadBalancer": {"ingress": [{"hostname": "lb-0123456789.example.com"}]}}});
         let r = row(&svc(v));
-        // The clipped load-balancer text, then the external IPs.
-        assert_eq!(r.external_ip, "lb-0123456789...,192.0.2.1,192.0.2.2");
+        // The load-balancer addresses, then the external IPs.
         assert_eq!(
-            r.external_ip_wide,
+            r.external_ip,
             "lb-0123456789.example.com,192.0.2.1,192.0.2.2"
         );
         let none = svc(json!({"spec": {"type": "LoadBalancer", "externalIPs": ["192.0.2.1"]}}));

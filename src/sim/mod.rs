@@ -3,6 +3,7 @@
 
 pub mod backend;
 mod discovery;
+mod endpoints;
 pub mod faults;
 mod http;
 mod list_watch;

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
+use super::endpoints;
 use super::resources::{ResourceType, builtin};
 
 /// (namespace, name); the namespace is empty for cluster-scoped objects.
@@ -74,6 +75,9 @@ struct Inner {
     rv: u64,
     uid_seq: u64,
     collections: Vec<Collection>,
+    /// Endpoints written from outside (loaded from files, a scenario's own): served as given,
+    /// never recomputed, so a captured cluster's port mismatches stay visible.
+    given_endpoints: std::collections::HashSet<ObjKey>,
 }
 
 pub struct Store {
@@ -121,6 +125,7 @@ impl Store {
                 rv: 1,
                 uid_seq: 0,
                 collections,
+                given_endpoints: Default::default(),
             }),
         }
     }
@@ -210,6 +215,10 @@ impl Store {
         if !ns.is_empty() {
             inner.ensure_namespace(&ns);
         }
+        if api_version == "v1" && kind == "Endpoints" {
+            let name = str_at(&value, &["metadata", "name"]).to_string();
+            inner.given_endpoints.insert((ns, name));
+        }
         inner.write(idx, value);
         Ok(inner.rv)
     }
@@ -239,23 +248,13 @@ impl Store {
 
     pub fn delete(&self, idx: usize, ns: &str, name: &str) -> bool {
         let mut inner = self.lock();
-        inner.rv += 1;
-        let rv = inner.rv;
-        let Some(c) = inner.collections.get_mut(idx) else {
+        if idx >= inner.collections.len() {
+            return false;
+        }
+        let Some(old) = inner.remove(idx, ns, name) else {
             return false;
         };
-        let Some(old) = c.objects.remove(&(ns.to_string(), name.to_string())) else {
-            return false;
-        };
-        let mut value = (*old.value).clone();
-        set_rv(&mut value, rv);
-        let prev = Some(old.value.clone());
-        c.publish(WatchEvent {
-            rv,
-            kind: EventType::Deleted,
-            object: Stored::new(value),
-            prev,
-        });
+        inner.after_change(idx, ns, Some(&old), None);
         true
     }
 
@@ -468,18 +467,121 @@ impl Inner {
         );
         let c = &mut self.collections[idx];
         let stored = Stored::new(value);
-        let prev = c.objects.insert(key, stored.clone());
+        let prev = c.objects.insert(key.clone(), stored.clone());
         let kind = if prev.is_some() {
             EventType::Modified
         } else {
             EventType::Added
         };
+        let prev = prev.map(|p| p.value);
         c.publish(WatchEvent {
             rv,
             kind,
-            object: stored,
-            prev: prev.map(|p| p.value),
+            object: stored.clone(),
+            prev: prev.clone(),
         });
+        self.after_change(idx, &key.0, prev.as_deref(), Some(&stored.value));
+    }
+
+    /// The endpoints controller's part: a pod or service changed in `ns`, so bring the
+    /// Endpoints of the services concerned up to date (only writing what differs).
+    fn after_change(&mut self, idx: usize, ns: &str, prev: Option<&Value>, now: Option<&Value>) {
+        let rt = &self.collections[idx].rt;
+        if !rt.group.is_empty() || ns.is_empty() {
+            return;
+        }
+        let Some(svc_idx) = self.find_kind("v1", "Service") else {
+            return;
+        };
+        let none = Value::Null;
+        let services: Vec<Arc<Value>> = match rt.kind.as_str() {
+            "Pod" => self
+                .in_namespace(svc_idx, ns)
+                .filter(|s| {
+                    endpoints::contribution(s, prev.unwrap_or(&none))
+                        != endpoints::contribution(s, now.unwrap_or(&none))
+                })
+                .cloned()
+                .collect(),
+            "Service" => match now {
+                Some(svc) => vec![Arc::new(svc.clone())],
+                None => {
+                    let name = prev
+                        .map_or("", |p| str_at(p, &["metadata", "name"]))
+                        .to_string();
+                    let given = self
+                        .given_endpoints
+                        .contains(&(ns.to_string(), name.clone()));
+                    if let Some(ep_idx) = self.find_kind("v1", "Endpoints").filter(|_| !given) {
+                        self.remove(ep_idx, ns, &name);
+                    }
+                    return;
+                }
+            },
+            _ => return,
+        };
+        let (Some(pod_idx), Some(ep_idx)) = (
+            self.find_kind("v1", "Pod"),
+            self.find_kind("v1", "Endpoints"),
+        ) else {
+            return;
+        };
+        for svc in services {
+            let Some(mut want) =
+                endpoints::desired(&svc, self.in_namespace(pod_idx, ns).map(|p| &**p))
+            else {
+                continue;
+            };
+            let name = str_at(&svc, &["metadata", "name"]);
+            let key = (ns.to_string(), name.to_string());
+            if self.given_endpoints.contains(&key) {
+                continue;
+            }
+            if let Some(old) = self.collections[ep_idx].objects.get(&key) {
+                if endpoints::same(&old.value, &want) {
+                    continue;
+                }
+                // An update keeps the object's identity and age.
+                for field in ["uid", "creationTimestamp"] {
+                    if let Some(v) = old.value["metadata"].get(field) {
+                        want["metadata"][field] = v.clone();
+                    }
+                }
+            }
+            self.write(ep_idx, want);
+        }
+    }
+
+    /// The objects of one namespace in a collection, in name order.
+    fn in_namespace<'a>(
+        &'a self,
+        idx: usize,
+        ns: &str,
+    ) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
+        let ns = ns.to_string();
+        self.collections[idx]
+            .objects
+            .range((ns.clone(), String::new())..)
+            .take_while(move |((n, _), _)| *n == ns)
+            .map(|(_, s)| &s.value)
+    }
+
+    /// Delete an object and tell its watchers; returns what was stored.
+    fn remove(&mut self, idx: usize, ns: &str, name: &str) -> Option<Arc<Value>> {
+        let old = self.collections[idx]
+            .objects
+            .remove(&(ns.to_string(), name.to_string()))?;
+        self.rv += 1;
+        let rv = self.rv;
+        let mut value = (*old.value).clone();
+        set_rv(&mut value, rv);
+        self.collections[idx].publish(WatchEvent {
+            rv,
+            kind: EventType::Deleted,
+            object: Stored::new(value),
+            prev: Some(old.value.clone()),
+        });
+        Some(old.value)
     }
 }
 

@@ -165,11 +165,7 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let external = match str_at(v, &["spec", "type"]) {
-                "ExternalName" => str_at(v, &["spec", "externalName"]).to_string(),
-                "LoadBalancer" => "<pending>".into(),
-                _ => "<none>".into(),
-            };
+            let external = service_external_ip(v);
             let selector = v["spec"]["selector"]
                 .as_object()
                 .map(|m| {
@@ -250,17 +246,7 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
                 json!(str_at(v, &["status", "nodeInfo", "kubeletVersion"])),
             ]
         }
-        ("", "Endpoints") => {
-            let mut eps = vec![];
-            for s in v["subsets"].as_array().into_iter().flatten() {
-                for a in s["addresses"].as_array().into_iter().flatten() {
-                    for p in s["ports"].as_array().into_iter().flatten() {
-                        eps.push(format!("{}:{}", str_at(a, &["ip"]), p["port"]));
-                    }
-                }
-            }
-            vec![name, json!(none_if_empty(eps.join(","))), json!(created)]
-        }
+        ("", "Endpoints") => vec![name, json!(format_endpoints(v)), json!(created)],
         ("", "Secret") => {
             let n = v["data"].as_object().map_or(0, |d| d.len());
             vec![name, json!(str_at(v, &["type"])), json!(n), json!(created)]
@@ -349,4 +335,79 @@ pub fn render(
         meta["continue"] = json!(c);
     }
     json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta, "columnDefinitions": defs, "rows": rows})
+}
+
+/// Upstream `formatEndpoints`: `ip:port` per port per ready address (ports outer), the first
+/// three, then ` + N more...`; `<none>` with no subsets.
+fn format_endpoints(v: &Value) -> String {
+    const MAX: usize = 3;
+    let Some(subsets) = v["subsets"].as_array().filter(|s| !s.is_empty()) else {
+        return "<none>".into();
+    };
+    let mut list = Vec::new();
+    let mut count = 0;
+    for ss in subsets {
+        let addrs = ss["addresses"].as_array().map_or(&[][..], Vec::as_slice);
+        let ports = ss["ports"].as_array().map_or(&[][..], Vec::as_slice);
+        let ip = |a: &Value| str_at(a, &["ip"]).to_string();
+        if ports.is_empty() {
+            count += addrs.len();
+            list.extend(addrs.iter().map(ip).take(MAX.saturating_sub(list.len())));
+            continue;
+        }
+        for p in ports {
+            count += addrs.len();
+            for a in addrs.iter().take(MAX.saturating_sub(list.len())) {
+                let host = ip(a);
+                // net.JoinHostPort brackets IPv6 addresses.
+                let host = if host.contains(':') {
+                    format!("[{host}]")
+                } else {
+                    host
+                };
+                list.push(format!("{host}:{}", p["port"]));
+            }
+        }
+    }
+    let ret = list.join(",");
+    if count > list.len() {
+        format!("{ret} + {} more...", count - MAX)
+    } else {
+        ret
+    }
+}
+
+/// Upstream `getServiceExternalIP` as the apiserver runs it (wide, so nothing is shortened):
+/// spec.externalIPs, plus a load balancer's ingress IPs or hostnames (sorted, deduplicated).
+fn service_external_ip(v: &Value) -> String {
+    let external: Vec<&str> = v["spec"]["externalIPs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    match str_at(v, &["spec", "type"]) {
+        "" | "ClusterIP" | "NodePort" if !external.is_empty() => external.join(","),
+        "" | "ClusterIP" | "NodePort" => "<none>".into(),
+        "LoadBalancer" => {
+            let ingress: std::collections::BTreeSet<&str> = v["status"]["loadBalancer"]["ingress"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| {
+                    [str_at(i, &["ip"]), str_at(i, &["hostname"])]
+                        .into_iter()
+                        .find(|s| !s.is_empty())
+                })
+                .collect();
+            let all: Vec<&str> = ingress.into_iter().chain(external).collect();
+            if all.is_empty() {
+                "<pending>".into()
+            } else {
+                all.join(",")
+            }
+        }
+        "ExternalName" => str_at(v, &["spec", "externalName"]).to_string(),
+        _ => "<unknown>".into(),
+    }
 }
