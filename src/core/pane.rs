@@ -21,6 +21,8 @@ pub struct Cx<'a> {
     pub cache: &'a Cache,
     /// Rows one page holds, from the terminal's size.
     pub page: usize,
+    /// The terminal's size in cells (for panes whose layout depends on it, like help).
+    pub size: (u16, u16),
     pub now: Timestamp,
 }
 

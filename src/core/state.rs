@@ -281,6 +281,7 @@ impl AppState {
         let cx = Cx {
             cache: &self.cache,
             page: self.page,
+            size: self.size,
             now: self.now,
         };
         let top = self.stack.last_mut().unwrap_or_else(|| unreachable!());

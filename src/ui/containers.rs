@@ -6,8 +6,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
-use super::View;
-use super::offset;
+use super::{View, fit, header_row, offset, want};
 use crate::core::panes::containers::ContainersPane;
 use crate::core::state::AppState;
 use crate::core::text::ellipsis;
@@ -42,64 +41,10 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ContainersPane, _state: &AppState, vi
         height: inner.height.saturating_sub(detail_h),
         ..inner
     };
-    // IMAGE, PORTS and PROBES get columns on wide terminals; otherwise they are in the details.
-    let wide = inner.width >= 180;
-    let name_w = p
-        .rows
-        .iter()
-        .map(|c| c.name.chars().count())
-        .max()
-        .unwrap_or(4)
-        .clamp(4, 28) as u16;
     let visible = table_area.height.saturating_sub(1) as usize;
     let start = offset(p.selected, visible);
-    let rows = p
-        .rows
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(visible)
-        .map(|(i, c)| {
-            let state_color = if c.state.starts_with("running") {
-                if c.ready { t.ok } else { t.warn }
-            } else if c.state.contains("Completed") {
-                t.completed
-            } else if c.state.starts_with("waiting: ContainerCreating")
-                || c.state.starts_with("waiting: PodInitializing")
-            {
-                t.pending
-            } else {
-                t.failed
-            };
-            let mut cells = vec![
-                Cell::from(ellipsis(&c.name, name_w as usize)),
-                Cell::from(c.kind.label()),
-                Cell::from(if c.ready { "true" } else { "false" }),
-                Cell::from(ellipsis(&c.state, 34)).style(Style::default().fg(state_color)),
-                Cell::from(c.restarts.to_string()),
-                Cell::from(ellipsis(&c.last_termination, 22)),
-            ];
-            if wide {
-                cells.push(Cell::from(ellipsis(&c.image, 30)));
-                cells.push(Cell::from(ellipsis(&c.ports, 18)));
-                cells.push(Cell::from(ellipsis(&c.probes, 24)));
-            }
-            cells.push(Cell::from(c.role.unwrap_or("")));
-            let style = if i == p.selected {
-                super::selected_style(t)
-            } else {
-                Style::default().fg(t.fg)
-            };
-            Row::new(cells).style(style)
-        });
-    let mut widths = vec![
-        Constraint::Length(name_w),
-        Constraint::Length(9),
-        Constraint::Length(5),
-        Constraint::Length(34),
-        Constraint::Length(8),
-        Constraint::Length(22),
-    ];
+    let shown = &p.rows[start..(start + visible).min(p.rows.len())];
+    let restarts: Vec<String> = shown.iter().map(|c| c.restarts.to_string()).collect();
     let mut header = vec![
         "NAME",
         "TYPE",
@@ -108,19 +53,99 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ContainersPane, _state: &AppState, vi
         "RESTARTS",
         "LAST TERMINATION",
     ];
+    // (want, min, weak): ROLE gives way first, then the widest; cut cells end in "…" and the
+    // details below hold them whole.
+    let mut cols = vec![
+        (
+            want(header[0], shown.iter().map(|c| c.name.as_str())),
+            8,
+            false,
+        ),
+        (
+            want(header[1], shown.iter().map(|c| c.kind.label())),
+            4,
+            false,
+        ),
+        (5, 5, false),
+        (
+            want(header[3], shown.iter().map(|c| c.state.as_str())),
+            12,
+            false,
+        ),
+        (
+            want(header[4], restarts.iter().map(String::as_str)),
+            8,
+            false,
+        ),
+        (
+            want(header[5], shown.iter().map(|c| c.last_termination.as_str())),
+            10,
+            false,
+        ),
+    ];
+    let role = (
+        want("ROLE", shown.iter().map(|c| c.role.unwrap_or(""))),
+        4,
+        true,
+    );
+    let whole: usize = cols.iter().map(|c| c.0 + 1).sum::<usize>() + role.0;
+    let extra = [
+        want("IMAGE", shown.iter().map(|c| c.image.as_str())),
+        want("PORTS", shown.iter().map(|c| c.ports.as_str())),
+        want("PROBES", shown.iter().map(|c| c.probes.as_str())),
+    ];
+    // IMAGE, PORTS and PROBES get columns only when everything else fits whole; otherwise
+    // they are in the details.
+    let wide = whole + extra.iter().map(|w| w + 1).sum::<usize>() <= table_area.width as usize;
     if wide {
-        widths.extend([
-            Constraint::Length(30),
-            Constraint::Length(18),
-            Constraint::Length(24),
-        ]);
         header.extend(["IMAGE", "PORTS", "PROBES"]);
+        cols.extend(extra.iter().map(|w| (*w, 5, true)));
     }
-    widths.push(Constraint::Fill(1));
     header.push("ROLE");
-    let header = Row::new(header).style(Style::default().fg(t.header).add_modifier(Modifier::BOLD));
+    cols.push(role);
+    let widths = fit(&cols, table_area.width, 1);
+    let w = |i: usize| widths[i] as usize;
+    let rows = shown.iter().enumerate().map(|(i, c)| {
+        let state_color = if c.state.starts_with("running") {
+            if c.ready { t.ok } else { t.warn }
+        } else if c.state.contains("Completed") {
+            t.completed
+        } else if c.state.starts_with("waiting: ContainerCreating")
+            || c.state.starts_with("waiting: PodInitializing")
+        {
+            t.pending
+        } else {
+            t.failed
+        };
+        let mut cells = vec![
+            Cell::from(ellipsis(&c.name, w(0))),
+            Cell::from(ellipsis(c.kind.label(), w(1))),
+            Cell::from(if c.ready { "true" } else { "false" }),
+            Cell::from(ellipsis(&c.state, w(3))).style(Style::default().fg(state_color)),
+            Cell::from(ellipsis(&restarts[i], w(4))),
+            Cell::from(ellipsis(&c.last_termination, w(5))),
+        ];
+        if wide {
+            cells.push(Cell::from(ellipsis(&c.image, w(6))));
+            cells.push(Cell::from(ellipsis(&c.ports, w(7))));
+            cells.push(Cell::from(ellipsis(&c.probes, w(8))));
+        }
+        cells.push(Cell::from(ellipsis(
+            c.role.unwrap_or(""),
+            w(cols.len() - 1),
+        )));
+        let style = if start + i == p.selected {
+            super::selected_style(t)
+        } else {
+            Style::default().fg(t.fg)
+        };
+        Row::new(cells).style(style)
+    });
+    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
     f.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
+        Table::new(rows, constraints)
+            .header(header_row(&header, &widths, t))
+            .column_spacing(1),
         table_area,
     );
     if let Some(c) = p.rows.get(p.selected) {

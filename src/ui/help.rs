@@ -9,36 +9,44 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::{View, centered};
 use crate::core::panes::help::HelpPane;
 use crate::core::state::AppState;
+use crate::core::text::ellipsis;
 
 pub fn draw(f: &mut Frame, area: Rect, p: &HelpPane, _state: &AppState, view: &View) {
     let t = view.theme;
-    let rect = centered(area, 100, p.entries.len() as u16 + 2);
+    let layout = p.layout(area.width);
+    let (keys_w, name_w) = (layout.keys_w, layout.name_w);
+    let rect = centered(area, layout.width, layout.total() as u16 + 2);
     let visible = rect.height.saturating_sub(2) as usize;
-    // The pane clamps scrolling by the page the reducer knows; clamp again for this rect.
-    let start = p.scroll.min(p.entries.len().saturating_sub(visible));
-    let lines: Vec<Line> = p
-        .entries
-        .iter()
-        .skip(start)
-        .take(visible)
-        .map(|e| {
-            Line::from(vec![
-                Span::styled(format!("{:>18}  ", e.keys), Style::default().fg(t.accent)),
+    // The pane clamps scrolling with the same layout; clamp again for this rect.
+    let start = p.scroll.min(layout.last_start(visible));
+    let mut lines: Vec<Line> = Vec::new();
+    let mut end = start;
+    for (e, desc) in p.entries.iter().zip(&layout.lines).skip(start) {
+        if lines.len() + desc.len() > visible && !lines.is_empty() {
+            break;
+        }
+        for (i, d) in desc.iter().enumerate() {
+            let (keys, name) = if i == 0 {
+                (e.keys.as_str(), e.name)
+            } else {
+                ("", "")
+            };
+            lines.push(Line::from(vec![
                 Span::styled(
-                    format!("{:<15}", e.name),
+                    format!("{:>keys_w$}  ", ellipsis(keys, keys_w)),
+                    Style::default().fg(t.accent),
+                ),
+                Span::styled(
+                    format!("{name:<name_w$}  "),
                     Style::default().fg(t.title).add_modifier(Modifier::BOLD),
                 ),
-                Span::styled(e.description, Style::default().fg(t.fg)),
-            ])
-        })
-        .collect();
-    let more = if start + visible < p.entries.len() || start > 0 {
-        format!(
-            " {}-{} of {}, j/k scroll",
-            start + 1,
-            (start + visible).min(p.entries.len()),
-            p.entries.len()
-        )
+                Span::styled(d.clone(), Style::default().fg(t.fg)),
+            ]));
+        }
+        end += 1;
+    }
+    let more = if end < p.entries.len() || start > 0 {
+        format!(" {}-{end} of {}, j/k scroll", start + 1, p.entries.len())
     } else {
         String::new()
     };

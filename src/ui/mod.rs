@@ -17,7 +17,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Row};
 use ratatui_textarea::TextArea;
 
 use crate::config::keymap::Keymap;
@@ -60,8 +60,9 @@ pub fn draw(f: &mut Frame, state: &AppState, view: &View) {
     panes::draw(f, body, state.base(), state, view);
     status::draw(f, foot, state, view);
     let top = state.top();
+    // Overlays sit over the body, so the header (context, namespace) and the status line stay.
     if top.overlay() {
-        panes::draw(f, area, top, state, view);
+        panes::draw(f, body, top, state, view);
     }
 }
 
@@ -115,7 +116,7 @@ pub fn offset(selected: usize, visible: usize) -> usize {
 /// with an ellipsis at the width they got (`core::text::ellipsis`).
 pub fn fit(wants: &[(usize, usize, bool)], width: u16, spacing: u16) -> Vec<u16> {
     let n = wants.len();
-    let mut w: Vec<usize> = wants.iter().map(|c| c.0.max(c.1)).collect();
+    let mut w: Vec<usize> = wants.iter().map(|c| c.0).collect();
     let avail = (width as usize).saturating_sub(spacing as usize * n.saturating_sub(1));
     let mut total: usize = w.iter().sum();
     // Weak columns give way first, then everyone from the widest down.
@@ -130,6 +131,32 @@ pub fn fit(wants: &[(usize, usize, bool)], width: u16, spacing: u16) -> Vec<u16>
         }
     }
     w.into_iter().map(|x| x as u16).collect()
+}
+
+/// The header row of a table whose columns got `widths`: names cut with an ellipsis too, so a
+/// narrow NAMESPACE column reads `NAMES…`, not `NAMESPA`.
+pub fn header_row<'a>(names: &[&str], widths: &[u16], t: &Theme) -> Row<'a> {
+    Row::new(
+        names
+            .iter()
+            .zip(widths)
+            .map(|(n, w)| crate::core::text::ellipsis(n, *w as usize)),
+    )
+    .style(
+        Style::default()
+            .fg(t.header)
+            .add_modifier(ratatui::style::Modifier::BOLD),
+    )
+}
+
+/// Widest of a column's header and visible texts, in characters.
+pub fn want<'a>(header: &str, texts: impl IntoIterator<Item = &'a str>) -> usize {
+    texts
+        .into_iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(header.chars().count())
 }
 
 /// The title of a list pane: " Name(scope)[count] </filter> ".

@@ -153,7 +153,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &Vi
     });
     let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
     let table = Table::new(table_rows, constraints)
-        .header(Row::new(header).style(Style::default().fg(t.header).add_modifier(Modifier::BOLD)))
+        .header(super::header_row(&header, &widths, t))
         .column_spacing(1);
     f.render_widget(table, inner);
 }

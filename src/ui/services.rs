@@ -100,9 +100,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ServicesPane, state: &AppState, view:
     let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
     f.render_widget(
         Table::new(table_rows, constraints)
-            .header(
-                Row::new(header).style(Style::default().fg(t.header).add_modifier(Modifier::BOLD)),
-            )
+            .header(super::header_row(&header, &widths, t))
             .column_spacing(1),
         table_area,
     );

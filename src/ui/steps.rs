@@ -6,13 +6,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
-use super::View;
-use super::offset;
 use super::workflows::phase_color;
+use super::{View, fit, header_row, offset, want};
 use crate::core::age::human_duration_signed;
 use crate::core::panes::steps::StepsPane;
 use crate::core::state::AppState;
-use crate::core::text::middle_ellipsis;
+use crate::core::text::{ellipsis, middle_ellipsis};
 use crate::core::workflows::duration;
 
 fn icon(phase: &str) -> &'static str {
@@ -105,68 +104,87 @@ pub fn draw(f: &mut Frame, area: Rect, p: &StepsPane, _state: &AppState, view: &
     }
     let visible = table_area.height.saturating_sub(1) as usize;
     let start = offset(p.selected, visible);
-    let step_w = p
-        .rows
+    let shown = &p.rows[start..(start + visible).min(p.rows.len())];
+    let durations: Vec<String> = shown
         .iter()
-        .map(|r| r.prefix.chars().count() + r.name.chars().count() + 2)
-        .max()
-        .unwrap_or(4)
-        .clamp(6, 40) as u16;
-    let pod_w = p
-        .rows
-        .iter()
-        .filter_map(|r| r.pod.as_ref())
-        .map(|p| p.chars().count())
-        .max()
-        .unwrap_or(3)
-        .clamp(3, 30) as u16;
-    let rows = p
-        .rows
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(visible)
-        .map(|(i, r)| {
-            let color = phase_color(t, &r.phase);
-            let dur = duration(r.started, r.finished, view.now)
+        .map(|r| {
+            duration(r.started, r.finished, view.now)
                 .map(human_duration_signed)
-                .unwrap_or_default();
-            let name = Line::from(vec![
-                Span::styled(r.prefix.clone(), Style::default().fg(t.dim)),
-                Span::styled(format!("{} ", icon(&r.phase)), Style::default().fg(color)),
-                Span::raw(r.name.to_string()),
-            ]);
-            let cells = vec![
-                Cell::from(name),
-                Cell::from(r.kind.to_string()),
-                Cell::from(r.phase.to_string()).style(Style::default().fg(color)),
-                Cell::from(dur),
-                Cell::from(middle_ellipsis(
-                    r.pod.as_deref().unwrap_or(""),
-                    pod_w as usize,
-                )),
-                Cell::from(r.message.to_string())
-                    .style(Style::default().fg(if r.message.is_empty() { t.fg } else { color })),
-            ];
-            let style = if i == p.selected {
-                super::selected_style(t)
-            } else {
-                Style::default().fg(t.fg)
-            };
-            Row::new(cells).style(style)
-        });
-    let widths = [
-        Constraint::Length(step_w),
-        Constraint::Length(11),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(pod_w),
-        Constraint::Fill(1),
+                .unwrap_or_default()
+        })
+        .collect();
+    let len = |s: &str| s.chars().count();
+    const HEADER: [&str; 6] = ["STEP", "TYPE", "PHASE", "DURATION", "POD", "MESSAGE"];
+    // (want, min, weak): the tree keeps its room; POD and MESSAGE give way first, cut with "…"
+    // (the selected step's whole message is in the details below).
+    let cols = [
+        (
+            shown
+                .iter()
+                .map(|r| len(&r.prefix) + 2 + len(&r.name))
+                .max()
+                .unwrap_or(0)
+                .max(4),
+            12,
+            false,
+        ),
+        (
+            want(HEADER[1], shown.iter().map(|r| r.kind.as_str())),
+            4,
+            false,
+        ),
+        (
+            want(HEADER[2], shown.iter().map(|r| r.phase.as_str())),
+            5,
+            false,
+        ),
+        (
+            want(HEADER[3], durations.iter().map(String::as_str)),
+            8,
+            false,
+        ),
+        (
+            want(HEADER[4], shown.iter().filter_map(|r| r.pod.as_deref())),
+            3,
+            true,
+        ),
+        (
+            want(HEADER[5], shown.iter().map(|r| r.message.as_str())),
+            7,
+            true,
+        ),
     ];
-    let header = Row::new(["STEP", "TYPE", "PHASE", "DURATION", "POD", "MESSAGE"])
-        .style(Style::default().fg(t.header).add_modifier(Modifier::BOLD));
+    let widths = fit(&cols, table_area.width, 1);
+    let w = |i: usize| widths[i] as usize;
+    let rows = shown.iter().enumerate().map(|(i, r)| {
+        let color = phase_color(t, &r.phase);
+        let name_w = w(0).saturating_sub(len(&r.prefix) + 2);
+        let name = Line::from(vec![
+            Span::styled(r.prefix.clone(), Style::default().fg(t.dim)),
+            Span::styled(format!("{} ", icon(&r.phase)), Style::default().fg(color)),
+            Span::raw(middle_ellipsis(&r.name, name_w)),
+        ]);
+        let cells = vec![
+            Cell::from(name),
+            Cell::from(ellipsis(&r.kind, w(1))),
+            Cell::from(ellipsis(&r.phase, w(2))).style(Style::default().fg(color)),
+            Cell::from(ellipsis(&durations[i], w(3))),
+            Cell::from(middle_ellipsis(r.pod.as_deref().unwrap_or(""), w(4))),
+            Cell::from(ellipsis(&r.message, w(5)))
+                .style(Style::default().fg(if r.message.is_empty() { t.fg } else { color })),
+        ];
+        let style = if start + i == p.selected {
+            super::selected_style(t)
+        } else {
+            Style::default().fg(t.fg)
+        };
+        Row::new(cells).style(style)
+    });
+    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
     f.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
+        Table::new(rows, constraints)
+            .header(header_row(&HEADER, &widths, t))
+            .column_spacing(1),
         table_area,
     );
 }

@@ -2,12 +2,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::View;
-use super::offset;
+use super::{View, fit, header_row, offset, want};
 use crate::config::theme::Theme;
 use crate::core::age::{age_since, human_duration_signed};
 use crate::core::cache::CrdState;
@@ -86,45 +85,32 @@ pub fn draw(f: &mut Frame, area: Rect, p: &WorkflowsPane, state: &AppState, view
     }
     let visible = table_area.height.saturating_sub(1) as usize;
     let start = offset(p.selected, visible);
-    let rows = p
-        .rows
+    let shown = &p.rows[start..(start + visible).min(p.rows.len())];
+    let ns: Vec<String> = shown
         .iter()
-        .enumerate()
-        .skip(start)
-        .take(visible)
-        .map(|(i, r)| {
-            let dur = duration(r.started, r.finished, view.now)
+        .map(|r| Safe::new(&r.key.1).into_string())
+        .collect();
+    let names: Vec<String> = shown
+        .iter()
+        .map(|r| Safe::new(&r.key.2).into_string())
+        .collect();
+    let progress: Vec<String> = shown
+        .iter()
+        .map(|r| format!("{}/{}", r.succeeded, r.total))
+        .collect();
+    let started: Vec<String> = shown
+        .iter()
+        .map(|r| r.started.map_or(String::new(), |s| age_since(s, view.now)))
+        .collect();
+    let durations: Vec<String> = shown
+        .iter()
+        .map(|r| {
+            duration(r.started, r.finished, view.now)
                 .map(human_duration_signed)
-                .unwrap_or_default();
-            let cells = vec![
-                Cell::from(ellipsis(&Safe::new(&r.key.1), 16)),
-                Cell::from(middle_ellipsis(&Safe::new(&r.key.2), 28)),
-                Cell::from(r.key.0.label()),
-                Cell::from(ellipsis(&r.phase, 10))
-                    .style(Style::default().fg(phase_color(t, &r.phase))),
-                Cell::from(format!("{}/{}", r.succeeded, r.total)),
-                Cell::from(r.started.map_or(String::new(), |s| age_since(s, view.now))),
-                Cell::from(dur),
-                Cell::from(r.message.to_string()),
-            ];
-            let style = if i == p.selected {
-                super::selected_style(t)
-            } else {
-                Style::default().fg(t.fg)
-            };
-            Row::new(cells).style(style)
-        });
-    let widths = [
-        Constraint::Length(16),
-        Constraint::Length(28),
-        Constraint::Length(11),
-        Constraint::Length(10),
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(8),
-        Constraint::Fill(1),
-    ];
-    let header = Row::new([
+                .unwrap_or_default()
+        })
+        .collect();
+    const HEADER: [&str; 8] = [
         "NAMESPACE",
         "NAME",
         "KIND",
@@ -133,10 +119,69 @@ pub fn draw(f: &mut Frame, area: Rect, p: &WorkflowsPane, state: &AppState, view
         "STARTED",
         "DURATION",
         "MESSAGE",
-    ])
-    .style(Style::default().fg(t.header).add_modifier(Modifier::BOLD));
+    ];
+    // (want, min, weak): MESSAGE and NAMESPACE give way first, NAME keeps the widest share; a
+    // cut message ends in "…" and reads whole in the steps pane's details.
+    let cols = [
+        (want(HEADER[0], ns.iter().map(String::as_str)), 6, true),
+        (want(HEADER[1], names.iter().map(String::as_str)), 12, false),
+        (
+            want(HEADER[2], shown.iter().map(|r| r.key.0.label())),
+            4,
+            false,
+        ),
+        (
+            want(HEADER[3], shown.iter().map(|r| r.phase.as_str())),
+            5,
+            false,
+        ),
+        (
+            want(HEADER[4], progress.iter().map(String::as_str)),
+            8,
+            false,
+        ),
+        (
+            want(HEADER[5], started.iter().map(String::as_str)),
+            7,
+            false,
+        ),
+        (
+            want(HEADER[6], durations.iter().map(String::as_str)),
+            8,
+            false,
+        ),
+        (
+            want(HEADER[7], shown.iter().map(|r| r.message.as_str())),
+            7,
+            true,
+        ),
+    ];
+    let widths = fit(&cols, table_area.width, 1);
+    let w = |i: usize| widths[i] as usize;
+    let rows = shown.iter().enumerate().map(|(i, r)| {
+        let cells = vec![
+            Cell::from(ellipsis(&ns[i], w(0))),
+            Cell::from(middle_ellipsis(&names[i], w(1))),
+            Cell::from(ellipsis(r.key.0.label(), w(2))),
+            Cell::from(ellipsis(&r.phase, w(3)))
+                .style(Style::default().fg(phase_color(t, &r.phase))),
+            Cell::from(ellipsis(&progress[i], w(4))),
+            Cell::from(ellipsis(&started[i], w(5))),
+            Cell::from(ellipsis(&durations[i], w(6))),
+            Cell::from(ellipsis(&r.message, w(7))),
+        ];
+        let style = if start + i == p.selected {
+            super::selected_style(t)
+        } else {
+            Style::default().fg(t.fg)
+        };
+        Row::new(cells).style(style)
+    });
+    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
     f.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
+        Table::new(rows, constraints)
+            .header(header_row(&HEADER, &widths, t))
+            .column_spacing(1),
         table_area,
     );
 }
