@@ -319,6 +319,35 @@ async fn tab_completion_stops_at_a_character_boundary() {
     assert!(rows(&s)[0].contains("web"), "{s}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tab_completion_never_types_a_bidi_override_into_the_input_line() {
+    // A real apiserver refuses such a name, but a loaded file or a kubeconfig context need not.
+    let sim = common::start(Scenario {
+        name: "bidi".into(),
+        objects: vec![namespace("x\u{202E}gnp.exe")],
+        ..Default::default()
+    })
+    .await;
+    let mut h = Harness::start(&sim).await;
+    wait_state(&mut h, "the namespace listed", |s| {
+        s.cache.namespaces.contains("x\u{202E}gnp.exe")
+    })
+    .await;
+    h.press(":");
+    h.type_text("ns x");
+    h.press("tab");
+    assert_eq!(prompt_text(&h).as_deref(), Some("ns x"), "left as typed");
+    let s = h.screen();
+    assert!(
+        !s.contains('\u{202E}'),
+        "the override reached the screen:\n{s}"
+    );
+    assert!(
+        s.contains("use the n or x picker"),
+        "the user is told why and where to go:\n{s}"
+    );
+}
+
 // 4 ---------------------------------------------------------------------------------------------
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -599,9 +599,15 @@ impl AppState {
                         }
                     }
                 };
-                self.prompt_text(text);
+                // A name with control or bidi characters would reach the terminal through the
+                // input line: leave the text as typed and point at the pickers, which show it safely.
+                let unsafe_name = super::text::sanitize(&text) != text.as_str();
+                self.prompt_text(if unsafe_name { p.text.clone() } else { text });
                 if let Some(q) = self.prompt.as_mut() {
                     q.completions = found;
+                    if unsafe_name {
+                        q.error = Some("control/bidi characters: use the n or x picker".into());
+                    }
                 }
                 vec![]
             }

@@ -23,7 +23,8 @@ fn unsafe_char(c: char) -> bool {
 /// character with U+FFFD, and tabs with a space, so cluster-supplied text cannot move the
 /// cursor, change colours or reorder what is shown.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(unsafe_char) {
+    // Most names are printable ASCII: a byte scan settles them without decoding.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(unsafe_char) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(

@@ -115,6 +115,8 @@ pub struct StepRow {
     pub message: Safe,
     /// The pod behind this step, and the container to select in it.
     pub pod: Option<Safe>,
+    /// The pod's name as the API has it, for looking it up (`pod` is for display).
+    pub pod_key: Option<String>,
     pub container: Option<Safe>,
 }
 
@@ -156,6 +158,7 @@ pub fn steps(
                         finished: n.finished_at,
                         message: n.message.as_deref().unwrap_or_default().into(),
                         pod: n.pod_name.as_deref().map(Safe::new),
+                        pod_key: n.pod_name.clone(),
                         // Argo renames the template's container to `main`.
                         container: is_pod.then(|| "main".into()),
                     }
@@ -178,6 +181,7 @@ pub fn steps(
                 finished: tree.finished,
                 message: tree.message.as_deref().unwrap_or_default().into(),
                 pod: None,
+                pod_key: None,
                 container: None,
             }];
             let n_tasks = tree.tasks.len() + tree.skipped.len();
@@ -204,6 +208,7 @@ pub fn steps(
                     finished: t.finished,
                     message: t.message.as_deref().unwrap_or_default().into(),
                     pod: pod.as_deref().map(Safe::new),
+                    pod_key: pod.clone(),
                     container: t
                         .steps
                         .iter()
@@ -245,6 +250,7 @@ pub fn steps(
                         finished: s.finished,
                         message: msg.into(),
                         pod: pod.as_deref().map(Safe::new),
+                        pod_key: pod.clone(),
                         container: Some(Safe::new(&s.container)),
                     });
                 }
@@ -264,6 +270,7 @@ pub fn steps(
                     finished: None,
                     message: Safe::new(reason),
                     pod: None,
+                    pod_key: None,
                     container: None,
                 });
             }

@@ -95,13 +95,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &Vi
     let mut cols = vec![];
     if all_ns {
         // Sized over all rows so the column does not jump while scrolling.
-        let ns = p
-            .rows
-            .iter()
-            .map(|r| r.namespace.chars().count())
-            .max()
-            .unwrap_or(0);
-        cols.push((ns.max(9), 6, true));
+        cols.push((p.ns_width.max(9), 6, true));
     }
     cols.extend([
         (max(&|r| r.name.chars().count()).max(4), 12, false),

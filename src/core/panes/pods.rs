@@ -36,6 +36,9 @@ pub struct PodsPane {
     pub filter: FilterState,
     pub sort: Sort,
     pub reverse: bool,
+    /// Widest namespace among the rows, in characters: NAMESPACE is sized over all rows so it
+    /// does not jump while scrolling, without counting 10,000 names every frame.
+    pub ns_width: usize,
     /// (pods revision, filter revision, sort, reverse) the rows were built from.
     seen: Option<(u64, u64, Sort, bool)>,
 }
@@ -49,6 +52,7 @@ impl PodsPane {
             filter: FilterState::default(),
             sort: Sort::Name,
             reverse: false,
+            ns_width: 0,
             seen: None,
         }
     }
@@ -104,6 +108,8 @@ impl Pane for PodsPane {
             {
                 let keep = self.rows.get(self.selected).map(|r| r.key.clone());
                 for key in changed {
+                    // May stay wider than needed until the next rebuild; never too narrow.
+                    self.ns_width = self.ns_width.max(Safe::new(&key.0).chars().count());
                     self.update_one(cache, key);
                 }
                 if let Some(k) = keep
@@ -126,6 +132,12 @@ impl Pane for PodsPane {
         });
         let keep = self.rows.get(self.selected).map(|r| r.key.clone());
         self.rows = rows(pods, &self.filter.filter, self.sort, self.reverse);
+        self.ns_width = self
+            .rows
+            .iter()
+            .map(|r| r.namespace.chars().count())
+            .max()
+            .unwrap_or(0);
         if self.seen.is_some_and(|s| s.1 != view.0) {
             // A new filter starts at the top.
             self.selected = 0;

@@ -100,21 +100,21 @@ impl Pane for StepsPane {
             return list_keys(&mut self.selected, self.rows.len(), action, cx);
         }
         match self.rows.get(self.selected) {
-            Some(row) => match &row.pod {
-                Some(pod) => {
+            Some(row) => match (&row.pod, &row.pod_key) {
+                (Some(pod), Some(key)) => {
                     let ns = self.key.1.clone();
-                    if !cx.cache.pods.contains_key(&(ns.clone(), pod.to_string())) {
+                    if !cx.cache.pods.contains_key(&(ns.clone(), key.clone())) {
                         return Reply::Message(format!(
                             "pod {pod} is not in the cluster (deleted, or not created yet)"
                         ));
                     }
                     Reply::Open(Box::new(ContainersPane::new(
                         ns,
-                        pod.to_string(),
+                        key.clone(),
                         row.container.as_ref().map(|c| c.to_string()),
                     )))
                 }
-                None => Reply::Message(format!(
+                _ => Reply::Message(format!(
                     "{} is a {} node: it has no pod of its own",
                     row.name, row.kind
                 )),
