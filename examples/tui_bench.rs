@@ -70,7 +70,7 @@ fn draw_bench() {
     let mut one_ms = vec![];
     for i in 0..200 {
         let mut p = one.clone();
-        p.row.restarts = i;
+        std::sync::Arc::make_mut(&mut p.row).restarts = i;
         let t = Instant::now();
         state.update(Msg::Cluster(ClusterMsg::watch(
             id,

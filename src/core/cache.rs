@@ -169,7 +169,7 @@ impl Cache {
         match ev {
             ClusterEvent::PodsReset(pods) => {
                 self.pods = pods.into_iter().map(|p| (p.key(), p)).collect();
-                self.health = counts(self.pods.values().map(|p| &p.row));
+                self.health = counts(self.pods.values().map(|p| &*p.row));
                 self.pods_error = None;
                 self.set_conn(Conn::Connected);
                 self.pods_replaced();

@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
@@ -62,7 +63,8 @@ impl PodRow {
 /// within the memory budget.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodEntry {
-    pub row: PodRow,
+    /// Shared with the panes' row lists, so 10,000 pods are not held twice.
+    pub row: Arc<PodRow>,
     pub labels: BTreeMap<String, String>,
     pub json: Box<str>,
 }
@@ -70,7 +72,7 @@ pub struct PodEntry {
 impl PodEntry {
     pub fn new(pod: &Pod) -> PodEntry {
         PodEntry {
-            row: row(pod),
+            row: Arc::new(row(pod)),
             labels: pod.metadata.labels.clone().unwrap_or_default(),
             json: serde_json::to_string(pod)
                 .unwrap_or_default()
@@ -167,8 +169,8 @@ pub fn rows<'a>(
     filter: &Filter,
     sort: Sort,
     reverse: bool,
-) -> Vec<PodRow> {
-    let mut out: Vec<PodRow> = pods
+) -> Vec<Arc<PodRow>> {
+    let mut out: Vec<Arc<PodRow>> = pods
         .filter(|e| e.passes(filter))
         .map(|e| e.row.clone())
         .collect();

@@ -81,7 +81,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &Vi
     let start = offset(p.selected, visible);
     let rows = &p.rows[start..(start + visible).min(p.rows.len())];
     let all_ns = cache.scope == Scope::All;
-    let max = |get: &dyn Fn(&PodRow) -> usize| rows.iter().map(get).max().unwrap_or(0);
+    let max = |get: &dyn Fn(&PodRow) -> usize| rows.iter().map(|r| get(r)).max().unwrap_or(0);
     let restarts: Vec<String> = rows.iter().map(|r| restarts_text(r, view)).collect();
     let ages: Vec<String> = rows
         .iter()

@@ -31,7 +31,7 @@ pub enum PodsOf {
 
 pub struct PodsPane {
     pub of: PodsOf,
-    pub rows: Vec<PodRow>,
+    pub rows: Vec<std::sync::Arc<PodRow>>,
     pub selected: usize,
     pub filter: FilterState,
     pub sort: Sort,
