@@ -2,6 +2,7 @@
 //! the watches that turn into `ClusterMsg`s for the reducer.
 
 pub mod kubeconfig;
+pub mod logs;
 pub mod runner;
 pub mod watch;
 pub mod workflows;

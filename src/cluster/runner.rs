@@ -85,6 +85,9 @@ async fn run(
                         });
                         pending.insert(id, task.abort_handle());
                     }
+                    EffectKind::Logs(req) => {
+                        pending.insert(id, super::logs::spawn(client.clone(), id, req, out.clone()));
+                    }
                     EffectKind::Cancel(which) => {
                         if let Some(t) = pending.remove(&which) {
                             t.abort();

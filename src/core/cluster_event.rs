@@ -58,6 +58,8 @@ pub enum ClusterEvent {
 #[derive(Clone, Debug)]
 pub enum ClusterMsg {
     Watch { id: EffectId, event: ClusterEvent },
+    /// An item of a log stream (`EffectKind::Logs`).
+    Log { id: EffectId, event: LogEvent },
     Done { id: EffectId, result: EffectResult },
 }
 
@@ -65,4 +67,25 @@ impl ClusterMsg {
     pub fn watch(id: EffectId, event: ClusterEvent) -> ClusterMsg {
         ClusterMsg::Watch { id, event }
     }
+}
+
+/// One line of a container's log: the kubelet's timestamp and the bytes as they came.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    pub ts: Option<jiff::Timestamp>,
+    pub bytes: Vec<u8>,
+}
+
+/// What a log stream reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogEvent {
+    /// The server answered; lines follow.
+    Opened,
+    Lines(Vec<LogLine>),
+    /// The stream broke and is being reopened (attempt N), with the error.
+    Reconnecting { attempt: u32, error: String },
+    /// The server closed the stream (the container stopped, or not following).
+    Ended,
+    /// The API refused or the stream gave up: its message, verbatim.
+    Failed(String),
 }

@@ -26,9 +26,23 @@ pub enum EffectKind {
     },
     /// Load the kubeconfig context and build a client for it; answers `ContextResolved`.
     ResolveContext(String),
+    /// Stream one container's log; items come back as `ClusterMsg::Log` until `Cancel`.
+    Logs(LogRequest),
     /// Stop the effect with this id (a stream or a pending request).
     Cancel(EffectId),
     Quit,
+}
+
+/// One container's log, as `kubectl logs` options say it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRequest {
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub follow: bool,
+    pub tail: Option<i64>,
+    pub since_seconds: Option<i64>,
+    pub previous: bool,
 }
 
 /// A finished effect's answer.

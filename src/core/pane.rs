@@ -12,6 +12,8 @@ use jiff::Timestamp;
 
 use super::actions::Action;
 use super::cache::Cache;
+use super::cluster_event::LogEvent;
+use super::effect::{Effect, EffectId};
 use super::command::Command;
 use super::filter::Filter;
 use super::text::Safe;
@@ -59,6 +61,24 @@ pub trait Pane: Any {
     }
     fn filter_mut(&mut self) -> Option<&mut FilterState> {
         None
+    }
+    /// Effects the pane wants started (log streams it opens as pods come and go); it takes
+    /// ids from `next_id` so the items that come back can be told apart.
+    fn take_effects(&mut self, _next_id: &mut EffectId) -> Vec<Effect> {
+        vec![]
+    }
+    /// An item of a stream this pane started; false when the id is not one of its own.
+    fn on_log(&mut self, _id: EffectId, _event: &LogEvent) -> bool {
+        false
+    }
+    /// The pane is closing: the ids of the effects it still runs, to cancel.
+    fn close(&mut self) -> Vec<EffectId> {
+        vec![]
+    }
+    /// Work is left that the pane does a slice at a time (re-filtering a large buffer): the
+    /// loop should come back soon rather than wait for the next event.
+    fn busy(&self) -> bool {
+        false
     }
     fn as_any(&self) -> &dyn Any;
 }

@@ -95,6 +95,8 @@ pub struct AppState {
     pub page: usize,
     pub size: (u16, u16),
     next_id: EffectId,
+    /// Effects decided outside `update`'s own flow (a closing pane's cancels), sent with its result.
+    queued: Vec<Effect>,
     /// The context switch being resolved: (effect, context).
     switching: Option<(EffectId, String)>,
     /// What was typed before, per prompt kind (oldest first).
@@ -131,6 +133,7 @@ impl AppState {
             page: 20,
             size: (80, 24),
             next_id: 1,
+            queued: vec![],
             switching: None,
             history: [vec![], vec![]],
         }
@@ -241,9 +244,31 @@ impl AppState {
                 vec![]
             }
             Msg::Cluster(ClusterMsg::Done { id, result }) => self.done(id, result),
+            Msg::Cluster(ClusterMsg::Log { id, event }) => {
+                // A stream whose pane has closed finds no owner: stale, dropped.
+                for p in self.stack.iter_mut().rev() {
+                    if p.on_log(id, &event) {
+                        break;
+                    }
+                }
+                vec![]
+            }
         };
         self.refresh();
+        let mut effects = effects;
+        effects.append(&mut self.queued);
+        // Panes under an overlay keep their streams going too.
+        let mut next = self.next_id;
+        for p in self.stack.iter_mut() {
+            effects.extend(p.take_effects(&mut next));
+        }
+        self.next_id = next;
         effects
+    }
+
+    /// Some pane has work left that it does a slice at a time.
+    pub fn busy(&self) -> bool {
+        self.stack.iter().any(|p| p.busy())
     }
 
     /// Bring the panes on screen up to date with the cache; cheap when nothing changed.
@@ -262,9 +287,20 @@ impl AppState {
         self.stack.push(p);
     }
 
+    /// Close every pane above the root (their streams with them).
+    fn close_to_root(&mut self) {
+        while self.pop() {}
+    }
+
     fn pop(&mut self) -> bool {
         if self.stack.len() > 1 {
-            self.stack.pop();
+            if let Some(mut p) = self.stack.pop() {
+                let cancel = p.close().into_iter().map(|id| Effect {
+                    id,
+                    kind: EffectKind::Cancel(id),
+                });
+                self.queued.extend(cancel);
+            }
             true
         } else {
             false
@@ -386,7 +422,7 @@ impl AppState {
             return vec![];
         };
         // `:pods` is the root; any other pane sits right above it, so `esc` leads to pods.
-        self.stack.truncate(1);
+        self.close_to_root();
         if name != "pods" {
             self.push((spec.open)());
         }
@@ -479,7 +515,7 @@ impl AppState {
                 self.cache.context = Safe::new(&context);
                 self.cache.cluster = Safe::new(&cluster);
                 self.info(format!("switched to context {context}"));
-                self.stack.truncate(1);
+                self.close_to_root();
                 let scope = self.cache.scope.clone();
                 self.watch(scope, Some(id))
             }
