@@ -20,11 +20,16 @@ fn main() {
         }
     };
     let result = match cli.command {
-        Some(Command::Sim(args)) => runtime.block_on(cli::sim_cmd::run(args)),
-        None => runtime.block_on(cli::tui_cmd::run(cli.tui)),
+        Some(Command::Sim(args)) => runtime.block_on(cli::sim_cmd::run(args)).map(|()| 0),
+        Some(Command::Logs(args)) => runtime.block_on(cli::logs_cmd::run(args)),
+        None => runtime.block_on(cli::tui_cmd::run(cli.tui)).map(|()| 0),
     };
-    if let Err(e) = result {
-        eprintln!("kdoc: {e}");
-        std::process::exit(2);
+    match result {
+        Ok(0) => {}
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("kdoc: {e}");
+            std::process::exit(2);
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! the app, runs the effects the app asks for, and draws once when something changed, at most
 //! every 16 ms. All state changes happen in the reducer (`model.rs` and `core/state.rs`).
 
+pub mod logs_cli;
 pub mod model;
 pub mod terminal;
 pub mod trace;
@@ -154,7 +155,12 @@ pub async fn run(opts: Options) -> Result<(), String> {
             }
             _ = tick.tick() => {
                 // Ages, "(4m ago)" and running durations move on.
-                app.update(AppMsg::Core(Msg::Tick(jiff::Timestamp::now())));
+                effects = app.update(AppMsg::Core(Msg::Tick(jiff::Timestamp::now())));
+                dirty = true;
+            }
+            // A pane re-filtering a big buffer does it a slice per turn; input stays served.
+            _ = std::future::ready(()), if app.state.busy() => {
+                effects = app.update(AppMsg::Core(Msg::Tick(jiff::Timestamp::now())));
                 dirty = true;
             }
             _ = signals.recv() => return Ok(()),

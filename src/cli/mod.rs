@@ -1,5 +1,6 @@
 //! Command-line interface.
 
+pub mod logs_cmd;
 pub mod sim_cmd;
 pub mod tui_cmd;
 
@@ -64,6 +65,8 @@ pub struct TuiArgs {
 pub enum Command {
     /// Run the simulated Kubernetes API server alone (for kubectl, kdoc, tests, benchmarks).
     Sim(SimArgs),
+    /// Print the logs of pods, workflows, pipeline runs or services, stern-style (headless).
+    Logs(logs_cmd::LogsArgs),
 }
 
 #[derive(Debug, clap::Args)]

@@ -47,49 +47,67 @@ async fn sim_target(sim: &Sim) -> Result<Target, String> {
     kubeconfig::from_kubeconfig(kc, None).await
 }
 
+/// The cluster to talk to: the demo scenario or a folder served in-process (the simulator
+/// lives as long as the returned `Sim`), or a kubeconfig context. Also what loading skipped.
+pub async fn connect(
+    demo: bool,
+    from_dir: Option<&Path>,
+    kubeconfig_path: Option<&Path>,
+    context: Option<&str>,
+    speed: f64,
+) -> Result<(Target, Option<Sim>, Vec<String>), String> {
+    if !(demo || from_dir.is_some()) {
+        let t = kubeconfig::resolve(kubeconfig_path, context).await?;
+        return Ok((t, None, vec![]));
+    }
+    let (scenario, load) = match from_dir {
+        Some(dir) => {
+            if !dir.is_dir() {
+                return Err(format!("--from-dir {}: not a directory", dir.display()));
+            }
+            (
+                Scenario {
+                    name: "from-dir".into(),
+                    ..Default::default()
+                },
+                vec![dir.to_path_buf()],
+            )
+        }
+        None => (scenario::builtin("mlops", &LoadSpec::default())?, vec![]),
+    };
+    if !(speed.is_finite() && speed > 0.0) {
+        return Err(format!(
+            "--speed {speed} must be a positive number (1 is real time)"
+        ));
+    }
+    let sim = Sim::start(SimConfig {
+        scenario,
+        load,
+        speed,
+        ..SimConfig::default()
+    })
+    .await?;
+    let notices = sim
+        .load_problems
+        .iter()
+        .map(|p| format!("skipped {p}"))
+        .collect();
+    let t = sim_target(&sim).await?;
+    Ok((t, Some(sim), notices))
+}
+
 pub async fn run(args: TuiArgs) -> Result<(), String> {
     let (keymap, mut notices) = load_keymap(args.keymap.as_deref())?;
     let theme = load_theme(args.theme.as_deref())?;
-    // The simulator lives as long as the TUI when kdoc serves its own cluster.
-    let mut _sim = None;
-    let target = if args.demo || args.from_dir.is_some() {
-        let (scenario, load) = match &args.from_dir {
-            Some(dir) => {
-                if !dir.is_dir() {
-                    return Err(format!("--from-dir {}: not a directory", dir.display()));
-                }
-                (
-                    Scenario {
-                        name: "from-dir".into(),
-                        ..Default::default()
-                    },
-                    vec![dir.clone()],
-                )
-            }
-            None => (scenario::builtin("mlops", &LoadSpec::default())?, vec![]),
-        };
-        if !(args.speed.is_finite() && args.speed > 0.0) {
-            return Err(format!(
-                "--speed {} must be a positive number (1 is real time)",
-                args.speed
-            ));
-        }
-        let sim = Sim::start(SimConfig {
-            scenario,
-            load,
-            speed: args.speed,
-            ..SimConfig::default()
-        })
-        .await?;
-        for p in &sim.load_problems {
-            notices.push(format!("skipped {p}"));
-        }
-        let t = sim_target(&sim).await?;
-        _sim = Some(sim);
-        t
-    } else {
-        kubeconfig::resolve(args.kubeconfig.as_deref(), args.context.as_deref()).await?
-    };
+    let (target, _sim, sim_notices) = connect(
+        args.demo,
+        args.from_dir.as_deref(),
+        args.kubeconfig.as_deref(),
+        args.context.as_deref(),
+        args.speed,
+    )
+    .await?;
+    notices.extend(sim_notices);
     let scope = if args.all_namespaces
         || ((args.demo || args.from_dir.is_some()) && args.namespace.is_none())
     {

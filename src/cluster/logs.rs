@@ -18,7 +18,12 @@ use crate::core::effect::{EffectId, LogRequest};
 /// Reconnect attempts before a stream is declared failed.
 const MAX_ATTEMPTS: u32 = 8;
 
-pub fn spawn(client: Client, id: EffectId, req: LogRequest, out: Sender<ClusterMsg>) -> AbortHandle {
+pub fn spawn(
+    client: Client,
+    id: EffectId,
+    req: LogRequest,
+    out: Sender<ClusterMsg>,
+) -> AbortHandle {
     tokio::spawn(stream(client, id, req, out)).abort_handle()
 }
 
@@ -50,7 +55,7 @@ fn refusal(e: &Error) -> Option<String> {
 
 async fn stream(client: Client, id: EffectId, req: LogRequest, out: Sender<ClusterMsg>) {
     let api: Api<Pod> = Api::namespaced(client, &req.namespace);
-    let mut last: Option<Timestamp> = None;
+    let mut last: Option<Timestamp> = req.since_time;
     let mut attempt = 0u32;
     loop {
         // After a reconnect, start from the last line seen instead of the tail again.
@@ -60,7 +65,11 @@ async fn stream(client: Client, id: EffectId, req: LogRequest, out: Sender<Clust
             previous: req.previous,
             timestamps: true,
             tail_lines: if last.is_none() { req.tail } else { None },
-            since_seconds: if last.is_none() { req.since_seconds } else { None },
+            since_seconds: if last.is_none() {
+                req.since_seconds
+            } else {
+                None
+            },
             since_time: last,
             ..LogParams::default()
         };
@@ -90,7 +99,13 @@ async fn stream(client: Client, id: EffectId, req: LogRequest, out: Sender<Clust
         if !send(&out, id, LogEvent::Opened).await {
             return;
         }
-        match read(reader, id, &out, &mut last, &mut attempt).await {
+        // After a reconnect, lines up to the last one seen come again: skip them.
+        let mut resume = if attempt > 0 || last == req.since_time {
+            last
+        } else {
+            None
+        };
+        match read(reader, id, &out, &mut last, &mut resume, &mut attempt).await {
             Read::Eof => {
                 send(&out, id, LogEvent::Ended).await;
                 return;
@@ -130,6 +145,7 @@ async fn read(
     id: EffectId,
     out: &Sender<ClusterMsg>,
     last: &mut Option<Timestamp>,
+    resume: &mut Option<Timestamp>,
     attempt: &mut u32,
 ) -> Read {
     let mut reader = reader;
@@ -142,7 +158,7 @@ async fn read(
         if chunk.is_empty() {
             let mut batch = Vec::new();
             if !carry.is_empty() {
-                push_line(&carry, last, &mut batch);
+                push_line(&carry, last, resume, &mut batch);
             }
             if !batch.is_empty() && !send(out, id, LogEvent::Lines(batch)).await {
                 return Read::Gone;
@@ -155,10 +171,10 @@ async fn read(
         for (i, b) in chunk.iter().enumerate() {
             if *b == b'\n' {
                 if carry.is_empty() {
-                    push_line(&chunk[start..i], last, &mut batch);
+                    push_line(&chunk[start..i], last, resume, &mut batch);
                 } else {
                     carry.extend_from_slice(&chunk[start..i]);
-                    push_line(&carry, last, &mut batch);
+                    push_line(&carry, last, resume, &mut batch);
                     carry.clear();
                 }
                 start = i + 1;
@@ -176,13 +192,20 @@ async fn read(
     }
 }
 
-fn push_line(raw: &[u8], last: &mut Option<Timestamp>, batch: &mut Vec<LogLine>) {
+fn push_line(
+    raw: &[u8],
+    last: &mut Option<Timestamp>,
+    resume: &mut Option<Timestamp>,
+    batch: &mut Vec<LogLine>,
+) {
     let (ts, text) = split_timestamp(raw);
-    // Reopened from the last timestamp seen: the server repeats lines at that instant.
-    if let (Some(t), Some(l)) = (ts, *last)
-        && t <= l
-    {
-        return;
+    // Reopened from the last timestamp seen: the server repeats lines up to that instant.
+    // Lines sharing a timestamp are normal otherwise, and kept.
+    if let Some(r) = *resume {
+        match ts {
+            Some(t) if t <= r => return,
+            _ => *resume = None,
+        }
     }
     if ts.is_some() {
         *last = ts;
@@ -215,11 +238,29 @@ mod tests {
 
     #[test]
     fn lines_at_or_before_the_last_seen_time_are_skipped_after_a_reconnect() {
-        let mut last = Some("2026-12-01T14:45:51Z".parse().unwrap());
+        let t0 = Some("2026-12-01T14:45:51Z".parse().unwrap());
+        let (mut last, mut resume) = (t0, t0);
         let mut batch = vec![];
-        push_line(b"2026-12-01T14:45:51Z seen", &mut last, &mut batch);
-        push_line(b"2026-12-01T14:45:52Z new", &mut last, &mut batch);
-        assert_eq!(batch.len(), 1);
-        assert_eq!(batch[0].bytes, b"new");
+        push_line(
+            b"2026-12-01T14:45:51Z seen",
+            &mut last,
+            &mut resume,
+            &mut batch,
+        );
+        push_line(
+            b"2026-12-01T14:45:52Z new",
+            &mut last,
+            &mut resume,
+            &mut batch,
+        );
+        // Not after a reconnect: the same instant twice is two lines.
+        push_line(
+            b"2026-12-01T14:45:52Z also new",
+            &mut last,
+            &mut resume,
+            &mut batch,
+        );
+        let texts: Vec<&[u8]> = batch.iter().map(|l| l.bytes.as_slice()).collect();
+        assert_eq!(texts, [&b"new"[..], &b"also new"[..]]);
     }
 }

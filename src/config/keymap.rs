@@ -29,6 +29,7 @@ pub const LAYERS: &[&str] = &[
     "workflows",
     "steps",
     "containers",
+    "logs",
     "help",
     "picker",
     "input",

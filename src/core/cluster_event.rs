@@ -57,10 +57,19 @@ pub enum ClusterEvent {
 /// An item of a running effect's stream (the `Watch` with this id), or an effect's result.
 #[derive(Clone, Debug)]
 pub enum ClusterMsg {
-    Watch { id: EffectId, event: ClusterEvent },
+    Watch {
+        id: EffectId,
+        event: ClusterEvent,
+    },
     /// An item of a log stream (`EffectKind::Logs`).
-    Log { id: EffectId, event: LogEvent },
-    Done { id: EffectId, result: EffectResult },
+    Log {
+        id: EffectId,
+        event: LogEvent,
+    },
+    Done {
+        id: EffectId,
+        result: EffectResult,
+    },
 }
 
 impl ClusterMsg {
@@ -83,7 +92,10 @@ pub enum LogEvent {
     Opened,
     Lines(Vec<LogLine>),
     /// The stream broke and is being reopened (attempt N), with the error.
-    Reconnecting { attempt: u32, error: String },
+    Reconnecting {
+        attempt: u32,
+        error: String,
+    },
     /// The server closed the stream (the container stopped, or not following).
     Ended,
     /// The API refused or the stream gave up: its message, verbatim.

@@ -42,6 +42,8 @@ pub struct LogRequest {
     pub follow: bool,
     pub tail: Option<i64>,
     pub since_seconds: Option<i64>,
+    /// Only lines after this instant (reopening a stream that ended early); wins over tail.
+    pub since_time: Option<jiff::Timestamp>,
     pub previous: bool,
 }
 

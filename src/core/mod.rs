@@ -10,6 +10,7 @@ pub mod containers;
 pub mod effect;
 pub mod filter;
 pub mod labels;
+pub mod log_sources;
 pub mod pane;
 pub mod panes;
 pub mod pod_status;

@@ -13,8 +13,8 @@ use jiff::Timestamp;
 use super::actions::Action;
 use super::cache::Cache;
 use super::cluster_event::LogEvent;
-use super::effect::{Effect, EffectId};
 use super::command::Command;
+use super::effect::{Effect, EffectId};
 use super::filter::Filter;
 use super::text::Safe;
 
@@ -86,6 +86,8 @@ pub trait Pane: Any {
 /// A pane's `/` filter: the text as typed and the filter it compiled to.
 #[derive(Clone, Debug, Default)]
 pub struct FilterState {
+    /// A logs pane's filter: the text is a log query (`crate::logs::query::Query`), not a row filter.
+    pub logs: bool,
     pub text: String,
     pub filter: Filter,
     /// Bumped when the filter changes, so the pane knows to rebuild its rows.
@@ -95,6 +97,12 @@ pub struct FilterState {
 impl FilterState {
     /// Apply `text`; an invalid one leaves the filter as it was and says why.
     pub fn set(&mut self, text: &str) -> Result<(), String> {
+        if self.logs {
+            crate::logs::query::Query::parse(text.trim())?;
+            self.text = text.trim().to_string();
+            self.rev += 1;
+            return Ok(());
+        }
         let f = Filter::parse(text)?;
         self.text = text.trim().to_string();
         self.filter = f;
@@ -151,6 +159,7 @@ pub fn list_keys(sel: &mut usize, len: usize, action: Action, cx: &Cx) -> Reply 
 pub const DRILL_ACTIONS: &[Action] = &[
     Action::Help,
     Action::Select,
+    Action::Logs,
     Action::Back,
     Action::Filter,
     Action::Command,

@@ -8,11 +8,14 @@ use super::cache::Cache;
 use super::cluster_event::ClusterMsg;
 use super::command::{self, Command, NsArg};
 use super::effect::{Effect, EffectId, EffectKind, EffectResult};
+use super::log_sources::LogTarget;
 use super::pane::{Cx, Pane, Reply};
 use super::panes::help::{HelpEntry, HelpPane};
+use super::panes::logs::LogsPane;
 use super::panes::picker::{PickerKind, PickerPane};
 use super::panes::{self, pods::PodsOf, pods::PodsPane};
 use super::text::{Safe, common_prefix};
+use crate::logs::buffer::LogBuffer;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -65,6 +68,8 @@ pub enum Msg {
     OpenHelp(Vec<HelpEntry>),
     /// The terminal's size in cells.
     Resize(u16, u16),
+    /// Open the logs of a target (what `l` opens from a pane, or a script or test asks for).
+    OpenLogs(LogTarget),
     /// A watch event or an effect's result.
     Cluster(ClusterMsg),
     /// The clock moved on (running durations and "since" texts).
@@ -225,6 +230,10 @@ impl AppState {
                     self.push(Box::new(HelpPane::new(about, entries)));
                     vec![]
                 }
+            }
+            Msg::OpenLogs(target) => {
+                self.push(Box::new(LogsPane::new(target, LogBuffer::DEFAULT_CAP)));
+                vec![]
             }
             Msg::Resize(w, h) => {
                 self.size = (w, h);
@@ -391,7 +400,10 @@ impl AppState {
             Action::Pods => self.open_pane("pods"),
             Action::Workflows => self.open_pane("workflows"),
             Action::Services => self.open_pane("services"),
-            Action::Logs => self.not_yet("logs", "kubectl logs POD -c CONTAINER -n NAMESPACE"),
+            Action::Logs => {
+                self.say("select a pod, container, workflow, step or service to read its logs");
+                vec![]
+            }
             Action::Describe => self.not_yet("describe", "kubectl describe pod POD -n NAMESPACE"),
             Action::Yaml => self.not_yet("YAML", "kubectl get pod POD -n NAMESPACE -o yaml"),
             Action::Shell => self.not_yet("shell", "kubectl exec -it POD -c CONTAINER -- sh"),

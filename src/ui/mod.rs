@@ -4,6 +4,7 @@
 mod containers;
 mod header;
 mod help;
+mod logs;
 pub mod panes;
 mod picker;
 mod pods;

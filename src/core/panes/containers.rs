@@ -7,8 +7,11 @@ use k8s_openapi::api::core::v1::Pod;
 use crate::core::actions::Action;
 use crate::core::cache::Cache;
 use crate::core::containers::{self, ContainerRow};
+use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::panes::logs::LogsPane;
 use crate::core::text::Safe;
+use crate::logs::buffer::LogBuffer;
 
 /// One pod condition as `kubectl describe` lists them.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,12 +150,25 @@ impl Pane for ContainersPane {
     }
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        if action == Action::Logs {
+            let pick = match self.rows.get(self.selected) {
+                Some(c) => Pick::Named(c.name.to_string()),
+                None => Pick::All,
+            };
+            let target = LogTarget::Pod {
+                ns: self.ns.clone(),
+                pod: self.pod.clone(),
+                pick,
+            };
+            return Reply::Open(Box::new(LogsPane::new(target, LogBuffer::DEFAULT_CAP)));
+        }
         list_keys(&mut self.selected, self.rows.len(), action, cx)
     }
 
     fn actions(&self) -> &'static [Action] {
         &[
             Action::Help,
+            Action::Logs,
             Action::Back,
             Action::Filter,
             Action::Command,

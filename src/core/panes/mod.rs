@@ -2,6 +2,7 @@
 
 pub mod containers;
 pub mod help;
+pub mod logs;
 pub mod picker;
 pub mod pods;
 pub mod services;

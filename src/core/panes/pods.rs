@@ -8,10 +8,13 @@ use jiff::Timestamp;
 
 use crate::core::actions::Action;
 use crate::core::cache::{Cache, Key};
+use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::panes::logs::LogsPane;
 use crate::core::pods::{PodEntry, PodRow, Sort, compare, rows};
 use crate::core::services::selects;
 use crate::core::text::Safe;
+use crate::logs::buffer::LogBuffer;
 
 use super::containers::ContainersPane;
 
@@ -156,6 +159,19 @@ impl Pane for PodsPane {
             Action::SortAge => self.set_sort(Sort::Age),
             Action::SortStatus => self.set_sort(Sort::Status),
             Action::SortRestarts => self.set_sort(Sort::Restarts),
+            Action::Logs => {
+                return match self.rows.get(self.selected) {
+                    Some(r) => Reply::Open(Box::new(LogsPane::new(
+                        LogTarget::Pod {
+                            ns: r.key.0.clone(),
+                            pod: r.key.1.clone(),
+                            pick: Pick::All,
+                        },
+                        LogBuffer::DEFAULT_CAP,
+                    ))),
+                    None => Reply::Done,
+                };
+            }
             Action::Select => {
                 return match self.rows.get(self.selected) {
                     Some(r) => Reply::Open(Box::new(ContainersPane::new(
@@ -175,6 +191,7 @@ impl Pane for PodsPane {
         &[
             Action::Help,
             Action::Select,
+            Action::Logs,
             Action::Filter,
             Action::Command,
             Action::Namespaces,

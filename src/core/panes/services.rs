@@ -5,9 +5,12 @@ use jiff::Timestamp;
 
 use crate::core::actions::Action;
 use crate::core::cache::{Cache, Key};
+use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::panes::logs::LogsPane;
 use crate::core::services::{ServiceEntry, endpoints_summary};
 use crate::core::text::Safe;
+use crate::logs::buffer::LogBuffer;
 
 use super::pods::{PodsOf, PodsPane};
 
@@ -163,6 +166,29 @@ impl Pane for ServicesPane {
     }
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        if action == Action::Logs {
+            let Some(r) = self.rows.get(self.selected) else {
+                return Reply::Done;
+            };
+            let Some(e) = cx.cache.services.get(&r.key) else {
+                return Reply::Done;
+            };
+            if e.selector.is_empty() {
+                return Reply::Message(format!(
+                    "service {}/{} has no selector: no pods to read logs from",
+                    r.namespace, r.name
+                ));
+            }
+            return Reply::Open(Box::new(LogsPane::new(
+                LogTarget::Selector {
+                    ns: r.key.0.clone(),
+                    selector: e.selector.clone(),
+                    pick: Pick::All,
+                    label: format!("svc/{}", r.key.1),
+                },
+                LogBuffer::DEFAULT_CAP,
+            )));
+        }
         if action != Action::Select {
             let reply = list_keys(&mut self.selected, self.rows.len(), action, cx);
             // The details follow the selection.

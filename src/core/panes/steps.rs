@@ -5,9 +5,12 @@ use serde_json::Value;
 
 use crate::core::actions::Action;
 use crate::core::cache::Cache;
+use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::panes::logs::LogsPane;
 use crate::core::text::Safe;
 use crate::core::workflows::{self, StepRow, WfKey};
+use crate::logs::buffer::LogBuffer;
 
 use super::containers::ContainersPane;
 
@@ -96,6 +99,22 @@ impl Pane for StepsPane {
     }
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        if action == Action::Logs {
+            let Some(row) = self.rows.get(self.selected) else {
+                return Reply::Done;
+            };
+            let ns = self.key.1.clone();
+            let target = match (&*row.kind, &row.pod_key, &row.container) {
+                ("TaskRun", _, _) => LogTarget::task_run(&ns, &row.template),
+                (_, Some(pod), Some(c)) => LogTarget::Pod {
+                    ns,
+                    pod: pod.clone(),
+                    pick: Pick::Named(c.to_string()),
+                },
+                _ => super::workflows::workflow_target(&self.key),
+            };
+            return Reply::Open(Box::new(LogsPane::new(target, LogBuffer::DEFAULT_CAP)));
+        }
         if action != Action::Select {
             return list_keys(&mut self.selected, self.rows.len(), action, cx);
         }

@@ -4,8 +4,11 @@ use jiff::Timestamp;
 
 use crate::core::actions::Action;
 use crate::core::cache::Cache;
+use crate::core::log_sources::LogTarget;
 use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list_keys};
+use crate::core::panes::logs::LogsPane;
 use crate::core::workflows::{self, WorkflowRow};
+use crate::logs::buffer::LogBuffer;
 
 use super::steps::StepsPane;
 
@@ -69,6 +72,13 @@ impl Pane for WorkflowsPane {
                 Some(r) => Reply::Open(Box::new(StepsPane::new(r.key.clone()))),
                 None => Reply::Done,
             },
+            Action::Logs => match self.rows.get(self.selected) {
+                Some(r) => Reply::Open(Box::new(LogsPane::new(
+                    workflow_target(&r.key),
+                    LogBuffer::DEFAULT_CAP,
+                ))),
+                None => Reply::Done,
+            },
             _ => list_keys(&mut self.selected, self.rows.len(), action, cx),
         }
     }
@@ -78,4 +88,12 @@ impl Pane for WorkflowsPane {
     }
 
     crate::filtered_pane!();
+}
+
+/// The logs of a whole workflow: each step pod's `main` (Argo), or each TaskRun's steps (Tekton).
+pub fn workflow_target(key: &crate::core::workflows::WfKey) -> LogTarget {
+    match key.0 {
+        crate::core::workflows::WfKind::Argo => LogTarget::workflow(&key.1, &key.2),
+        crate::core::workflows::WfKind::Tekton => LogTarget::pipeline_run(&key.1, &key.2),
+    }
 }

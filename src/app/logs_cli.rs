@@ -1,0 +1,378 @@
+//! `kdoc logs`, headless: the same cache, watches, container choice and log streams as the
+//! logs pane, printed stern-style. Without `-f` each container is printed whole, in order (a
+//! workflow's steps in step order, like `argo logs`); with `-f` lines print as they arrive and
+//! pods that start matching join.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use tokio::sync::mpsc;
+
+use crate::cluster::kubeconfig::{self, Target};
+use crate::cluster::runner::{CHANNEL, Runner};
+use crate::core::cache::Cache;
+use crate::core::cluster_event::{ClusterMsg, LogEvent, LogLine};
+use crate::core::effect::{Effect, EffectId, EffectKind, LogRequest};
+use crate::core::log_sources::{LogTarget, Wanted, wanted};
+use crate::core::state::Scope;
+use crate::logs::buffer::Source;
+use crate::logs::query::Query;
+use crate::logs::sanitize::clean;
+use crate::logs::source::{colour, prefix};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    Raw,
+    Json,
+}
+
+pub struct LogsOptions {
+    pub target: LogTarget,
+    pub query: Option<Query>,
+    pub tail: Option<i64>,
+    pub since_seconds: Option<i64>,
+    pub previous: bool,
+    pub follow: bool,
+    pub timestamps: bool,
+    /// `None`: prefix when more than one container is printed.
+    pub prefix: Option<bool>,
+    pub output: Output,
+    /// Colour the prefixes (and keep the log's own SGR colours on a terminal).
+    pub color: bool,
+    /// stdout is a terminal: lines are sanitised as in the TUI. Into a pipe: bytes unchanged.
+    pub terminal: bool,
+}
+
+type Key = (String, String, String);
+
+struct Stream {
+    key: Key,
+    id: EffectId,
+    /// Lines held until the streams before this one have printed (without -f).
+    held: Vec<LogLine>,
+    done: bool,
+    instance: i32,
+}
+
+struct Printer<'a> {
+    opts: &'a LogsOptions,
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    prefix: bool,
+    prefix_w: usize,
+}
+
+const PALETTE: [u8; 12] = [36, 32, 33, 35, 94, 91, 96, 92, 93, 95, 34, 31];
+
+impl Printer<'_> {
+    fn line(&mut self, key: &Key, l: &LogLine) -> std::io::Result<()> {
+        let text = String::from_utf8_lossy(&l.bytes);
+        if let Some(q) = &self.opts.query
+            && !q.matches(&text)
+        {
+            return Ok(());
+        }
+        if self.opts.output == Output::Json {
+            let v = serde_json::json!({
+                "namespace": key.0, "pod": key.1, "container": key.2,
+                "time": l.ts.map(|t| t.to_string()),
+                "message": text,
+            });
+            return writeln!(self.out, "{v}");
+        }
+        let src = Source {
+            namespace: key.0.clone(),
+            pod: key.1.clone(),
+            container: key.2.clone(),
+        };
+        if self.prefix {
+            let p = prefix(&src, self.prefix_w);
+            if self.opts.color {
+                let c = PALETTE[colour(&src) as usize % PALETTE.len()];
+                write!(self.out, "\x1b[{c}m{p:<w$}\x1b[0m ", w = self.prefix_w)?;
+            } else {
+                write!(self.out, "{p:<w$} ", w = self.prefix_w)?;
+            }
+        }
+        if self.opts.timestamps
+            && let Some(ts) = l.ts
+        {
+            write!(self.out, "{ts} ")?;
+        }
+        if self.opts.terminal {
+            // What reaches a terminal is what the TUI would show: no escape sequences.
+            let c = clean(&l.bytes, false);
+            match &self.opts.query {
+                Some(q) if self.opts.color => {
+                    let mut at = 0;
+                    for (a, b) in q.spans(&c.text) {
+                        write!(
+                            self.out,
+                            "{}\x1b[1;31m{}\x1b[0m",
+                            &c.text[at..a],
+                            &c.text[a..b]
+                        )?;
+                        at = b;
+                    }
+                    writeln!(self.out, "{}", &c.text[at..])
+                }
+                _ => writeln!(self.out, "{}", c.text),
+            }
+        } else {
+            self.out.write_all(&l.bytes)?;
+            self.out.write_all(b"\n")
+        }
+    }
+
+    fn note(&mut self, key: &Key, text: &str) {
+        // Notes go to stderr, so stdout stays the log alone.
+        let _ = self.out.flush();
+        eprintln!("kdoc: {}/{} {}: {text}", key.0, key.1, key.2);
+    }
+}
+
+/// Run `kdoc logs` against `target` until the logs end (or forever with -f).
+/// Returns the process exit code: 0, or 1 when a stream failed or nothing matched.
+pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> {
+    let client = kubeconfig::client(target)?;
+    let (tx, mut rx) = mpsc::channel(CHANNEL);
+    let runner = Runner::spawn(target.clone(), client, tx);
+    let ns = opts.target.namespace().to_string();
+    let mut cache = Cache::new(
+        &target.context,
+        &target.cluster,
+        vec![],
+        Scope::Namespace(ns.clone()),
+    );
+    let mut next_id: EffectId = 1;
+    let watch = next_id;
+    next_id += 1;
+    cache.reset(Scope::Namespace(ns.clone()), watch);
+    runner.run(Effect {
+        id: watch,
+        kind: EffectKind::Watch {
+            scope: Scope::Namespace(ns.clone()),
+            client: None,
+        },
+    });
+    // Wait for the first list of pods (and services, for svc/NAME).
+    let needs_services =
+        matches!(&opts.target, LogTarget::Selector { label, .. } if label.starts_with("svc/"));
+    let (pods0, svcs0) = (cache.revs.pods, cache.revs.services);
+    while cache.revs.pods == pods0 || (needs_services && cache.revs.services == svcs0) {
+        let Some(msg) = rx.recv().await else {
+            return Err("the cluster connection closed before pods were listed".into());
+        };
+        if let ClusterMsg::Watch { id, event } = msg
+            && id == watch
+        {
+            cache.apply(event);
+        }
+        if let Some(e) = &cache.pods_error {
+            return Err(format!("cannot list pods in namespace {ns}: {e}"));
+        }
+    }
+    if let LogTarget::Selector {
+        selector, label, ..
+    } = &mut opts.target
+        && let Some(name) = label.strip_prefix("svc/")
+        && selector.is_empty()
+    {
+        let svc = cache
+            .services
+            .get(&(ns.clone(), name.to_string()))
+            .ok_or_else(|| format!("service {name} not found in namespace {ns}"))?;
+        if svc.selector.is_empty() {
+            return Err(format!(
+                "service {ns}/{name} has no selector: it selects no pods to read logs from"
+            ));
+        }
+        *selector = svc.selector.clone();
+    }
+    let opts = &opts;
+    let mut printer = Printer {
+        opts,
+        out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        prefix: false,
+        prefix_w: 0,
+    };
+    let mut streams: Vec<Stream> = vec![];
+    let mut by_id: BTreeMap<EffectId, usize> = BTreeMap::new();
+    let mut seen: BTreeSet<Key> = BTreeSet::new();
+    let mut failed = false;
+    let open = |w: &Wanted, fresh: bool, next_id: &mut EffectId| -> (EffectId, Effect) {
+        let id = *next_id;
+        *next_id += 1;
+        let req = LogRequest {
+            namespace: w.ns.clone(),
+            pod: w.pod.clone(),
+            container: w.container.clone(),
+            follow: opts.follow,
+            tail: if fresh { None } else { opts.tail },
+            since_seconds: if fresh { None } else { opts.since_seconds },
+            since_time: None,
+            previous: opts.previous,
+        };
+        (
+            id,
+            Effect {
+                id,
+                kind: EffectKind::Logs(req),
+            },
+        )
+    };
+    let sync = |cache: &Cache,
+                streams: &mut Vec<Stream>,
+                by_id: &mut BTreeMap<EffectId, usize>,
+                seen: &mut BTreeSet<Key>,
+                printer: &mut Printer,
+                next_id: &mut EffectId| {
+        let want = wanted(&opts.target, cache);
+        for w in &want {
+            let key = (w.ns.clone(), w.pod.clone(), w.container.clone());
+            if !seen.contains(&key) {
+                if !w.ran {
+                    continue;
+                }
+                seen.insert(key.clone());
+                let (id, eff) = open(w, false, next_id);
+                runner.run(eff);
+                by_id.insert(id, streams.len());
+                streams.push(Stream {
+                    key,
+                    id,
+                    held: vec![],
+                    done: false,
+                    instance: w.restarts,
+                });
+            } else if opts.follow
+                && let Some(i) = streams.iter().position(|s| s.key == key)
+                && w.restarts > streams[i].instance
+            {
+                printer.note(
+                    &key,
+                    &format!(
+                        "restarted (restart {}): following the new instance",
+                        w.restarts
+                    ),
+                );
+                let (id, eff) = open(w, true, next_id);
+                runner.run(Effect {
+                    id: streams[i].id,
+                    kind: EffectKind::Cancel(streams[i].id),
+                });
+                runner.run(eff);
+                by_id.insert(id, i);
+                streams[i].id = id;
+                streams[i].instance = w.restarts;
+                streams[i].done = false;
+            }
+        }
+        want.len()
+    };
+    let wanted_now = sync(
+        &cache,
+        &mut streams,
+        &mut by_id,
+        &mut seen,
+        &mut printer,
+        &mut next_id,
+    );
+    if streams.is_empty() && !opts.follow {
+        let what = if wanted_now == 0 {
+            "no pods match"
+        } else {
+            "no container has started yet in the pods that match"
+        };
+        return Err(format!("{what} {} in namespace {ns}", opts.target.label()));
+    }
+    printer.prefix = opts
+        .prefix
+        .unwrap_or(streams.len() > 1 || opts.follow && wanted_now != 1);
+    printer.prefix_w = streams
+        .iter()
+        .map(|s| s.key.1.chars().count() + s.key.2.chars().count() + 1)
+        .max()
+        .unwrap_or(20)
+        .min(40);
+    // Without -f, the stream printing now: the first not done, in order.
+    let mut current = 0;
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            ClusterMsg::Watch { id, event } if id == watch => {
+                cache.apply(event);
+                if opts.follow {
+                    sync(
+                        &cache,
+                        &mut streams,
+                        &mut by_id,
+                        &mut seen,
+                        &mut printer,
+                        &mut next_id,
+                    );
+                }
+            }
+            ClusterMsg::Log { id, event } => {
+                let Some(&i) = by_id.get(&id) else { continue };
+                if streams[i].id != id {
+                    continue;
+                }
+                match event {
+                    LogEvent::Lines(lines) => {
+                        if opts.follow || i == current {
+                            for l in &lines {
+                                printer
+                                    .line(&streams[i].key, l)
+                                    .map_err(|e| format!("cannot write: {e}"))?;
+                            }
+                        } else {
+                            streams[i].held.extend(lines);
+                        }
+                    }
+                    LogEvent::Failed(m) => {
+                        failed = true;
+                        let key = streams[i].key.clone();
+                        printer.note(&key, &m);
+                        streams[i].done = true;
+                    }
+                    LogEvent::Reconnecting { attempt, error } => {
+                        let key = streams[i].key.clone();
+                        printer.note(&key, &format!("reconnecting (attempt {attempt}): {error}"));
+                    }
+                    LogEvent::Ended => streams[i].done = true,
+                    LogEvent::Opened => {}
+                }
+                if !opts.follow {
+                    // Print the held lines of every stream whose turn has come.
+                    while current < streams.len() && streams[current].done {
+                        current += 1;
+                        if let Some(s) = streams.get_mut(current) {
+                            let held = std::mem::take(&mut s.held);
+                            let key = s.key.clone();
+                            for l in &held {
+                                printer
+                                    .line(&key, l)
+                                    .map_err(|e| format!("cannot write: {e}"))?;
+                            }
+                        }
+                    }
+                    if current >= streams.len() {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if rx.is_empty() {
+            let _ = printer.out.flush();
+        }
+    }
+    printer
+        .out
+        .flush()
+        .map_err(|e| format!("cannot write: {e}"))?;
+    runner.run(Effect {
+        id: 0,
+        kind: EffectKind::Quit,
+    });
+    Ok(i32::from(failed))
+}

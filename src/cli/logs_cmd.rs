@@ -1,0 +1,289 @@
+//! `kdoc logs TARGET ...`: parse what to read, then hand it to the headless log runner.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use kdoc::app::logs_cli::{self, LogsOptions, Output};
+use kdoc::core::log_sources::{LogTarget, Pick};
+use kdoc::logs::query::Query;
+
+use super::tui_cmd::connect;
+
+#[derive(Debug, clap::Args)]
+pub struct LogsArgs {
+    /// pod/NAME, workflow/NAME, pipelinerun/NAME, taskrun/NAME, svc/NAME, or a pod-name regex.
+    pub target: Option<String>,
+    /// Namespace (default: the context's).
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Containers: a name (requested even if the pod lacks it, so the API says why) or a regex.
+    #[arg(short = 'c', long, value_name = "REGEX")]
+    pub container: Option<String>,
+    /// Pods matching this label selector (k=v,k2=v2), instead of TARGET.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Every container of each pod, init containers included.
+    #[arg(long)]
+    pub all_containers: bool,
+    /// Only lines matching (case-insensitive regex); repeatable, any may match.
+    #[arg(long, value_name = "RE")]
+    pub include: Vec<String>,
+    /// Drop lines matching; repeatable.
+    #[arg(long, value_name = "RE")]
+    pub exclude: Vec<String>,
+    /// Highlight matches on a terminal.
+    #[arg(long, value_name = "RE")]
+    pub highlight: Option<String>,
+    /// Lines from the end of each container's log (default: all).
+    #[arg(long, value_name = "N")]
+    pub tail: Option<i64>,
+    /// Only lines newer than this: 30s, 10m, 1h, 2h30m.
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// The previous instance of each container.
+    #[arg(long)]
+    pub previous: bool,
+    /// Keep following; pods that start matching join.
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+    /// Print each line's timestamp.
+    #[arg(long)]
+    pub timestamps: bool,
+    /// Prefix lines with pod/container (default: when more than one container).
+    #[arg(long, overrides_with = "no_prefix")]
+    pub prefix: bool,
+    #[arg(long)]
+    pub no_prefix: bool,
+    /// raw (the lines) or json (one object per line).
+    #[arg(short = 'o', long, default_value = "raw")]
+    pub output: String,
+    /// auto (when stdout is a terminal), always or never.
+    #[arg(long, default_value = "auto")]
+    pub color: String,
+    /// Read from the built-in demo cluster.
+    #[arg(long, conflicts_with_all = ["from_dir", "kubeconfig", "context"])]
+    pub demo: bool,
+    /// Read from a folder of captured objects and logs.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["kubeconfig", "context"])]
+    pub from_dir: Option<PathBuf>,
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+}
+
+/// "30s", "10m", "1h", "2h30m", "90" (seconds).
+pub fn parse_duration(s: &str) -> Result<i64, String> {
+    let bad = || format!("--since {s:?}: expected a duration such as 30s, 10m, 1h or 2h30m");
+    if let Ok(n) = s.parse::<i64>() {
+        return (n > 0).then_some(n).ok_or_else(bad);
+    }
+    let mut total = 0i64;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: i64 = num.parse().map_err(|_| bad())?;
+        num.clear();
+        total += n * match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return Err(bad()),
+        };
+    }
+    if !num.is_empty() || total <= 0 {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+fn labels(s: &str) -> Result<BTreeMap<String, String>, String> {
+    s.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if !k.is_empty() && !v.contains('=') && !k.ends_with('!') => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(format!(
+                "-l {s:?}: only key=value pairs are supported, separated by commas"
+            )),
+        })
+        .collect()
+}
+
+/// A container name as Kubernetes allows them: asked for by name, not as a pattern.
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn pick(args: &LogsArgs, default: Pick) -> Result<Pick, String> {
+    match &args.container {
+        Some(c) if is_name(c) => Ok(Pick::Named(c.clone())),
+        Some(c) => regex::Regex::new(c)
+            .map(Pick::Regex)
+            .map_err(|e| format!("-c {c:?}: {}", e.to_string().lines().last().unwrap_or(""))),
+        None if args.all_containers => Ok(Pick::All),
+        None => Ok(default),
+    }
+}
+
+fn target(args: &LogsArgs, ns: &str) -> Result<LogTarget, String> {
+    if let Some(sel) = &args.selector {
+        return Ok(LogTarget::Selector {
+            ns: ns.into(),
+            selector: labels(sel)?,
+            pick: pick(args, Pick::All)?,
+            label: format!("-l {sel}"),
+        });
+    }
+    let Some(t) = &args.target else {
+        return Err("say what to read: kdoc logs pod/NAME (or workflow/, pipelinerun/, taskrun/, svc/, a pod-name regex, or -l SELECTOR)".into());
+    };
+    let with = |mut t: LogTarget, default: Pick| -> Result<LogTarget, String> {
+        let p = pick(args, default)?;
+        match &mut t {
+            LogTarget::Pod { pick, .. }
+            | LogTarget::Selector { pick, .. }
+            | LogTarget::Matching { pick, .. } => *pick = p,
+        }
+        Ok(t)
+    };
+    match t.split_once('/') {
+        Some(("pod" | "pods" | "po", name)) => with(
+            LogTarget::Pod {
+                ns: ns.into(),
+                pod: name.into(),
+                pick: Pick::All,
+            },
+            Pick::All,
+        ),
+        Some(("workflow" | "workflows" | "wf", name)) => {
+            with(LogTarget::workflow(ns, name), Pick::ArgoMain)
+        }
+        Some(("pipelinerun" | "pipelineruns" | "pr", name)) => {
+            with(LogTarget::pipeline_run(ns, name), Pick::TektonSteps)
+        }
+        Some(("taskrun" | "taskruns" | "tr", name)) => {
+            with(LogTarget::task_run(ns, name), Pick::TektonSteps)
+        }
+        Some((kind, _)) if !matches!(kind, "svc" | "service" | "services") => Err(format!(
+            "{t:?}: kdoc logs reads pod/, workflow/, pipelinerun/, taskrun/ and svc/ targets, or a pod-name regex"
+        )),
+        _ => {
+            let re = regex::Regex::new(t).map_err(|e| {
+                format!(
+                    "{t:?} is not a valid pod-name regex: {}",
+                    e.to_string().lines().last().unwrap_or("")
+                )
+            })?;
+            with(
+                LogTarget::Matching {
+                    ns: ns.into(),
+                    pattern: re,
+                    pick: Pick::All,
+                },
+                Pick::All,
+            )
+        }
+    }
+}
+
+pub async fn run(args: LogsArgs) -> Result<i32, String> {
+    let output = match args.output.as_str() {
+        "raw" => Output::Raw,
+        "json" => Output::Json,
+        o => return Err(format!("-o {o}: expected raw or json")),
+    };
+    let terminal = std::io::stdout().is_terminal();
+    let color = match args.color.as_str() {
+        "auto" => terminal,
+        "always" => true,
+        "never" => false,
+        c => return Err(format!("--color {c}: expected auto, always or never")),
+    };
+    let since_seconds = args.since.as_deref().map(parse_duration).transpose()?;
+    let query = if args.include.is_empty() && args.exclude.is_empty() && args.highlight.is_none() {
+        None
+    } else {
+        Some(Query::builder(
+            &args.include,
+            &args.exclude,
+            args.highlight.as_deref(),
+            0,
+            0,
+        )?)
+    };
+    let (cluster, _sim, notices) = connect(
+        args.demo,
+        args.from_dir.as_deref(),
+        args.kubeconfig.as_deref(),
+        args.context.as_deref(),
+        1.0,
+    )
+    .await?;
+    for n in notices {
+        eprintln!("kdoc: {n}");
+    }
+    let ns = args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| cluster.config.default_namespace.clone());
+    // svc/NAME needs the service's selector, which the headless runner looks up once listed.
+    let target = match args.target.as_deref().and_then(|t| t.split_once('/')) {
+        Some(("svc" | "service" | "services", name)) if args.selector.is_none() => {
+            LogTarget::Selector {
+                ns: ns.clone(),
+                selector: BTreeMap::new(),
+                pick: pick(&args, Pick::All)?,
+                label: format!("svc/{name}"),
+            }
+        }
+        _ => target(&args, &ns)?,
+    };
+    logs_cli::run(
+        &cluster,
+        LogsOptions {
+            target,
+            query,
+            tail: args.tail.filter(|n| *n >= 0),
+            since_seconds,
+            previous: args.previous,
+            follow: args.follow,
+            timestamps: args.timestamps,
+            prefix: if args.prefix {
+                Some(true)
+            } else if args.no_prefix {
+                Some(false)
+            } else {
+                None
+            },
+            output,
+            color,
+            terminal,
+        },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(30));
+        assert_eq!(parse_duration("10m"), Ok(600));
+        assert_eq!(parse_duration("2h30m"), Ok(9000));
+        assert_eq!(parse_duration("90"), Ok(90));
+        assert!(parse_duration("10x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("0").is_err());
+    }
+}

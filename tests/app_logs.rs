@@ -1,0 +1,223 @@
+//! The logs pane driven by keys, in-process, against the mlops simulator over HTTP: a
+//! workflow's steps, a KServe pod's four containers, presets, pause and resume, a container
+//! the pod does not have.
+
+mod common;
+
+use common::app::Harness;
+use kdoc::app::model::AppMsg;
+use kdoc::core::log_sources::{LogTarget, Pick};
+use kdoc::core::panes::logs::{LogsPane, StreamState};
+use kdoc::core::state::Msg;
+use kdoc::sim::scenario::builtin;
+use kdoc::sim::scenario::load::LoadSpec;
+use kdoc::sim::{Sim, SimConfig};
+
+const KANIKO: &str = "iris-demo-kaniko-2925953904";
+const ISVC_POD: &str = "iris-model-predictor-00001-deployment-6579ddcfbd-b7b7r";
+
+async fn mlops() -> Sim {
+    common::start(builtin("mlops", &LoadSpec::default()).expect("the mlops scenario")).await
+}
+
+async fn started(sim: &Sim) -> Harness {
+    let mut h = Harness::start(sim).await;
+    h.wait_for("the mlops pods, connected", |s| {
+        s.contains(KANIKO) && s.contains("● connected")
+    })
+    .await;
+    h
+}
+
+fn logs(h: &Harness) -> &LogsPane {
+    h.session
+        .app
+        .state
+        .find::<LogsPane>()
+        .expect("the logs pane is open")
+}
+
+/// Filter the current pane down to `text` and open the logs of what is selected.
+fn open_logs(h: &mut Harness, filter: &str) {
+    h.press("/");
+    h.type_text(filter);
+    h.press("enter l");
+    assert_eq!(h.session.app.state.top().name(), "logs");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workflows_steps_arrive_with_their_prefixes_and_the_push_preset_finds_no_push() {
+    let sim = mlops().await;
+    let mut h = started(&sim).await;
+    h.press("w");
+    h.wait_text("iris-demo").await;
+    open_logs(&mut h, "iris-demo");
+    let s = h
+        .wait_until("every step's main container, to its end", |_, st| {
+            st.find::<LogsPane>().is_some_and(|p| {
+                p.streams.len() == 3
+                    && p.streams
+                        .values()
+                        .all(|s| matches!(s.state, StreamState::Ended(_)))
+            })
+        })
+        .await;
+    let text: Vec<String> = logs(&h).buf.iter().map(|l| l.text.text.clone()).collect();
+    let at = |needle: &str| {
+        text.iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} not among the lines: {text:#?}"))
+    };
+    // Step order here because the three logs were read at once and the steps had ended:
+    // what matters is that every step's lines are there, each in its own order.
+    assert!(at("Loading iris dataset") < at("Model saved to"));
+    assert!(at("Retrieving image manifest") < at("Skipping push"));
+    at("seldondeployment.machinelearning.seldon.io/iris created");
+    // Each line carries its pod/container, in step order.
+    assert!(s.contains(&format!("{KANIKO}/main")), "{s}");
+    let p = logs(&h);
+    assert_eq!(
+        p.streams.len(),
+        3,
+        "train, kaniko, deploy: their main containers"
+    );
+    assert!(p.order.iter().all(|k| k.2 == "main"));
+    // The push preset is one key (runbook 003's `grep push`, runbook 000's `grep no-push`).
+    h.press("P");
+    let s = h
+        .wait_for("only push lines", |s| s.contains("--no-push flag"))
+        .await;
+    assert!(!s.contains("Loading iris dataset"), "filtered out:\n{s}");
+    assert!(
+        s.contains("filter /pushing|pushed"),
+        "the title says so:\n{s}"
+    );
+    // The errors preset: nothing in these steps says error, failed, warning or timeout.
+    h.press("E");
+    let s = h
+        .wait_for("the errors preset", |s| s.contains("filter /error|failed"))
+        .await;
+    assert!(!s.contains("--no-push flag"), "{s}");
+    // Again: off.
+    h.press("E");
+    h.wait_for("no filter", |s| {
+        s.contains("following") && !s.contains("filter /")
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kserve_pods_containers_each_say_what_went_wrong() {
+    // Four times faster: the pod's containers start 21 scenario seconds in.
+    let sim = common::start_with(SimConfig {
+        scenario: builtin("mlops", &LoadSpec::default()).expect("the mlops scenario"),
+        speed: 4.0,
+        ..SimConfig::default()
+    })
+    .await;
+    let mut h = started(&sim).await;
+    open_logs(&mut h, "iris-model-predictor");
+    h.press("E w");
+    let s = h
+        .wait_for("the storage-initializer and istio-proxy failures", |s| {
+            s.contains("NoCredentialsError") && s.contains("i/o timeout")
+        })
+        .await;
+    let line = |needle: &str| {
+        s.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("NoCredentialsError").contains("storage-initializer"),
+        "under storage-initializer:\n{s}"
+    );
+    // Wrapped: the timeout is on a continuation line; its first line names istio-proxy.
+    assert!(
+        line("failed to sign").contains("istio-proxy"),
+        "under istio-proxy:\n{s}"
+    );
+    let p = logs(&h);
+    let names: Vec<&str> = p.order.iter().map(|k| k.2.as_str()).collect();
+    assert!(
+        names.contains(&"storage-initializer") && names.contains(&"istio-proxy"),
+        "{names:?}"
+    );
+    assert_eq!(p.target.namespace(), "user-example-com");
+    assert!(p.order.iter().all(|k| k.1 == ISVC_POD));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pausing_keeps_receiving_and_counts_what_arrived() {
+    let sim = mlops().await;
+    let mut h = started(&sim).await;
+    // mlflow's server logs a line every few seconds (a generated, live log).
+    open_logs(&mut h, "mlflow-");
+    h.wait_for("the mlflow log streaming", |s| s.contains("streaming"))
+        .await;
+    h.press("space");
+    let s = h.screen();
+    assert!(s.contains("paused, 0 new"), "{s}");
+    let s = h
+        .wait_until("lines arriving while paused", |_, st| {
+            st.find::<LogsPane>()
+                .is_some_and(|p| p.arrived_while_paused() > 0)
+        })
+        .await;
+    assert!(s.contains("paused, "), "{s}");
+    h.press("space");
+    let s = h.screen();
+    assert!(s.contains("following"), "{s}");
+    assert_eq!(logs(&h).arrived_while_paused(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_container_a_pod_lacks_fails_with_the_apis_words_and_the_others_go_on() {
+    let sim = mlops().await;
+    let mut h = started(&sim).await;
+    // `main` in every argowf pod named iris-*: the three workflow steps have one, the Seldon
+    // pod does not (kubectl logs -c main would say why; so does its stream).
+    h.session
+        .send(AppMsg::Core(Msg::OpenLogs(LogTarget::Matching {
+            ns: "argowf".into(),
+            pattern: regex::Regex::new("^iris-").unwrap(),
+            pick: Pick::Named("main".into()),
+        })));
+    let s = h
+        .wait_until(
+            "the Seldon pod's stream fails, the steps' stream",
+            |_, st| {
+                st.find::<LogsPane>().is_some_and(|p| {
+                    let failed = p
+                        .streams
+                        .values()
+                        .filter(|s| matches!(s.state, StreamState::Failed(_)))
+                        .count();
+                    failed == 1 && p.buf.len() > 20
+                })
+            },
+        )
+        .await;
+    let p = logs(&h);
+    let failed: Vec<String> = p
+        .streams
+        .values()
+        .filter_map(|s| match &s.state {
+            StreamState::Failed(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        ["container main is not valid for pod iris-default-0-classifier-85d56cc6b6-qsjpr"],
+        "the API's message, verbatim"
+    );
+    // On screen whole (the state line wraps rather than cut it).
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("container main is not valid for pod"), "{s}");
+    assert!(
+        s.contains("Skipping push"),
+        "the other streams went on:\n{s}"
+    );
+}
