@@ -4,5 +4,6 @@ pub mod app;
 pub mod cluster;
 pub mod config;
 pub mod core;
+pub mod logs;
 pub mod sim;
 pub mod ui;
