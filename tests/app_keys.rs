@@ -911,7 +911,6 @@ async fn keymap_mistakes_are_reported_and_the_defaults_stay() {
 
 /// The k9s keys kdoc answers with a hint: (key, action name).
 const K9S: &[(&str, &str)] = &[
-    ("l", "logs"),
     ("d", "describe"),
     ("y", "yaml"),
     ("s", "shell"),

@@ -244,10 +244,10 @@ impl LogsPane {
                 .cloned()
                 .unwrap_or_else(|| unreachable!());
             if !w.ran {
-                if s.id.is_none() {
-                    if let RunState::Waiting(r) = &w.state {
-                        self.set_state(&key, StreamState::Waiting(r.clone()));
-                    }
+                if s.id.is_none()
+                    && let RunState::Waiting(r) = &w.state
+                {
+                    self.set_state(&key, StreamState::Waiting(r.clone()));
                 }
                 continue;
             }
