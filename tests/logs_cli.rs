@@ -64,7 +64,14 @@ async fn a_workflows_logs_match_kubectl_and_grep_in_step_order() {
     for include in ["error", "push|manifest", "."] {
         let out = kdoc_logs(
             kc.path(),
-            &["workflow/iris-demo", "-n", "argowf", "--include", include, "--no-prefix"],
+            &[
+                "workflow/iris-demo",
+                "-n",
+                "argowf",
+                "--include",
+                include,
+                "--no-prefix",
+            ],
         )
         .await;
         assert!(
@@ -98,7 +105,10 @@ async fn a_container_a_pod_lacks_is_refused_in_the_apis_words_and_the_rest_print
         err.contains("container main is not valid for pod iris-default-0-classifier"),
         "{err}"
     );
-    assert!(stdout.contains("Skipping push to container registry"), "{stdout}");
+    assert!(
+        stdout.contains("Skipping push to container registry"),
+        "{stdout}"
+    );
     // Prefixed: several containers.
     assert!(
         stdout
@@ -120,7 +130,8 @@ async fn bad_input_is_a_clear_error_with_exit_code_2() {
     let out = kdoc_logs(kc.path(), &["workflow/nope", "-n", "argowf"]).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("no pods match workflow/nope in namespace argowf"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no pods match workflow/nope in namespace argowf"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -324,3 +324,36 @@ fn sigterm_restores_the_terminal() {
         "the tty is back in cooked mode: {modes}"
     );
 }
+
+#[test]
+fn logs_of_the_workflow_with_a_preset_pause_and_resume() {
+    let Some(t) = Tmux::start("logs", 120, 35, &["--demo"]) else {
+        return;
+    };
+    let wait = Duration::from_secs(10);
+    t.wait_until("the pods", START_WAIT, |s| row(s, KANIKO).is_some());
+    t.type_text("w");
+    t.wait_for("iris-demo", wait);
+    t.type_text("/");
+    t.type_text("iris-demo");
+    t.enter();
+    t.type_text("l");
+    let s = t.wait_until("the workflow's step logs", wait, |s| {
+        s.contains("argowf/workflow/iris-demo") && s.contains("ended: exit code 0")
+    });
+    assert!(s.contains(&format!("{KANIKO}/main")), "{s}");
+    // The push preset: one key.
+    t.type_text("P");
+    let s = t.wait_until("only push lines", wait, |s| s.contains("--no-push flag"));
+    assert!(s.contains("filter /pushing|pushed"), "{s}");
+    // Pause and resume.
+    t.type_text(" ");
+    t.wait_until("paused", wait, |s| s.contains("paused, 0 new"));
+    t.type_text(" ");
+    t.wait_until("following again", wait, |s| s.contains("following"));
+    // esc walks back to the workflows, their filter kept.
+    t.esc();
+    t.wait_until("back on the workflows", wait, |s| {
+        s.contains("Workflows(") && s.contains("</iris-demo>")
+    });
+}

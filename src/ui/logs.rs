@@ -206,11 +206,20 @@ fn display(
 
 pub fn draw(f: &mut Frame, area: Rect, p: &LogsPane, _state: &AppState, view: &View) {
     let t = view.theme;
+    // Following or paused first: it must never be cut off the end of a long title.
     let mut title = vec![
         Span::styled(
             " Logs ",
             Style::default().fg(t.title).add_modifier(Modifier::BOLD),
         ),
+        if p.follow {
+            Span::styled("following ", Style::default().fg(t.ok))
+        } else {
+            Span::styled(
+                format!("paused, {} new ", p.arrived_while_paused()),
+                Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
+            )
+        },
         Span::styled(
             format!(
                 "{}/{} ",
@@ -251,14 +260,6 @@ pub fn draw(f: &mut Frame, area: Rect, p: &LogsPane, _state: &AppState, view: &V
     }
     if p.view.scanning(&p.buf) {
         title.push(Span::styled("filtering… ", Style::default().fg(t.pending)));
-    }
-    if p.follow {
-        title.push(Span::styled("following ", Style::default().fg(t.ok)));
-    } else {
-        title.push(Span::styled(
-            format!("paused, {} new ", p.arrived_while_paused()),
-            Style::default().fg(t.warn).add_modifier(Modifier::BOLD),
-        ));
     }
     let inner = super::pane(f, area, Line::from(title), t);
 
