@@ -6,6 +6,7 @@ mod common;
 
 use common::app::Harness;
 use kdoc::app::model::AppMsg;
+use kdoc::core::effect::{Effect, EffectKind};
 use kdoc::core::log_sources::{LogTarget, Pick};
 use kdoc::core::panes::logs::{LogsPane, StreamState};
 use kdoc::core::state::Msg;
@@ -220,4 +221,87 @@ async fn a_container_a_pod_lacks_fails_with_the_apis_words_and_the_others_go_on(
         s.contains("Skipping push"),
         "the other streams went on:\n{s}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saving_writes_the_lines_shown_and_a_bad_path_is_named_with_the_os_error() {
+    let sim = mlops().await;
+    let mut h = started(&sim).await;
+    h.press("w");
+    h.wait_text("iris-demo").await;
+    open_logs(&mut h, "iris-demo");
+    h.wait_until("the three steps' logs", |_, st| {
+        st.find::<LogsPane>().is_some_and(|p| {
+            p.streams
+                .values()
+                .all(|s| matches!(s.state, StreamState::Ended(_)))
+        })
+    })
+    .await;
+    h.press("P");
+    // What ctrl-s asks for: a file with the filtered lines, each with its source.
+    let effects = h
+        .session
+        .app
+        .update(AppMsg::Key(common::app::key("ctrl-s")));
+    let (save_id, path, contents) = effects
+        .iter()
+        .find_map(|e| match &e.kind {
+            EffectKind::WriteFile { path, contents } => {
+                Some((e.id, path.clone(), contents.clone()))
+            }
+            _ => None,
+        })
+        .expect("a file to write");
+    assert!(
+        path.starts_with("kdoc-logs-workflow_iris-demo-") && path.ends_with(".log"),
+        "{path}"
+    );
+    let text = String::from_utf8(contents.clone()).unwrap();
+    assert_eq!(text.lines().count(), 4, "the four push lines:\n{text}");
+    assert!(text.contains("iris-demo-kaniko-2925953904/main "), "{text}");
+    assert!(text.contains("--no-push flag"), "{text}");
+    // Written by the app; a path that cannot be written is named, with the OS's reason.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("saved.log").display().to_string();
+    let bad = dir
+        .path()
+        .join("missing/dir/saved.log")
+        .display()
+        .to_string();
+    // The save's own id for the failing write: its answer is the one the app waits for.
+    for (id, p) in [(9_000_001, &good), (save_id, &bad)] {
+        kdoc::app::run_effects(
+            &h.session.runner,
+            vec![Effect {
+                id,
+                kind: EffectKind::WriteFile {
+                    path: p.clone(),
+                    contents: contents.clone(),
+                },
+            }],
+        );
+    }
+    assert_eq!(std::fs::read(&good).unwrap(), contents);
+    let s = h
+        .wait_until("the failed save told", |_, st| {
+            st.message
+                .as_ref()
+                .is_some_and(|m| m.text.contains("cannot save"))
+        })
+        .await;
+    let m = h
+        .session
+        .app
+        .state
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .to_string();
+    assert!(
+        m.contains(&bad) && m.contains("No such file or directory"),
+        "{m}\n{s}"
+    );
+    assert!(logs(&h).buf.len() > 20, "the buffer is kept");
 }

@@ -19,7 +19,7 @@ use crate::cluster::runner::{CHANNEL, Runner};
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::core::cluster_event::ClusterMsg;
-use crate::core::effect::{Effect, EffectKind};
+use crate::core::effect::{Effect, EffectKind, EffectResult};
 use crate::core::state::{AppState, Msg, Scope};
 use crate::core::text::Safe;
 use crate::ui::{self, View};
@@ -86,10 +86,23 @@ fn wire(opts: &Options) -> Result<Wired, String> {
 pub fn run_effects(runner: &Runner, effects: Vec<Effect>) -> bool {
     let mut quit = false;
     for e in effects {
-        if e.kind == EffectKind::Quit {
-            quit = true;
-        } else {
-            runner.run(e);
+        match e.kind {
+            EffectKind::Quit => quit = true,
+            // Not the cluster's business: a local file, written here; the answer comes back
+            // through the runner's channel like every other result.
+            EffectKind::WriteFile { path, contents } => {
+                let result = match std::fs::write(&path, &contents) {
+                    Ok(()) => EffectResult::Written {
+                        path,
+                        bytes: contents.len(),
+                    },
+                    Err(err) => EffectResult::Failed(format!(
+                        "cannot save to {path}: {err}; the lines are still here"
+                    )),
+                };
+                runner.answer(ClusterMsg::Done { id: e.id, result });
+            }
+            kind => runner.run(Effect { id: e.id, kind }),
         }
     }
     quit

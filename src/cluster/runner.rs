@@ -20,14 +20,23 @@ pub const CHANNEL: usize = 4096;
 /// The handle the app sends effects through; dropping it stops the runner and its watches.
 pub struct Runner {
     tx: UnboundedSender<Effect>,
+    out: Sender<ClusterMsg>,
 }
 
 impl Runner {
     /// Start the runner for `target` (with its client), sending what happens to `out`.
     pub fn spawn(target: Target, client: Client, out: Sender<ClusterMsg>) -> Runner {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(target, client, out, rx));
-        Runner { tx }
+        tokio::spawn(run(target, client, out.clone(), rx));
+        Runner { tx, out }
+    }
+
+    /// Put a result the app produced itself (a written file) in line with the cluster's.
+    pub fn answer(&self, msg: ClusterMsg) {
+        let out = self.out.clone();
+        tokio::spawn(async move {
+            let _ = out.send(msg).await;
+        });
     }
 
     pub fn run(&self, effect: Effect) {
@@ -94,6 +103,8 @@ async fn run(
                         }
                         resolved.remove(&which);
                     }
+                    // Local files are the app's to write (`app::run_effects`), never sent here.
+                    EffectKind::WriteFile { .. } => {}
                     EffectKind::Quit => break,
                 }
             }

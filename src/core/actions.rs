@@ -46,6 +46,7 @@ pub enum Action {
     LogSince15m,
     LogSince1h,
     LogClear,
+    LogSave,
     /// k9s keys for what kdoc does not have yet: they answer with a one-line hint.
     Logs,
     Describe,
@@ -229,6 +230,11 @@ pub const ACTIONS: &[ActionInfo] = &[
         "Only lines of the last hour (again: off)",
     ),
     info(Action::LogClear, "clear", "Clear the lines shown so far"),
+    info(
+        Action::LogSave,
+        "save",
+        "Save the lines shown (as filtered) to kdoc-logs-*.log in the current directory",
+    ),
     info(
         Action::Describe,
         "describe",

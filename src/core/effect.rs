@@ -28,6 +28,11 @@ pub enum EffectKind {
     ResolveContext(String),
     /// Stream one container's log; items come back as `ClusterMsg::Log` until `Cancel`.
     Logs(LogRequest),
+    /// Write a file (a saved log); answers `Written` or `Failed` with the path and the OS error.
+    WriteFile {
+        path: String,
+        contents: Vec<u8>,
+    },
     /// Stop the effect with this id (a stream or a pending request).
     Cancel(EffectId),
     Quit,
@@ -51,5 +56,6 @@ pub struct LogRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EffectResult {
     ContextResolved { context: String, cluster: String },
+    Written { path: String, bytes: usize },
     Failed(String),
 }

@@ -100,6 +100,8 @@ pub struct AppState {
     pub page: usize,
     pub size: (u16, u16),
     next_id: EffectId,
+    /// File writes in flight, so their failures are told (and not mistaken for stale answers).
+    writes: std::collections::BTreeSet<EffectId>,
     /// Effects decided outside `update`'s own flow (a closing pane's cancels), sent with its result.
     queued: Vec<Effect>,
     /// The context switch being resolved: (effect, context).
@@ -139,6 +141,7 @@ impl AppState {
             size: (80, 24),
             next_id: 1,
             queued: vec![],
+            writes: Default::default(),
             switching: None,
             history: [vec![], vec![]],
         }
@@ -272,6 +275,11 @@ impl AppState {
             effects.extend(p.take_effects(&mut next));
         }
         self.next_id = next;
+        for e in &effects {
+            if matches!(e.kind, EffectKind::WriteFile { .. }) {
+                self.writes.insert(e.id);
+            }
+        }
         effects
     }
 
@@ -535,6 +543,14 @@ impl AppState {
                 let ctx = ctx.clone();
                 self.switching = None;
                 self.say(format!("cannot switch to context {ctx:?}: {e}"));
+                vec![]
+            }
+            (_, EffectResult::Written { path, bytes }) => {
+                self.info(format!("saved {bytes} bytes to {path}"));
+                vec![]
+            }
+            (_, EffectResult::Failed(e)) if self.writes.remove(&id) => {
+                self.say(e);
                 vec![]
             }
             // Stale: a newer switch replaced this one.

@@ -114,6 +114,8 @@ pub struct LogsPane {
     /// Some stream waits to be reopened: sync again on the next refresh.
     recheck: bool,
     requests: Vec<(StreamKey, LogRequest)>,
+    /// Files to write (a save), as (path, contents).
+    saves: Vec<(String, Vec<u8>)>,
     cancels: Vec<EffectId>,
     by_id: BTreeMap<EffectId, StreamKey>,
 }
@@ -147,6 +149,7 @@ impl LogsPane {
             now: Timestamp::UNIX_EPOCH,
             recheck: false,
             requests: vec![],
+            saves: vec![],
             cancels: vec![],
             by_id: BTreeMap::new(),
         }
@@ -415,6 +418,43 @@ impl LogsPane {
         }
     }
 
+    /// The rows shown (filtered, if a filter is on), one line each with its source, as text
+    /// safe to `cat`: what the pane shows, sanitised.
+    fn save_contents(&self, now: Timestamp) -> (String, Vec<u8>, usize) {
+        let label: String = self
+            .target
+            .label()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let path = format!("kdoc-logs-{label}-{}.log", now.strftime("%Y%m%dT%H%M%SZ"));
+        let mut out = Vec::new();
+        let mut n = 0;
+        for i in 0..self.view.len(&self.buf) {
+            let Some(line) = self.view.row(&self.buf, i).and_then(|s| self.buf.get(s)) else {
+                continue;
+            };
+            if let Some(s) = self.buf.sources().get(line.source as usize) {
+                out.extend_from_slice(
+                    crate::core::text::sanitize(&format!("{}/{} ", s.pod, s.container)).as_bytes(),
+                );
+            }
+            if let Some(ts) = line.ts {
+                out.extend_from_slice(format!("{ts} ").as_bytes());
+            }
+            out.extend_from_slice(line.text.text.as_bytes());
+            out.push(b'\n');
+            n += 1;
+        }
+        (path, out, n)
+    }
+
     fn preset(&mut self, i: usize) -> Reply {
         let Some((name, _, re)) = PRESETS.get(i) else {
             return Reply::Done;
@@ -523,6 +563,11 @@ impl Pane for LogsPane {
                     None => format!("since: off (tail {})", tail_text(self.tail)),
                 });
             }
+            Action::LogSave => {
+                let (path, contents, n) = self.save_contents(cx.now);
+                self.saves.push((path.clone(), contents));
+                return Reply::Message(format!("saving {n} lines to {path}"));
+            }
             Action::LogClear => {
                 self.buf.clear();
                 self.anchor = None;
@@ -554,6 +599,7 @@ impl Pane for LogsPane {
             Action::LogPresetPush,
             Action::LogPresetMlflow,
             Action::LogClear,
+            Action::LogSave,
             Action::Up,
             Action::Down,
             Action::PageUp,
@@ -575,6 +621,14 @@ impl Pane for LogsPane {
                 kind: EffectKind::Cancel(id),
             })
             .collect();
+        for (path, contents) in self.saves.drain(..) {
+            let id = *next_id;
+            *next_id += 1;
+            out.push(Effect {
+                id,
+                kind: EffectKind::WriteFile { path, contents },
+            });
+        }
         for (key, req) in std::mem::take(&mut self.requests) {
             let id = *next_id;
             *next_id += 1;
