@@ -269,20 +269,20 @@ async fn saving_writes_the_lines_shown_and_a_bad_path_is_named_with_the_os_error
         .join("missing/dir/saved.log")
         .display()
         .to_string();
-    // The save's own id for the failing write: its answer is the one the app waits for.
-    for (id, p) in [(9_000_001, &good), (save_id, &bad)] {
+    let write = |h: &Harness, id, p: &str| {
         kdoc::app::run_effects(
             &h.session.runner,
             vec![Effect {
                 id,
                 kind: EffectKind::WriteFile {
-                    path: p.clone(),
+                    path: p.to_string(),
                     contents: contents.clone(),
                 },
             }],
         );
-    }
-    assert_eq!(std::fs::read(&good).unwrap(), contents);
+    };
+    // The save's own id for the failing write: its answer is the one the app waits for.
+    write(&h, save_id, &bad);
     let s = h
         .wait_until("the failed save told", |_, st| {
             st.message
@@ -303,5 +303,13 @@ async fn saving_writes_the_lines_shown_and_a_bad_path_is_named_with_the_os_error
         m.contains(&bad) && m.contains("No such file or directory"),
         "{m}\n{s}"
     );
+    write(&h, 9_000_001, &good);
+    h.wait_until("the save told", |_, st| {
+        st.message
+            .as_ref()
+            .is_some_and(|m| m.text.contains("saved "))
+    })
+    .await;
+    assert_eq!(std::fs::read(&good).unwrap(), contents);
     assert!(logs(&h).buf.len() > 20, "the buffer is kept");
 }
