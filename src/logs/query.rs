@@ -51,7 +51,7 @@ impl Query {
             Some(compile(inc, "filter")?)
         };
         let exclude = match exc {
-            Some(e) if e.is_empty() => return Err("exclude `!` needs a regex after it".into()),
+            Some("") => return Err("exclude `!` needs a regex after it".into()),
             Some(e) => Some(compile(e, "exclude")?),
             None => None,
         };
@@ -128,11 +128,8 @@ impl Query {
 fn context_flags(text: &str) -> Result<(usize, usize, &str), String> {
     let (mut before, mut after) = (0, 0);
     let mut rest = text.trim_start();
-    loop {
-        let flag = match rest.as_bytes() {
-            [b'-', f @ (b'A' | b'B' | b'C'), ..] => *f as char,
-            _ => break,
-        };
+    while let [b'-', f @ (b'A' | b'B' | b'C'), ..] = rest.as_bytes() {
+        let flag = *f as char;
         let tail = &rest[2..];
         let digits = tail.trim_start();
         let n_len = digits.bytes().take_while(u8::is_ascii_digit).count();

@@ -26,7 +26,7 @@ fn lines_keep_arrival_order_and_dense_seqs() {
     assert_eq!(texts(&b), ["one", "two", "container restarted"]);
     assert_eq!(b.get(2).unwrap().kind, LineKind::Marker);
     assert_eq!(b.get(1).unwrap().source, c);
-    assert_eq!(b.iter().rev().next().unwrap().seq, 2);
+    assert_eq!(b.iter().next_back().unwrap().seq, 2);
     assert_eq!(b.len(), 3);
     assert_eq!(b.next_seq(), 3);
 }

@@ -34,7 +34,7 @@ fn osc_52_clipboard_write_is_removed() {
 }
 
 #[test]
-fn osc_8_hyperlink_keeps_its_text() {
+fn osc_8_link_keeps_its_text() {
     assert_eq!(
         text(b"see \x1b]8;;https://evil.example/\x1b\\the docs\x1b]8;;\x1b\\ now"),
         "see the docs now"
