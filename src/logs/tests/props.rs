@@ -88,3 +88,25 @@ proptest! {
         check(&bytes);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Whatever is typed into the filter line, parsing answers (Ok or a one-line error).
+    #[test]
+    fn any_query_text_parses_or_errs_on_one_line(text in "(-[ABC] ?[0-9]{0,3} )?[-!a-z()\\[\\]{}|*+? ]{0,20}") {
+        if let Err(e) = crate::logs::query::Query::parse(&text) {
+            prop_assert!(!e.contains('\n'), "{}", e);
+        }
+    }
+
+    /// JSON helpers never panic and never return unsafe characters.
+    #[test]
+    fn json_helpers_are_total_and_safe(text in "[{\\[\"a-z:,0-9\\\\u \\]}]{0,40}") {
+        let lines = crate::logs::json::pretty(&text).unwrap_or_default();
+        let all = lines.into_iter().chain(crate::logs::json::summary(&text));
+        for l in all {
+            prop_assert!(!l.chars().any(|c| c.is_control() || is_format(c)));
+        }
+    }
+}
