@@ -192,3 +192,37 @@ async fn generated_lines_have_strictly_increasing_timestamps() {
     }
     assert!(out.contains(" generated 0\n") && out.contains(" burst line 19\n"));
 }
+
+/// A kubelet's own log file (CRI format, as under /var/log/pods) keeps the times it records.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loaded_kubelet_file_keeps_its_times() {
+    let file = b"2025-06-11T09:14:38.123456789Z stdout F starting\n\
+2025-06-11T09:14:39Z stderr P a long line in \n\
+2025-06-11T09:14:39.5Z stderr F two parts\n\
+2025-06-11T09:15:00Z stdout F done \xff\n";
+    let dir = tempfile::tempdir().unwrap();
+    bundle(dir.path(), "kubelet", file, None);
+    let sim = load(dir.path()).await;
+    let Some(k) = Kubectl::new(&sim) else { return };
+    let plain = stdout(&k, &["logs", "kubelet", "-n", "bundle"]).await;
+    assert_eq!(plain, b"starting\na long line in two parts\ndone \xff\n");
+    let stamped = stdout(&k, &["logs", "kubelet", "-n", "bundle", "--timestamps"]).await;
+    assert_eq!(
+        stamped,
+        b"2025-06-11T09:14:38.123456789Z starting\n\
+2025-06-11T09:14:39Z a long line in two parts\n\
+2025-06-11T09:15:00Z done \xff\n"
+    );
+    let since = stdout(
+        &k,
+        &[
+            "logs",
+            "kubelet",
+            "-n",
+            "bundle",
+            "--since-time=2025-06-11T09:14:39Z",
+        ],
+    )
+    .await;
+    assert_eq!(since, b"a long line in two parts\ndone \xff\n");
+}

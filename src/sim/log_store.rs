@@ -51,8 +51,12 @@ impl Segment {
 
     /// A whole file, kept as read. A last line without its `\n` gets one (as the kubelet ends a
     /// full line); `data` should have room for that byte, or it is copied once. Lines are
-    /// stamped a nanosecond apart, the last at `end`.
+    /// stamped a nanosecond apart, the last at `end`, unless the file is the kubelet's own
+    /// (CRI format), whose lines keep their times.
     pub fn from_file(mut data: Vec<u8>, end: Timestamp) -> Segment {
+        if let Some(seg) = Segment::from_cri(&data) {
+            return seg;
+        }
         if data.last().is_some_and(|b| *b != b'\n') {
             data.push(b'\n');
         }
@@ -68,6 +72,40 @@ impl Segment {
             ends,
             times,
         }
+    }
+
+    /// A kubelet's own file (`/var/log/pods/...`, CRI format: `<RFC3339Nano> <stdout|stderr>
+    /// <F|P> <text>` a line, `P` fragments joined up to the next `F`): the text, each line at
+    /// the time of its first fragment, as the kubelet serves it. None unless every line is so.
+    fn from_cri(data: &[u8]) -> Option<Segment> {
+        let records = data.strip_suffix(b"\n").unwrap_or(data);
+        let first = records.split(|b| *b == b'\n').next()?;
+        cri_record(first)?;
+        let mut buf = Vec::with_capacity(data.len());
+        let mut ends = Vec::new();
+        let mut times = Vec::new();
+        let mut started: Option<i64> = None;
+        for record in records.split(|b| *b == b'\n') {
+            let (time, full, text) = cri_record(record)?;
+            buf.extend_from_slice(text);
+            let first = *started.get_or_insert(time);
+            if full {
+                buf.push(b'\n');
+                ends.push(buf.len());
+                times.push(first);
+                started = None;
+            }
+        }
+        if let Some(first) = started {
+            buf.push(b'\n');
+            ends.push(buf.len());
+            times.push(first);
+        }
+        Some(Segment {
+            buf: buf.into(),
+            ends,
+            times,
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -116,6 +154,22 @@ impl Segment {
             *last = Some(*t);
         }
     }
+}
+
+/// One CRI log record: its time, whether it ends a line (`F`, not `P`), and its text.
+fn cri_record(record: &[u8]) -> Option<(i64, bool, &[u8])> {
+    let mut fields = record.splitn(4, |b| *b == b' ');
+    let time = std::str::from_utf8(fields.next()?).ok()?;
+    let time = nanos(time.parse::<Timestamp>().ok()?);
+    if !matches!(fields.next()?, b"stdout" | b"stderr") {
+        return None;
+    }
+    let full = match fields.next()?.split(|b| *b == b':').next()? {
+        b"F" => true,
+        b"P" => false,
+        _ => return None,
+    };
+    Some((time, full, fields.next().unwrap_or_default()))
 }
 
 /// Lines `from..to` of a segment.
@@ -473,6 +527,37 @@ mod tests {
         assert!(t.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(t[2], end);
         assert_eq!(text(&prev), b"a\nb\nc\n");
+    }
+
+    #[test]
+    fn kubelet_cri_files_keep_their_times_and_join_partial_lines() {
+        let file = b"2025-06-11T09:14:38.000000001Z stdout F first\n\
+2025-06-11T09:14:38.5Z stderr P sec\n\
+2025-06-11T09:14:38.6Z stderr F ond \xff\n\
+2025-06-11T09:14:38.6Z stdout F \n\
+2025-06-11T09:14:38.6Z stdout F same time";
+        let store = LogStore::default();
+        store.load("ns", "pod", "c", false, file.to_vec(), Timestamp::now());
+        let parts = current(&store);
+        assert_eq!(text(&parts), b"first\nsecond \xff\n\nsame time\n");
+        let t: Vec<String> = times(&parts).iter().map(|t| t.to_string()).collect();
+        assert_eq!(
+            t,
+            [
+                "2025-06-11T09:14:38.000000001Z",
+                "2025-06-11T09:14:38.5Z",
+                "2025-06-11T09:14:38.6Z",
+                // Two records at one moment: the later line is still later.
+                "2025-06-11T09:14:38.600000001Z",
+            ]
+        );
+        // One line not in that format: the file is plain text, served as it is.
+        let mixed = [&file[..], b"\nnot cri\n"].concat();
+        store.load("ns", "pod", "d", false, mixed.clone(), Timestamp::now());
+        assert_eq!(
+            text(&store.snapshot("ns", "pod", "d", false, false).0),
+            mixed
+        );
     }
 
     #[test]
