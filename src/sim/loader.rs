@@ -2,6 +2,7 @@
 //! lists, and container logs laid out as support bundles store them
 //! (`logs/<namespace>/<pod>/<container>.log`, `<container>-previous.log`).
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
@@ -20,7 +21,8 @@ pub struct LogFile {
     pub pod: String,
     pub container: String,
     pub previous: bool,
-    pub text: String,
+    /// The file's bytes as stored (logs are bytes, not text), with room for one more.
+    pub data: Vec<u8>,
 }
 
 pub fn load(path: &Path) -> Loaded {
@@ -31,8 +33,8 @@ pub fn load(path: &Path) -> Loaded {
         files.sort();
         for f in files {
             if let Some(log) = log_file(path, &f) {
-                match std::fs::read_to_string(&f) {
-                    Ok(text) => out.logs.push(LogFile { text, ..log }),
+                match read_log(&f) {
+                    Ok(data) => out.logs.push(LogFile { data, ..log }),
                     Err(e) => out
                         .problems
                         .push(format!("{}: cannot read log: {e}", f.display())),
@@ -93,8 +95,18 @@ fn log_file(root: &Path, f: &Path) -> Option<LogFile> {
         pod: parts[n - 2].into(),
         container: container.into(),
         previous,
-        text: String::new(),
+        data: vec![],
     })
+}
+
+/// A log file's bytes, with room for the newline a last unterminated line gets, so a large
+/// log is never copied to add it.
+fn read_log(f: &Path) -> std::io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(f)?;
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut data = Vec::with_capacity(size + 1);
+    file.read_to_end(&mut data)?;
+    Ok(data)
 }
 
 fn load_file(f: &Path, out: &mut Loaded) {

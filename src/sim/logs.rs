@@ -1,168 +1,22 @@
-//! Container logs: a bounded store per container (current and previous run), and the
-//! `pods/{name}/log` handler with every `PodLogOptions` field and the kubelet's error texts.
+//! The `pods/{name}/log` handler: every `PodLogOptions` field and the kubelet's error texts,
+//! serving the bytes the [log store](super::log_store) holds.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::fmt::Write as _;
+use std::sync::Arc;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use hyper::Response;
 use jiff::Timestamp;
 use serde_json::Value;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 use super::http::{Body, error, full, streamed};
+use super::log_store::{LogMsg, Part, select};
 use super::query::Query;
 use super::state::SimState;
 use super::status::ApiError;
 use super::store::str_at;
 use super::time;
-
-/// Lines kept per container run unless a scenario says otherwise (the kubelet rotates too).
-pub const DEFAULT_CAP: usize = 100_000;
-
-#[derive(Debug)]
-pub struct LogLine {
-    pub time: Timestamp,
-    pub text: String,
-}
-
-#[derive(Debug, Clone)]
-enum LogMsg {
-    Line(Arc<LogLine>),
-    /// The run being followed ended (restart or termination).
-    End,
-}
-
-struct ContainerLog {
-    current: VecDeque<Arc<LogLine>>,
-    previous: Vec<Arc<LogLine>>,
-    cap: usize,
-    tx: broadcast::Sender<LogMsg>,
-}
-
-impl ContainerLog {
-    fn new(cap: usize) -> Self {
-        ContainerLog {
-            current: VecDeque::new(),
-            previous: vec![],
-            cap,
-            tx: broadcast::channel(8192).0,
-        }
-    }
-}
-
-type Key = (String, String, String);
-
-#[derive(Default)]
-pub struct LogStore {
-    inner: Mutex<HashMap<Key, ContainerLog>>,
-}
-
-/// A container's log, created on first use.
-fn log_of<'a>(
-    inner: &'a mut HashMap<Key, ContainerLog>,
-    ns: &str,
-    pod: &str,
-    c: &str,
-) -> &'a mut ContainerLog {
-    inner
-        .entry(key(ns, pod, c))
-        .or_insert_with(|| ContainerLog::new(DEFAULT_CAP))
-}
-
-fn key(ns: &str, pod: &str, c: &str) -> Key {
-    (ns.to_string(), pod.to_string(), c.to_string())
-}
-
-impl LogStore {
-    fn lock(&self) -> MutexGuard<'_, HashMap<Key, ContainerLog>> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Bound a container's current log to `cap` lines (oldest dropped first).
-    pub fn set_cap(&self, ns: &str, pod: &str, c: &str, cap: usize) {
-        self.lock()
-            .entry(key(ns, pod, c))
-            .or_insert_with(|| ContainerLog::new(cap))
-            .cap = cap.max(1);
-    }
-
-    pub fn append(
-        &self,
-        ns: &str,
-        pod: &str,
-        c: &str,
-        lines: impl IntoIterator<Item = (Timestamp, String)>,
-    ) {
-        let mut inner = self.lock();
-        let log = log_of(&mut inner, ns, pod, c);
-        for (time, text) in lines {
-            let line = Arc::new(LogLine { time, text });
-            if log.current.len() >= log.cap {
-                log.current.pop_front();
-            }
-            log.current.push_back(line.clone());
-            let _ = log.tx.send(LogMsg::Line(line));
-        }
-    }
-
-    pub fn set_previous(
-        &self,
-        ns: &str,
-        pod: &str,
-        c: &str,
-        lines: impl IntoIterator<Item = (Timestamp, String)>,
-    ) {
-        let mut inner = self.lock();
-        let log = log_of(&mut inner, ns, pod, c);
-        log.previous = lines
-            .into_iter()
-            .map(|(time, text)| Arc::new(LogLine { time, text }))
-            .collect();
-    }
-
-    /// The container restarted: its current run becomes the previous one; followers stop.
-    pub fn restart(&self, ns: &str, pod: &str, c: &str) {
-        let mut inner = self.lock();
-        let log = log_of(&mut inner, ns, pod, c);
-        log.previous = log.current.drain(..).collect();
-        let _ = log.tx.send(LogMsg::End);
-    }
-
-    /// The container stopped: followers of its current run reach the end.
-    pub fn end(&self, ns: &str, pod: &str, c: &str) {
-        if let Some(log) = self.lock().get(&key(ns, pod, c)) {
-            let _ = log.tx.send(LogMsg::End);
-        }
-    }
-
-    pub fn len(&self, ns: &str, pod: &str, c: &str) -> usize {
-        self.lock()
-            .get(&key(ns, pod, c))
-            .map_or(0, |l| l.current.len())
-    }
-
-    fn snapshot(
-        &self,
-        ns: &str,
-        pod: &str,
-        c: &str,
-        previous: bool,
-        follow: bool,
-    ) -> (Vec<Arc<LogLine>>, Option<broadcast::Receiver<LogMsg>>) {
-        let inner = self.lock();
-        let Some(log) = inner.get(&key(ns, pod, c)) else {
-            return (vec![], None);
-        };
-        if previous {
-            return (log.previous.clone(), None);
-        }
-        (
-            log.current.iter().cloned().collect(),
-            follow.then(|| log.tx.subscribe()),
-        )
-    }
-}
 
 /// Which run's log the kubelet would serve, or its error (kubelet `validateContainerLogStatus`).
 enum Run {
@@ -335,33 +189,75 @@ fn parse_opts(q: &Query, pod: &str, now: Timestamp) -> Result<Opts, ApiError> {
     })
 }
 
-fn format_line(out: &mut BytesMut, line: &LogLine, timestamps: bool) {
-    if timestamps {
-        out.put_slice(time::rfc3339_nano(line.time).as_bytes());
-        out.put_u8(b' ');
-    }
-    out.put_slice(line.text.as_bytes());
-    out.put_u8(b'\n');
-}
-
-/// Cut a chunk so the total stays within limitBytes; false once the limit is reached.
-fn within_limit(chunk: &mut BytesMut, budget: &mut Option<usize>) -> bool {
-    match budget {
-        None => true,
-        Some(left) => {
-            if chunk.len() >= *left {
-                chunk.truncate(*left);
-                *left = 0;
-                false
-            } else {
-                *left -= chunk.len();
-                true
-            }
-        }
-    }
+/// What the handler writes: chunks of about [`CHUNK`] bytes, cut at `limitBytes`.
+struct Out {
+    tx: mpsc::Sender<Bytes>,
+    buf: BytesMut,
+    timestamps: bool,
+    /// Bytes still allowed by `limitBytes`.
+    left: Option<usize>,
 }
 
 const CHUNK: usize = 64 * 1024;
+/// The most one message carries when lines are passed on without a copy.
+const SHARED_CHUNK: usize = 1024 * 1024;
+
+impl Out {
+    /// Write a part's lines; false once the reader is gone or the limit is reached.
+    async fn part(&mut self, p: &Part) -> bool {
+        if self.timestamps {
+            for i in p.from..p.to {
+                // BytesMut's fmt::Write never fails.
+                let _ = write!(self.buf, "{} ", time::rfc3339_nano(p.seg.time(i)));
+                self.buf.put_slice(p.seg.line(i));
+                if self.buf.len() >= CHUNK && !self.flush().await {
+                    return false;
+                }
+            }
+            return true;
+        }
+        let mut bytes = p.bytes();
+        if self.buf.len() + bytes.len() < CHUNK {
+            self.buf.put_slice(&bytes);
+            return true;
+        }
+        // Large runs of lines go out as slices of the stored buffer, not copies.
+        if !self.flush().await {
+            return false;
+        }
+        while !bytes.is_empty() {
+            let piece = bytes.split_to(bytes.len().min(SHARED_CHUNK));
+            if !self.send(piece).await {
+                return false;
+            }
+        }
+        true
+    }
+
+    async fn flush(&mut self) -> bool {
+        if self.buf.is_empty() {
+            return true;
+        }
+        let chunk = self.buf.split().freeze();
+        self.send(chunk).await
+    }
+
+    async fn send(&mut self, mut chunk: Bytes) -> bool {
+        let more = match &mut self.left {
+            None => true,
+            Some(left) if chunk.len() >= *left => {
+                chunk.truncate(*left);
+                *left = 0;
+                false
+            }
+            Some(left) => {
+                *left -= chunk.len();
+                true
+            }
+        };
+        self.tx.send(chunk).await.is_ok() && more
+    }
+}
 
 pub fn handle(state: &Arc<SimState>, ns: &str, name: &str, q: &Query) -> Response<Body> {
     let Some(pods) = state.store.find("", "v1", "pods") else {
@@ -391,43 +287,27 @@ pub fn handle(state: &Arc<SimState>, ns: &str, name: &str, q: &Query) -> Respons
         Run::Previous => (true, false),
         Run::Current { running } => (false, opts.follow && running),
     };
-    let (mut lines, rx) = state.logs.snapshot(ns, name, &container, previous, follow);
-    if let Some(since) = opts.since {
-        lines.retain(|l| l.time >= since);
-    }
-    if let Some(t) = opts.tail
-        && lines.len() > t
-    {
-        lines.drain(..lines.len() - t);
-    }
+    let (parts, rx) = state.logs.snapshot(ns, name, &container, previous, follow);
+    let parts = select(parts, opts.since, opts.tail);
     let (tx, resp) = streamed("text/plain");
     let mut drops = state.faults.drops();
     let mut shutdown = state.shutdown_signal();
-    let Opts {
-        timestamps,
-        since,
-        mut limit_bytes,
-        ..
-    } = opts;
+    let since = opts.since;
+    let mut out = Out {
+        tx,
+        buf: BytesMut::with_capacity(CHUNK),
+        timestamps: opts.timestamps,
+        left: opts.limit_bytes,
+    };
     tokio::spawn(async move {
         drops.borrow_and_update();
-        let mut buf = BytesMut::with_capacity(CHUNK);
-        for line in &lines {
-            format_line(&mut buf, line, timestamps);
-            if buf.len() >= CHUNK {
-                let mut chunk = buf.split();
-                let more = within_limit(&mut chunk, &mut limit_bytes);
-                if tx.send(chunk.freeze()).await.is_err() || !more {
-                    return;
-                }
-            }
-        }
-        if !buf.is_empty() {
-            let mut chunk = buf.split();
-            let more = within_limit(&mut chunk, &mut limit_bytes);
-            if tx.send(chunk.freeze()).await.is_err() || !more {
+        for p in &parts {
+            if !out.part(p).await {
                 return;
             }
+        }
+        if !out.flush().await {
+            return;
         }
         let Some(mut rx) = rx else { return };
         loop {
@@ -435,35 +315,32 @@ pub fn handle(state: &Arc<SimState>, ns: &str, name: &str, q: &Query) -> Respons
                 m = rx.recv() => m,
                 _ = drops.changed() => return,
                 _ = crate::sim::state::until_true(&mut shutdown) => return,
-                _ = tx.closed() => return,
+                _ = out.tx.closed() => return,
             };
-            match msg {
-                Ok(LogMsg::Line(line)) => {
-                    if since.is_some_and(|s| line.time < s) {
-                        continue;
-                    }
-                    format_line(&mut buf, &line, timestamps);
-                    // Batch whatever else is already queued into the same chunk.
-                    let mut ended = false;
-                    while buf.len() < CHUNK {
-                        match rx.try_recv() {
-                            Ok(LogMsg::Line(l)) => format_line(&mut buf, &l, timestamps),
-                            Ok(LogMsg::End) => {
-                                ended = true;
-                                break;
-                            }
-                            Err(_) => break,
-                        }
-                    }
-                    let mut chunk = buf.split();
-                    let more = within_limit(&mut chunk, &mut limit_bytes);
-                    if tx.send(chunk.freeze()).await.is_err() || !more || ended {
-                        return;
-                    }
-                }
+            let mut next = match msg {
+                Ok(m) => m,
                 // A follower that fell behind skips what it missed, as a rotated file would.
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Ok(LogMsg::End) | Err(broadcast::error::RecvError::Closed) => return,
+                Err(broadcast::error::RecvError::Closed) => return,
+            };
+            // Batch whatever else is already queued into the same chunk.
+            loop {
+                let LogMsg::Lines(seg) = next else {
+                    out.flush().await;
+                    return;
+                };
+                let from = since.map_or(0, |s| seg.first_since(0, s));
+                let to = seg.len();
+                if !out.part(&Part { seg, from, to }).await {
+                    return;
+                }
+                match rx.try_recv() {
+                    Ok(m) => next = m,
+                    Err(_) => break,
+                }
+            }
+            if !out.flush().await {
+                return;
             }
         }
     });

@@ -8,6 +8,7 @@ pub mod faults;
 mod http;
 mod list_watch;
 pub mod loader;
+pub mod log_store;
 mod logs;
 mod portforward;
 mod query;
@@ -31,7 +32,7 @@ use tokio::sync::watch;
 use self::scenario::Scenario;
 use self::state::SimState;
 
-pub use self::logs::DEFAULT_CAP as DEFAULT_LOG_CAP;
+pub use self::log_store::DEFAULT_CAP as DEFAULT_LOG_CAP;
 
 #[derive(Debug, Clone)]
 pub struct SimConfig {
@@ -83,19 +84,14 @@ impl Sim {
                 }
             }
             for log in loaded.logs {
-                let now = jiff::Timestamp::now();
-                let lines = log
-                    .text
-                    .lines()
-                    .map(|l| (now, l.to_string()))
-                    .collect::<Vec<_>>();
-                if log.previous {
-                    state
-                        .logs
-                        .set_previous(&log.ns, &log.pod, &log.container, lines);
-                } else {
-                    state.logs.append(&log.ns, &log.pod, &log.container, lines);
-                }
+                state.logs.load(
+                    &log.ns,
+                    &log.pod,
+                    &log.container,
+                    log.previous,
+                    log.data,
+                    jiff::Timestamp::now(),
+                );
             }
         }
         seed(&state, &cfg.scenario, world_rx.clone()).await?;

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use tokio::sync::watch;
 
 use super::faults::Faults;
-use super::logs::LogStore;
+use super::log_store::LogStore;
 use super::store::Store;
 
 pub struct SimState {

@@ -1,7 +1,7 @@
 //! Real kubectl pointed at a simulator, every call killed after a timeout. Tests skip (with a
 //! printed reason) where kubectl is absent, unless KDOC_REQUIRE_KUBECTL is set (CI sets it).
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 use kdoc::sim::Sim;
 
@@ -40,6 +40,17 @@ impl Kubectl {
     /// Run kubectl; returns (success, stdout, stderr). Fails the test, naming the command, if
     /// kubectl cannot start or has not exited within [`SLOW_COMMAND_TIMEOUT`] (it is killed).
     pub async fn run(&self, args: &[&str]) -> (bool, String, String) {
+        let out = self.output(args).await;
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Run kubectl; its exit status and output as bytes, exactly as printed. Fails the test as
+    /// [`Kubectl::run`] does.
+    pub async fn output(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new("kubectl");
         cmd.args(args)
             .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
@@ -49,20 +60,13 @@ impl Kubectl {
         let what = describe_command(&cmd);
         // On a blocking thread, so the simulator keeps answering while kubectl waits for it;
         // the panic is raised here, where its message is not wrapped in a JoinError.
-        let out = tokio::task::spawn_blocking(move || {
-            try_run_with_timeout(&mut cmd, SLOW_COMMAND_TIMEOUT)
-        })
-        .await
-        .expect("the thread running kubectl")
-        .unwrap_or_else(|e| match e.kind() {
-            std::io::ErrorKind::TimedOut => panic!("{e}"),
-            _ => panic!("`{what}` could not start: {e}"),
-        });
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        tokio::task::spawn_blocking(move || try_run_with_timeout(&mut cmd, SLOW_COMMAND_TIMEOUT))
+            .await
+            .expect("the thread running kubectl")
+            .unwrap_or_else(|e| match e.kind() {
+                std::io::ErrorKind::TimedOut => panic!("{e}"),
+                _ => panic!("`{what}` could not start: {e}"),
+            })
     }
 
     pub async fn ok(&self, args: &[&str]) -> String {

@@ -236,9 +236,10 @@ async fn generate(
                 continue;
             }
             owed[i] -= n as f64;
+            // The lines were written over the last tick, each at its own moment, the last now.
             let lines = (0..n).map(|k| {
                 (
-                    now,
+                    spread(now, tick, k, n),
                     g.template.replace("{n}", &(counter[i] + k).to_string()),
                 )
             });
@@ -248,9 +249,30 @@ async fn generate(
     }
 }
 
+/// When line `k` of `n` written evenly over the `tick` ending at `now` was written.
+fn spread(now: Timestamp, tick: Duration, k: u64, n: u64) -> Timestamp {
+    let step = tick.as_nanos() as i64 / n.max(1) as i64;
+    let before = step.saturating_mul((n - 1 - k.min(n - 1)) as i64);
+    now.checked_sub(jiff::SignedDuration::from_nanos(before))
+        .unwrap_or(now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_lines_are_spread_over_the_tick() {
+        let now = Timestamp::now();
+        let tick = Duration::from_millis(100);
+        let times: Vec<_> = (0..4).map(|k| spread(now, tick, k, 4)).collect();
+        assert_eq!(times[3], now);
+        assert_eq!(
+            now.duration_since(times[0]),
+            jiff::SignedDuration::from_millis(75)
+        );
+        assert!(times.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn merge_patch_follows_rfc7386() {
