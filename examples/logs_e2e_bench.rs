@@ -39,6 +39,16 @@ fn time(script: &str) -> Duration {
     v[RUNS / 2]
 }
 
+/// The simulator process, killed however the bench ends (a failed check panics).
+struct SimProc(std::process::Child);
+
+impl Drop for SimProc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let base = jiff::Timestamp::now();
@@ -65,7 +75,7 @@ fn main() {
     let size = data.len();
     drop(data);
     let kc = dir.path().join("kubeconfig");
-    let mut sim = Command::new(bin())
+    let sim = Command::new(bin())
         .args(["sim", "--scenario", "empty", "--load"])
         .arg(dir.path())
         .arg("--kubeconfig-out")
@@ -74,6 +84,7 @@ fn main() {
         .stderr(Stdio::null())
         .spawn()
         .expect("kdoc sim starts");
+    let sim = SimProc(sim);
     let deadline = Instant::now() + Duration::from_secs(60);
     while !kc.exists() {
         assert!(
@@ -109,8 +120,7 @@ fn main() {
     let d_all = time(&ours);
     let k_err = time(&format!("{kubectl} | grep -i error"));
     let d_err = time(&format!("{ours} --include error"));
-    let _ = sim.kill();
-    let _ = sim.wait();
+    drop(sim);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
         "whole log (1,000,000 lines): kubectl logs {:.0} ms, kdoc logs {:.0} ms; ratio kubectl/kdoc {:.2}",
