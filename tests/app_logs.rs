@@ -313,3 +313,34 @@ async fn saving_writes_the_lines_shown_and_a_bad_path_is_named_with_the_os_error
     assert_eq!(std::fs::read(&good).unwrap(), contents);
     assert!(logs(&h).buf.len() > 20, "the buffer is kept");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_container_goes_on_in_the_same_view_after_a_marker() {
+    // The feature-server crash-loops; at four times the speed it restarts within seconds.
+    let sim = common::start_with(SimConfig {
+        scenario: builtin("mlops", &LoadSpec::default()).expect("the mlops scenario"),
+        speed: 4.0,
+        ..SimConfig::default()
+    })
+    .await;
+    let mut h = started(&sim).await;
+    open_logs(&mut h, "feature-server");
+    h.wait_until(
+        "a restart marker, then the new instance's lines",
+        |_, st| {
+            st.find::<LogsPane>().is_some_and(|p| {
+                let lines: Vec<&kdoc::logs::buffer::LogLine> = p.buf.iter().collect();
+                lines
+                    .iter()
+                    .position(|l| {
+                        l.kind == kdoc::logs::buffer::LineKind::Marker
+                            && l.text.text.contains("restarted")
+                    })
+                    .is_some_and(|m| m > 0 && m + 1 < lines.len())
+            })
+        },
+    )
+    .await;
+    let s = h.screen();
+    assert!(s.contains("feature-server"), "{s}");
+}
