@@ -21,6 +21,16 @@ async fn mlops() -> Sim {
     common::start(builtin("mlops", &LoadSpec::default()).expect("the mlops scenario")).await
 }
 
+/// The mlops scenario four times faster, for what happens 10-30 scenario seconds in.
+async fn fast_mlops() -> Sim {
+    common::start_with(SimConfig {
+        scenario: builtin("mlops", &LoadSpec::default()).expect("the mlops scenario"),
+        speed: 4.0,
+        ..SimConfig::default()
+    })
+    .await
+}
+
 async fn started(sim: &Sim) -> Harness {
     let mut h = Harness::start(sim).await;
     h.wait_for("the mlops pods, connected", |s| {
@@ -110,12 +120,7 @@ async fn a_workflows_steps_arrive_with_their_prefixes_and_the_push_preset_finds_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_kserve_pods_containers_each_say_what_went_wrong() {
     // Four times faster: the pod's containers start 21 scenario seconds in.
-    let sim = common::start_with(SimConfig {
-        scenario: builtin("mlops", &LoadSpec::default()).expect("the mlops scenario"),
-        speed: 4.0,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = fast_mlops().await;
     let mut h = started(&sim).await;
     open_logs(&mut h, "iris-model-predictor");
     h.press("E w");
@@ -317,12 +322,7 @@ async fn saving_writes_the_lines_shown_and_a_bad_path_is_named_with_the_os_error
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_container_goes_on_in_the_same_view_after_a_marker() {
     // The feature-server crash-loops; at four times the speed it restarts within seconds.
-    let sim = common::start_with(SimConfig {
-        scenario: builtin("mlops", &LoadSpec::default()).expect("the mlops scenario"),
-        speed: 4.0,
-        ..SimConfig::default()
-    })
-    .await;
+    let sim = fast_mlops().await;
     let mut h = started(&sim).await;
     open_logs(&mut h, "feature-server");
     h.wait_until(

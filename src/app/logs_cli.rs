@@ -123,6 +123,14 @@ impl Printer<'_> {
         }
     }
 
+    fn lines(&mut self, key: &Key, lines: &[LogLine]) -> Result<(), String> {
+        for l in lines {
+            self.line(key, l)
+                .map_err(|e| format!("cannot write: {e}"))?;
+        }
+        Ok(())
+    }
+
     fn note(&mut self, key: &Key, text: &str) {
         // Notes go to stderr, so stdout stays the log alone.
         let _ = self.out.flush();
@@ -319,11 +327,7 @@ pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> 
                 match event {
                     LogEvent::Lines(lines) => {
                         if opts.follow || i == current {
-                            for l in &lines {
-                                printer
-                                    .line(&streams[i].key, l)
-                                    .map_err(|e| format!("cannot write: {e}"))?;
-                            }
+                            printer.lines(&streams[i].key, &lines)?;
                         } else {
                             streams[i].held.extend(lines);
                         }
@@ -347,12 +351,7 @@ pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> 
                         current += 1;
                         if let Some(s) = streams.get_mut(current) {
                             let held = std::mem::take(&mut s.held);
-                            let key = s.key.clone();
-                            for l in &held {
-                                printer
-                                    .line(&key, l)
-                                    .map_err(|e| format!("cannot write: {e}"))?;
-                            }
+                            printer.lines(&s.key, &held)?;
                         }
                     }
                     if current >= streams.len() {

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 
 use kdoc::app::logs_cli::{self, LogsOptions, Output};
 use kdoc::core::log_sources::{LogTarget, Pick};
@@ -61,16 +60,8 @@ pub struct LogsArgs {
     /// auto (when stdout is a terminal), always or never.
     #[arg(long, default_value = "auto")]
     pub color: String,
-    /// Read from the built-in demo cluster.
-    #[arg(long, conflicts_with_all = ["from_dir", "kubeconfig", "context"])]
-    pub demo: bool,
-    /// Read from a folder of captured objects and logs.
-    #[arg(long, value_name = "PATH", conflicts_with_all = ["kubeconfig", "context"])]
-    pub from_dir: Option<PathBuf>,
-    #[arg(long, value_name = "PATH")]
-    pub kubeconfig: Option<PathBuf>,
-    #[arg(long, value_name = "NAME")]
-    pub context: Option<String>,
+    #[command(flatten)]
+    pub cluster: super::ClusterArgs,
 }
 
 /// "30s", "10m", "1h", "2h30m", "90" (seconds).
@@ -220,14 +211,7 @@ pub async fn run(args: LogsArgs) -> Result<i32, String> {
             0,
         )?)
     };
-    let (cluster, _sim, notices) = connect(
-        args.demo,
-        args.from_dir.as_deref(),
-        args.kubeconfig.as_deref(),
-        args.context.as_deref(),
-        1.0,
-    )
-    .await?;
+    let (cluster, _sim, notices) = connect(&args.cluster, 1.0).await?;
     for n in notices {
         eprintln!("kdoc: {n}");
     }

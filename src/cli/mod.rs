@@ -21,13 +21,13 @@ pub struct Cli {
     pub tui: TuiArgs,
 }
 
-/// Options of the TUI (kdoc without a subcommand).
+/// Which cluster to talk to: the TUI's and `kdoc logs`'s.
 #[derive(Debug, clap::Args)]
-pub struct TuiArgs {
-    /// Open the TUI on the built-in `mlops` scenario, served in-process over real HTTP.
+pub struct ClusterArgs {
+    /// Use the built-in demo cluster (the `mlops` scenario), served in-process over real HTTP.
     #[arg(long, conflicts_with_all = ["from_dir", "kubeconfig", "context"])]
     pub demo: bool,
-    /// Serve a folder of captured objects (a support bundle, `kubectl get -o yaml` dumps) and open it.
+    /// Serve a folder of captured objects (a support bundle, `kubectl get -o yaml` dumps) and use it.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["kubeconfig", "context"])]
     pub from_dir: Option<PathBuf>,
     /// Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster).
@@ -36,6 +36,13 @@ pub struct TuiArgs {
     /// Kubeconfig context (default: the current context).
     #[arg(long, value_name = "NAME")]
     pub context: Option<String>,
+}
+
+/// Options of the TUI (kdoc without a subcommand).
+#[derive(Debug, clap::Args)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
     /// Namespace to show (default: the context's, or all with --demo).
     #[arg(
         short = 'n',
@@ -66,7 +73,7 @@ pub enum Command {
     /// Run the simulated Kubernetes API server alone (for kubectl, kdoc, tests, benchmarks).
     Sim(SimArgs),
     /// Print the logs of pods, workflows, pipeline runs or services, stern-style (headless).
-    Logs(logs_cmd::LogsArgs),
+    Logs(Box<logs_cmd::LogsArgs>),
 }
 
 #[derive(Debug, clap::Args)]

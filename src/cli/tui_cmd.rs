@@ -12,7 +12,7 @@ use kdoc::core::state::Scope;
 use kdoc::sim::scenario::{self, Scenario, load::LoadSpec};
 use kdoc::sim::{Sim, SimConfig};
 
-use super::TuiArgs;
+use super::{ClusterArgs, TuiArgs};
 
 /// The preset with the user's keymap merged over it. A bad binding in the user's file is
 /// reported (file:line:col) and skipped, so the preset's binding for that key stays.
@@ -50,14 +50,12 @@ async fn sim_target(sim: &Sim) -> Result<Target, String> {
 /// The cluster to talk to: the demo scenario or a folder served in-process (the simulator
 /// lives as long as the returned `Sim`), or a kubeconfig context. Also what loading skipped.
 pub async fn connect(
-    demo: bool,
-    from_dir: Option<&Path>,
-    kubeconfig_path: Option<&Path>,
-    context: Option<&str>,
+    args: &ClusterArgs,
     speed: f64,
 ) -> Result<(Target, Option<Sim>, Vec<String>), String> {
-    if !(demo || from_dir.is_some()) {
-        let t = kubeconfig::resolve(kubeconfig_path, context).await?;
+    let from_dir = args.from_dir.as_deref();
+    if !(args.demo || from_dir.is_some()) {
+        let t = kubeconfig::resolve(args.kubeconfig.as_deref(), args.context.as_deref()).await?;
         return Ok((t, None, vec![]));
     }
     let (scenario, load) = match from_dir {
@@ -99,18 +97,10 @@ pub async fn connect(
 pub async fn run(args: TuiArgs) -> Result<(), String> {
     let (keymap, mut notices) = load_keymap(args.keymap.as_deref())?;
     let theme = load_theme(args.theme.as_deref())?;
-    let (target, _sim, sim_notices) = connect(
-        args.demo,
-        args.from_dir.as_deref(),
-        args.kubeconfig.as_deref(),
-        args.context.as_deref(),
-        args.speed,
-    )
-    .await?;
+    let (target, _sim, sim_notices) = connect(&args.cluster, args.speed).await?;
     notices.extend(sim_notices);
-    let scope = if args.all_namespaces
-        || ((args.demo || args.from_dir.is_some()) && args.namespace.is_none())
-    {
+    let local = args.cluster.demo || args.cluster.from_dir.is_some();
+    let scope = if args.all_namespaces || (local && args.namespace.is_none()) {
         Scope::All
     } else {
         Scope::Namespace(
@@ -130,7 +120,11 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
         keymap,
         theme,
         notices,
-        offline: args.from_dir.as_ref().map(|d| d.display().to_string()),
+        offline: args
+            .cluster
+            .from_dir
+            .as_ref()
+            .map(|d| d.display().to_string()),
     })
     .await
 }

@@ -1,12 +1,12 @@
 //! The containers of one pod, in start order, with state, last termination, ports and role.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
-use super::{View, fit, header_row, offset, want};
+use super::{View, fit, offset, want};
 use crate::core::panes::containers::ContainersPane;
 use crate::core::state::AppState;
 use crate::core::text::ellipsis;
@@ -141,13 +141,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ContainersPane, _state: &AppState, vi
         };
         Row::new(cells).style(style)
     });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
-    f.render_widget(
-        Table::new(rows, constraints)
-            .header(header_row(&header, &widths, t))
-            .column_spacing(1),
-        table_area,
-    );
+    super::render_table(f, table_area, rows, &header, &widths, t);
     if let Some(c) = p.rows.get(p.selected) {
         let mut lines = vec![
             Line::from(vec![

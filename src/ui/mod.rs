@@ -150,6 +150,24 @@ pub fn header_row<'a>(names: &[&str], widths: &[u16], t: &Theme) -> Row<'a> {
     )
 }
 
+/// A content-sized table: columns of `widths` (from [`fit`]), the header cut like the cells.
+pub fn render_table<'a>(
+    f: &mut Frame,
+    area: Rect,
+    rows: impl IntoIterator<Item = Row<'a>>,
+    header: &[&str],
+    widths: &[u16],
+    t: &Theme,
+) {
+    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
+    f.render_widget(
+        ratatui::widgets::Table::new(rows, constraints)
+            .header(header_row(header, widths, t))
+            .column_spacing(1),
+        area,
+    );
+}
+
 /// Widest of a column's header and visible texts, in characters.
 pub fn want<'a>(header: &str, texts: impl IntoIterator<Item = &'a str>) -> usize {
     texts

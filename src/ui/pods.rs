@@ -1,10 +1,10 @@
 //! The pods table: only the visible rows are laid out, coloured by health.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::{View, fit, offset, title_spans};
 use crate::core::age::age_since;
@@ -145,9 +145,5 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &Vi
         };
         Row::new(cells).style(style)
     });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
-    let table = Table::new(table_rows, constraints)
-        .header(super::header_row(&header, &widths, t))
-        .column_spacing(1);
-    f.render_widget(table, inner);
+    super::render_table(f, inner, table_rows, &header, &widths, t);
 }

@@ -2,10 +2,10 @@
 //! endpoints under it.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Wrap};
 
 use super::{View, fit, offset, title_spans};
 use crate::core::age::age_since_opt;
@@ -97,13 +97,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ServicesPane, state: &AppState, view:
         };
         Row::new(cells).style(style)
     });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
-    f.render_widget(
-        Table::new(table_rows, constraints)
-            .header(super::header_row(&header, &widths, t))
-            .column_spacing(1),
-        table_area,
-    );
+    super::render_table(f, table_area, table_rows, &header, &widths, t);
     let d = &p.details;
     let label = |s: &'static str| Span::styled(s, Style::default().fg(t.dim));
     let mut lines = vec![Line::from(vec![

@@ -1,13 +1,13 @@
 //! The steps of one workflow as a tree: Argo nodes, or Tekton TaskRuns and their steps.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
 use super::workflows::phase_color;
-use super::{View, fit, header_row, offset, want};
+use super::{View, fit, offset, want};
 use crate::core::age::human_duration_signed;
 use crate::core::panes::steps::StepsPane;
 use crate::core::state::AppState;
@@ -180,11 +180,5 @@ pub fn draw(f: &mut Frame, area: Rect, p: &StepsPane, _state: &AppState, view: &
         };
         Row::new(cells).style(style)
     });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
-    f.render_widget(
-        Table::new(rows, constraints)
-            .header(header_row(&HEADER, &widths, t))
-            .column_spacing(1),
-        table_area,
-    );
+    super::render_table(f, table_area, rows, &HEADER, &widths, t);
 }

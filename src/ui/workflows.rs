@@ -1,12 +1,12 @@
 //! The workflows view: Argo Workflows and Tekton PipelineRuns in scope.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{View, fit, header_row, offset, want};
+use super::{View, fit, offset, want};
 use crate::config::theme::Theme;
 use crate::core::age::{age_since, human_duration_signed};
 use crate::core::cache::CrdState;
@@ -177,11 +177,5 @@ pub fn draw(f: &mut Frame, area: Rect, p: &WorkflowsPane, state: &AppState, view
         };
         Row::new(cells).style(style)
     });
-    let constraints: Vec<Constraint> = widths.iter().map(|w| Constraint::Length(*w)).collect();
-    f.render_widget(
-        Table::new(rows, constraints)
-            .header(header_row(&HEADER, &widths, t))
-            .column_spacing(1),
-        table_area,
-    );
+    super::render_table(f, table_area, rows, &HEADER, &widths, t);
 }

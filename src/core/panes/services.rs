@@ -166,35 +166,13 @@ impl Pane for ServicesPane {
     }
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
-        if action == Action::Logs {
-            let Some(r) = self.rows.get(self.selected) else {
-                return Reply::Done;
-            };
-            let Some(e) = cx.cache.services.get(&r.key) else {
-                return Reply::Done;
-            };
-            if e.selector.is_empty() {
-                return Reply::Message(format!(
-                    "service {}/{} has no selector: no pods to read logs from",
-                    r.namespace, r.name
-                ));
-            }
-            return Reply::Open(Box::new(LogsPane::new(
-                LogTarget::Selector {
-                    ns: r.key.0.clone(),
-                    selector: e.selector.clone(),
-                    pick: Pick::All,
-                    label: format!("svc/{}", r.key.1),
-                },
-                LogBuffer::DEFAULT_CAP,
-            )));
-        }
-        if action != Action::Select {
+        if !matches!(action, Action::Select | Action::Logs) {
             let reply = list_keys(&mut self.selected, self.rows.len(), action, cx);
             // The details follow the selection.
             self.refresh(cx.cache, cx.now);
             return reply;
         }
+        // Both go to the pods the selector matches: their list, or their logs.
         let Some(r) = self.rows.get(self.selected) else {
             return Reply::Done;
         };
@@ -213,9 +191,21 @@ impl Pane for ServicesPane {
                 }
             ));
         }
+        let (ns, selector) = (r.key.0.clone(), e.selector.clone());
+        if action == Action::Logs {
+            return Reply::Open(Box::new(LogsPane::new(
+                LogTarget::Selector {
+                    ns,
+                    selector,
+                    pick: Pick::All,
+                    label: format!("svc/{}", r.key.1),
+                },
+                LogBuffer::DEFAULT_CAP,
+            )));
+        }
         Reply::Open(Box::new(PodsPane::new(PodsOf::Selector {
-            ns: r.key.0.clone(),
-            selector: e.selector.clone(),
+            ns,
+            selector,
             via: Safe::from_string(format!("svc/{}", r.name)),
         })))
     }
