@@ -100,6 +100,17 @@ pub fn duration(
     Some(finished.unwrap_or(now).duration_since(s))
 }
 
+/// DURATION as the workflow and steps panes show it ("2m57s"; empty before the start).
+pub fn duration_text(
+    started: Option<Timestamp>,
+    finished: Option<Timestamp>,
+    now: Timestamp,
+) -> String {
+    duration(started, finished, now)
+        .map(super::age::human_duration_signed)
+        .unwrap_or_default()
+}
+
 /// One line of the steps pane.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepRow {

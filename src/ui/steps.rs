@@ -8,11 +8,10 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
 use super::workflows::phase_color;
 use super::{View, fit, offset, want};
-use crate::core::age::human_duration_signed;
 use crate::core::panes::steps::StepsPane;
 use crate::core::state::AppState;
 use crate::core::text::{ellipsis, middle_ellipsis};
-use crate::core::workflows::duration;
+use crate::core::workflows::duration_text;
 
 fn icon(phase: &str) -> &'static str {
     match phase {
@@ -107,11 +106,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &StepsPane, _state: &AppState, view: &
     let shown = &p.rows[start..(start + visible).min(p.rows.len())];
     let durations: Vec<String> = shown
         .iter()
-        .map(|r| {
-            duration(r.started, r.finished, view.now)
-                .map(human_duration_signed)
-                .unwrap_or_default()
-        })
+        .map(|r| duration_text(r.started, r.finished, view.now))
         .collect();
     let len = |s: &str| s.chars().count();
     const HEADER: [&str; 6] = ["STEP", "TYPE", "PHASE", "DURATION", "POD", "MESSAGE"];

@@ -8,13 +8,13 @@ use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::{View, fit, offset, want};
 use crate::config::theme::Theme;
-use crate::core::age::{age_since, human_duration_signed};
+use crate::core::age::age_since;
 use crate::core::cache::CrdState;
 use crate::core::panes::workflows::WorkflowsPane;
 use crate::core::pod_status::Health;
 use crate::core::state::AppState;
 use crate::core::text::{Safe, ellipsis, middle_ellipsis};
-use crate::core::workflows::{WfKind, duration};
+use crate::core::workflows::{WfKind, duration_text};
 
 /// Colour for Argo/Tekton phases and step states.
 pub fn phase_color(theme: &Theme, phase: &str) -> ratatui::style::Color {
@@ -104,11 +104,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &WorkflowsPane, state: &AppState, view
         .collect();
     let durations: Vec<String> = shown
         .iter()
-        .map(|r| {
-            duration(r.started, r.finished, view.now)
-                .map(human_duration_signed)
-                .unwrap_or_default()
-        })
+        .map(|r| duration_text(r.started, r.finished, view.now))
         .collect();
     const HEADER: [&str; 8] = [
         "NAMESPACE",
