@@ -479,10 +479,20 @@ impl Pane for LogsPane {
 
     fn refresh(&mut self, cache: &Cache, now: Timestamp) {
         self.now = now;
-        if self.seen_pods != Some(cache.revs.pods) || std::mem::take(&mut self.recheck) {
-            self.seen_pods = Some(cache.revs.pods);
+        // Pods elsewhere change all the time in a big cluster: only a change in the target's
+        // namespace (or a full relist) can change which containers to follow.
+        let ns = self.target.namespace();
+        let relevant = match self.seen_pods {
+            Some(seen) if seen == cache.revs.pods => false,
+            Some(seen) => cache
+                .pod_changes_since(seen)
+                .is_none_or(|keys| keys.iter().any(|k| k.0 == ns)),
+            None => true,
+        };
+        if relevant || std::mem::take(&mut self.recheck) {
             self.sync(cache);
         }
+        self.seen_pods = Some(cache.revs.pods);
         if self.seen_filter != self.filter.rev {
             self.seen_filter = self.filter.rev;
             self.apply_query();
