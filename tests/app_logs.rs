@@ -344,3 +344,39 @@ async fn a_restarted_container_goes_on_in_the_same_view_after_a_marker() {
     let s = h.screen();
     assert!(s.contains("feature-server"), "{s}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_lines_pretty_print_then_show_their_key_fields() {
+    let sim = fast_mlops().await;
+    let mut h = started(&sim).await;
+    open_logs(&mut h, "iris-model-predictor");
+    // queue-proxy logs zap JSON.
+    h.press("/");
+    h.type_text("queueproxy");
+    h.press("enter");
+    let s = h
+        .wait_for("queue-proxy's JSON lines", |s| {
+            s.contains("{\"severity\":\"INFO\"") && s.contains("queue-proxy")
+        })
+        .await;
+    // As they are, the message is past the edge; the summary puts it up front.
+    assert!(!s.contains("Starting queue-proxy"), "{s}");
+    h.press("J");
+    let s = h.screen();
+    assert!(s.contains("\"severity\": \"INFO\""), "pretty-printed:\n{s}");
+    h.press("J");
+    let s = h.screen();
+    let line = s
+        .lines()
+        .find(|l| l.contains("Starting queue-proxy"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("INFO") && !line.contains("{\""),
+        "key fields on one line:\n{s}"
+    );
+    h.press("J");
+    assert!(
+        h.screen().contains("{\"severity\":\"INFO\""),
+        "as they are again"
+    );
+}

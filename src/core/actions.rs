@@ -172,7 +172,11 @@ pub const ACTIONS: &[ActionInfo] = &[
         "prefix",
         "Show or hide each line's pod/container",
     ),
-    info(Action::LogJson, "json", "Pretty-print JSON lines"),
+    info(
+        Action::LogJson,
+        "json",
+        "JSON lines: pretty-printed, then key fields on one line, then as they are",
+    ),
     info(
         Action::LogFindMode,
         "find-mode",

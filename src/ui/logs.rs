@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 
 use super::View;
 use crate::config::theme::Theme;
-use crate::core::panes::logs::{LogsPane, StreamState, tail_text};
+use crate::core::panes::logs::{JsonView, LogsPane, StreamState, tail_text};
 use crate::core::state::AppState;
 use crate::core::text::{Safe, ellipsis};
 use crate::logs::buffer::{LineKind, LogLine};
@@ -145,10 +145,10 @@ fn display(
         ));
         return vec![Line::from(head)];
     }
-    let pretty = if p.json {
-        crate::logs::json::pretty(&line.text.text)
-    } else {
-        None
+    let pretty = match p.json {
+        JsonView::Off => None,
+        JsonView::Pretty => crate::logs::json::pretty(&line.text.text),
+        JsonView::Summary => crate::logs::json::summary(&line.text.text).map(|l| vec![l]),
     };
     if let Some(lines) = pretty {
         let mut out = vec![];

@@ -56,6 +56,16 @@ impl StreamState {
 
 type StreamKey = (String, String, String);
 
+/// How JSON log lines are shown (`json` cycles through them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonView {
+    Off,
+    /// Indented, one key per line.
+    Pretty,
+    /// Their key fields on one line: time, level, message, then the rest as key=value.
+    Summary,
+}
+
 /// One container followed by the pane.
 #[derive(Clone, Debug)]
 pub struct Stream {
@@ -104,7 +114,7 @@ pub struct LogsPane {
     pub timestamps: bool,
     pub wrap: bool,
     pub prefix: bool,
-    pub json: bool,
+    pub json: JsonView,
     /// Page height the last action saw, for paging.
     page: usize,
     seen_pods: Option<u64>,
@@ -142,7 +152,7 @@ impl LogsPane {
             timestamps: false,
             wrap: false,
             prefix: true,
-            json: false,
+            json: JsonView::Off,
             page: 20,
             seen_pods: None,
             seen_filter: 0,
@@ -519,7 +529,21 @@ impl Pane for LogsPane {
             Action::LogTimestamps => self.timestamps = !self.timestamps,
             Action::LogWrap => self.wrap = !self.wrap,
             Action::LogPrefix => self.prefix = !self.prefix,
-            Action::LogJson => self.json = !self.json,
+            Action::LogJson => {
+                self.json = match self.json {
+                    JsonView::Off => JsonView::Pretty,
+                    JsonView::Pretty => JsonView::Summary,
+                    JsonView::Summary => JsonView::Off,
+                };
+                return Reply::Message(
+                    match self.json {
+                        JsonView::Off => "JSON lines as they are",
+                        JsonView::Pretty => "JSON lines pretty-printed",
+                        JsonView::Summary => "JSON lines as time level msg key=value",
+                    }
+                    .into(),
+                );
+            }
             Action::LogFindMode => {
                 self.mode = match self.mode {
                     Mode::Filter => Mode::Find,
