@@ -380,3 +380,44 @@ async fn json_lines_pretty_print_then_show_their_key_fields() {
         "as they are again"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_typed_on_the_command_line_a_service_or_a_label_selector() {
+    let sim = mlops().await;
+    let mut h = started(&sim).await;
+    h.press(":");
+    h.type_text("logs svc/mlflow -n mlflow");
+    h.press("enter");
+    assert_eq!(h.session.app.state.top().name(), "logs");
+    h.wait_until(
+        "the mlflow server's log, through the service's selector",
+        |_, st| {
+            st.find::<LogsPane>()
+                .is_some_and(|p| p.target.label() == "svc/mlflow" && !p.buf.is_empty())
+        },
+    )
+    .await;
+    h.press("esc");
+    // A selector typed in, across namespaces: it must say where.
+    h.press(":");
+    h.type_text("logs -l app=mlflow");
+    h.press("enter");
+    let s = h.screen();
+    assert!(s.contains("say which with -n NS"), "{s}");
+    h.press(":");
+    h.type_text("logs -l app=mlflow -n mlflow");
+    h.press("enter");
+    h.wait_until("the selector's pods", |_, st| {
+        st.find::<LogsPane>().is_some_and(|p| !p.streams.is_empty())
+    })
+    .await;
+    // A pod name alone finds its namespace.
+    h.press("esc :");
+    h.type_text(&format!("logs pod/{KANIKO} -c main"));
+    h.press("enter");
+    h.wait_until("the kaniko step's main", |_, st| {
+        st.find::<LogsPane>()
+            .is_some_and(|p| p.target.namespace() == "argowf" && p.buf.len() > 10)
+    })
+    .await;
+}

@@ -13,7 +13,7 @@ use crate::cluster::runner::{CHANNEL, Runner};
 use crate::core::cache::Cache;
 use crate::core::cluster_event::{ClusterMsg, LogEvent, LogLine};
 use crate::core::effect::{Effect, EffectId, EffectKind, LogRequest};
-use crate::core::log_sources::{LogTarget, Wanted, wanted};
+use crate::core::log_sources::{LogTarget, Wanted, service_selector, wanted};
 use crate::core::state::Scope;
 use crate::logs::buffer::Source;
 use crate::logs::query::Query;
@@ -179,23 +179,7 @@ pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> 
             return Err(format!("cannot list pods in namespace {ns}: {e}"));
         }
     }
-    if let LogTarget::Selector {
-        selector, label, ..
-    } = &mut opts.target
-        && let Some(name) = label.strip_prefix("svc/")
-        && selector.is_empty()
-    {
-        let svc = cache
-            .services
-            .get(&(ns.clone(), name.to_string()))
-            .ok_or_else(|| format!("service {name} not found in namespace {ns}"))?;
-        if svc.selector.is_empty() {
-            return Err(format!(
-                "service {ns}/{name} has no selector: it selects no pods to read logs from"
-            ));
-        }
-        *selector = svc.selector.clone();
-    }
+    service_selector(&mut opts.target, &cache)?;
     let opts = &opts;
     let mut printer = Printer {
         opts,

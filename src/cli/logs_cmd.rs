@@ -1,10 +1,9 @@
 //! `kdoc logs TARGET ...`: parse what to read, then hand it to the headless log runner.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 
 use kdoc::app::logs_cli::{self, LogsOptions, Output};
-use kdoc::core::log_sources::{LogTarget, Pick};
+use kdoc::core::log_sources::{TargetSpec, target};
 use kdoc::logs::query::Query;
 
 use super::tui_cmd::connect;
@@ -93,99 +92,6 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     Ok(total)
 }
 
-fn labels(s: &str) -> Result<BTreeMap<String, String>, String> {
-    s.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| match p.split_once('=') {
-            Some((k, v)) if !k.is_empty() && !v.contains('=') && !k.ends_with('!') => {
-                Ok((k.trim().to_string(), v.trim().to_string()))
-            }
-            _ => Err(format!(
-                "-l {s:?}: only key=value pairs are supported, separated by commas"
-            )),
-        })
-        .collect()
-}
-
-/// A container name as Kubernetes allows them: asked for by name, not as a pattern.
-fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
-fn pick(args: &LogsArgs, default: Pick) -> Result<Pick, String> {
-    match &args.container {
-        Some(c) if is_name(c) => Ok(Pick::Named(c.clone())),
-        Some(c) => regex::Regex::new(c)
-            .map(Pick::Regex)
-            .map_err(|e| format!("-c {c:?}: {}", e.to_string().lines().last().unwrap_or(""))),
-        None if args.all_containers => Ok(Pick::All),
-        None => Ok(default),
-    }
-}
-
-fn target(args: &LogsArgs, ns: &str) -> Result<LogTarget, String> {
-    if let Some(sel) = &args.selector {
-        return Ok(LogTarget::Selector {
-            ns: ns.into(),
-            selector: labels(sel)?,
-            pick: pick(args, Pick::All)?,
-            label: format!("-l {sel}"),
-        });
-    }
-    let Some(t) = &args.target else {
-        return Err("say what to read: kdoc logs pod/NAME (or workflow/, pipelinerun/, taskrun/, svc/, a pod-name regex, or -l SELECTOR)".into());
-    };
-    let with = |mut t: LogTarget, default: Pick| -> Result<LogTarget, String> {
-        let p = pick(args, default)?;
-        match &mut t {
-            LogTarget::Pod { pick, .. }
-            | LogTarget::Selector { pick, .. }
-            | LogTarget::Matching { pick, .. } => *pick = p,
-        }
-        Ok(t)
-    };
-    match t.split_once('/') {
-        Some(("pod" | "pods" | "po", name)) => with(
-            LogTarget::Pod {
-                ns: ns.into(),
-                pod: name.into(),
-                pick: Pick::All,
-            },
-            Pick::All,
-        ),
-        Some(("workflow" | "workflows" | "wf", name)) => {
-            with(LogTarget::workflow(ns, name), Pick::ArgoMain)
-        }
-        Some(("pipelinerun" | "pipelineruns" | "pr", name)) => {
-            with(LogTarget::pipeline_run(ns, name), Pick::TektonSteps)
-        }
-        Some(("taskrun" | "taskruns" | "tr", name)) => {
-            with(LogTarget::task_run(ns, name), Pick::TektonSteps)
-        }
-        Some((kind, _)) if !matches!(kind, "svc" | "service" | "services") => Err(format!(
-            "{t:?}: kdoc logs reads pod/, workflow/, pipelinerun/, taskrun/ and svc/ targets, or a pod-name regex"
-        )),
-        _ => {
-            let re = regex::Regex::new(t).map_err(|e| {
-                format!(
-                    "{t:?} is not a valid pod-name regex: {}",
-                    e.to_string().lines().last().unwrap_or("")
-                )
-            })?;
-            with(
-                LogTarget::Matching {
-                    ns: ns.into(),
-                    pattern: re,
-                    pick: Pick::All,
-                },
-                Pick::All,
-            )
-        }
-    }
-}
-
 pub async fn run(args: LogsArgs) -> Result<i32, String> {
     let output = match args.output.as_str() {
         "raw" => Output::Raw,
@@ -219,18 +125,16 @@ pub async fn run(args: LogsArgs) -> Result<i32, String> {
         .namespace
         .clone()
         .unwrap_or_else(|| cluster.config.default_namespace.clone());
-    // svc/NAME needs the service's selector, which the headless runner looks up once listed.
-    let target = match args.target.as_deref().and_then(|t| t.split_once('/')) {
-        Some(("svc" | "service" | "services", name)) if args.selector.is_none() => {
-            LogTarget::Selector {
-                ns: ns.clone(),
-                selector: BTreeMap::new(),
-                pick: pick(&args, Pick::All)?,
-                label: format!("svc/{name}"),
-            }
-        }
-        _ => target(&args, &ns)?,
-    };
+    // svc/NAME's selector is looked up by the headless runner once services are listed.
+    let target = target(
+        &TargetSpec {
+            target: args.target.as_deref(),
+            selector: args.selector.as_deref(),
+            container: args.container.as_deref(),
+            all_containers: args.all_containers,
+        },
+        &ns,
+    )?;
     logs_cli::run(
         &cluster,
         LogsOptions {

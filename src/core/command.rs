@@ -18,6 +18,8 @@ pub enum Command {
     ContextPicker,
     Quit,
     Help,
+    /// `:logs TARGET [-n NS] [-c C]` or `:logs -l k=v [-n NS]`: the words after `logs`.
+    Logs(String),
 }
 
 /// A namespace argument: a name, or all of them.
@@ -27,8 +29,9 @@ pub enum NsArg {
     Name(String),
 }
 
-const OTHERS: &[&str] = &["ns", "ctx", "help", "q", "quit"];
-const USAGE: &str = "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, q";
+const OTHERS: &[&str] = &["ns", "ctx", "logs", "help", "q", "quit"];
+const USAGE: &str =
+    "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, q";
 
 /// Every word completion offers first: the first alias of each pane, then the others.
 fn command_words() -> impl Iterator<Item = &'static str> {
@@ -49,7 +52,14 @@ fn ns_arg(word: &str, namespaces: &BTreeSet<String>) -> NsArg {
 }
 
 pub fn parse(input: &str, namespaces: &BTreeSet<String>) -> Result<Command, String> {
-    let mut words = input.trim().trim_start_matches(':').split_whitespace();
+    let line = input.trim().trim_start_matches(':').trim_start();
+    if let Some(("logs" | "log", rest)) = line.split_once(' ') {
+        return Ok(Command::Logs(rest.trim().to_string()));
+    }
+    if line == "logs" || line == "log" {
+        return Err("logs what? :logs pod/NAME, workflow/NAME, svc/NAME, a pod-name regex or -l k=v; -n NS, -c CONTAINER".into());
+    }
+    let mut words = line.split_whitespace();
     let head = words.next().unwrap_or("");
     let arg = words.next();
     if let Some(extra) = words.next() {

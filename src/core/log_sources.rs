@@ -123,6 +123,147 @@ impl LogTarget {
     }
 }
 
+/// What `kdoc logs` and `:logs` were told to read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TargetSpec<'a> {
+    /// `pod/NAME`, `workflow/NAME`, `pipelinerun/NAME`, `taskrun/NAME`, `svc/NAME`, or a
+    /// pod-name regex.
+    pub target: Option<&'a str>,
+    /// `-l k=v,k2=v2`, instead of a target.
+    pub selector: Option<&'a str>,
+    /// `-c`: a container name, or a regex.
+    pub container: Option<&'a str>,
+    pub all_containers: bool,
+}
+
+/// `k=v,k2=v2` (equality only, as a Service's selector is).
+pub fn parse_labels(s: &str) -> Result<BTreeMap<String, String>, String> {
+    s.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if !k.is_empty() && !v.contains('=') && !k.ends_with('!') => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(format!(
+                "-l {s:?}: only key=value pairs are supported, separated by commas"
+            )),
+        })
+        .collect()
+}
+
+/// A container name as Kubernetes allows them: asked for by name, not as a pattern.
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn regex_error(e: &regex::Error) -> String {
+    e.to_string().lines().last().unwrap_or("").to_string()
+}
+
+fn pick(spec: &TargetSpec, default: Pick) -> Result<Pick, String> {
+    match spec.container {
+        Some(c) if is_name(c) => Ok(Pick::Named(c.to_string())),
+        Some(c) => regex::Regex::new(c)
+            .map(Pick::Regex)
+            .map_err(|e| format!("-c {c:?}: {}", regex_error(&e))),
+        None if spec.all_containers => Ok(Pick::All),
+        None => Ok(default),
+    }
+}
+
+/// The target a spec names in namespace `ns`. `svc/NAME` comes back as a selector target with
+/// an empty selector and the label `svc/NAME`: [`service_selector`] fills it from the cache.
+pub fn target(spec: &TargetSpec, ns: &str) -> Result<LogTarget, String> {
+    if let Some(sel) = spec.selector {
+        return Ok(LogTarget::Selector {
+            ns: ns.into(),
+            selector: parse_labels(sel)?,
+            pick: pick(spec, Pick::All)?,
+            label: format!("-l {sel}"),
+        });
+    }
+    let Some(t) = spec.target else {
+        return Err("say what to read: pod/NAME, workflow/NAME, pipelinerun/NAME, taskrun/NAME, svc/NAME, a pod-name regex, or -l SELECTOR".into());
+    };
+    let labelled =
+        |kind: &str, name: &str, key: &str, default: Pick| -> Result<LogTarget, String> {
+            Ok(LogTarget::Selector {
+                ns: ns.into(),
+                selector: BTreeMap::from([(key.to_string(), name.to_string())]),
+                pick: pick(spec, default)?,
+                label: format!("{kind}/{name}"),
+            })
+        };
+    match t.split_once('/') {
+        Some(("pod" | "pods" | "po", name)) => Ok(LogTarget::Pod {
+            ns: ns.into(),
+            pod: name.into(),
+            pick: pick(spec, Pick::All)?,
+        }),
+        Some(("workflow" | "workflows" | "wf", name)) => labelled(
+            "workflow",
+            name,
+            "workflows.argoproj.io/workflow",
+            Pick::ArgoMain,
+        ),
+        Some(("pipelinerun" | "pipelineruns" | "pr", name)) => labelled(
+            "pipelinerun",
+            name,
+            "tekton.dev/pipelineRun",
+            Pick::TektonSteps,
+        ),
+        Some(("taskrun" | "taskruns" | "tr", name)) => {
+            labelled("taskrun", name, "tekton.dev/taskRun", Pick::TektonSteps)
+        }
+        Some(("svc" | "service" | "services", name)) => Ok(LogTarget::Selector {
+            ns: ns.into(),
+            selector: BTreeMap::new(),
+            pick: pick(spec, Pick::All)?,
+            label: format!("svc/{name}"),
+        }),
+        Some(_) => Err(format!(
+            "{t:?}: logs read pod/, workflow/, pipelinerun/, taskrun/ and svc/ targets, or a pod-name regex"
+        )),
+        None => {
+            let re = regex::Regex::new(t)
+                .map_err(|e| format!("{t:?} is not a valid pod-name regex: {}", regex_error(&e)))?;
+            Ok(LogTarget::Matching {
+                ns: ns.into(),
+                pattern: re,
+                pick: pick(spec, Pick::All)?,
+            })
+        }
+    }
+}
+
+/// Fill a `svc/NAME` target's selector from the cached Service; a name the cache lacks, or a
+/// Service without a selector, is an error that says so.
+pub fn service_selector(t: &mut LogTarget, cache: &Cache) -> Result<(), String> {
+    if let LogTarget::Selector {
+        ns,
+        selector,
+        label,
+        ..
+    } = t
+        && let Some(name) = label.strip_prefix("svc/")
+        && selector.is_empty()
+    {
+        let svc = cache
+            .services
+            .get(&(ns.clone(), name.to_string()))
+            .ok_or_else(|| format!("service {name} not found in namespace {ns}"))?;
+        if svc.selector.is_empty() {
+            return Err(format!(
+                "service {ns}/{name} has no selector: it selects no pods to read logs from"
+            ));
+        }
+        *selector = svc.selector.clone();
+    }
+    Ok(())
+}
+
 /// A container's state as far as its log goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RunState {

@@ -8,7 +8,7 @@ use super::cache::Cache;
 use super::cluster_event::ClusterMsg;
 use super::command::{self, Command, NsArg};
 use super::effect::{Effect, EffectId, EffectKind, EffectResult};
-use super::log_sources::LogTarget;
+use super::log_sources::{LogTarget, TargetSpec, service_selector, target};
 use super::pane::{Cx, Pane, Reply};
 use super::panes::help::{HelpEntry, HelpPane};
 use super::panes::logs::LogsPane;
@@ -432,6 +432,48 @@ impl AppState {
         }
     }
 
+    /// `:logs` words: `-n NS`, `-c C`, `-l k=v`, and one target. Without `-n` the namespace is
+    /// the one in view, or, across all namespaces, the only one where a `pod/NAME` lives.
+    fn logs_target(&self, words: &str) -> Result<LogTarget, String> {
+        let mut spec = TargetSpec::default();
+        let mut ns: Option<&str> = None;
+        let mut it = words.split_whitespace();
+        while let Some(w) = it.next() {
+            let mut value = |flag: &str| {
+                it.next()
+                    .ok_or_else(|| format!(":logs {flag} needs a value"))
+            };
+            match w {
+                "-n" => ns = Some(value("-n")?),
+                "-c" => spec.container = Some(value("-c")?),
+                "-l" => spec.selector = Some(value("-l")?),
+                "--all-containers" => spec.all_containers = true,
+                t if spec.target.is_none() => spec.target = Some(t),
+                extra => return Err(format!(":logs: unexpected {extra:?}")),
+            }
+        }
+        let ns = match (ns, &self.cache.scope) {
+            (Some(n), _) => n.to_string(),
+            (None, Scope::Namespace(n)) => n.clone(),
+            (None, Scope::All) => {
+                let pod = spec.target.and_then(|t| t.strip_prefix("pod/"));
+                let mut homes = self
+                    .cache
+                    .pods
+                    .keys()
+                    .filter(|k| Some(k.1.as_str()) == pod)
+                    .map(|k| k.0.clone());
+                match (homes.next(), homes.next()) {
+                    (Some(n), None) => n,
+                    _ => return Err(":logs across all namespaces: say which with -n NS".into()),
+                }
+            }
+        };
+        let mut t = target(&spec, &ns)?;
+        service_selector(&mut t, &self.cache)?;
+        Ok(t)
+    }
+
     fn not_yet(&mut self, what: &str, instead: &str) -> Vec<Effect> {
         self.say(format!("{what} is not in kdoc yet; meanwhile: {instead}"));
         vec![]
@@ -473,6 +515,13 @@ impl AppState {
             }],
             Command::Help => {
                 self.info("press ? for help");
+                vec![]
+            }
+            Command::Logs(words) => {
+                match self.logs_target(&words) {
+                    Ok(t) => self.push(Box::new(LogsPane::new(t, LogBuffer::DEFAULT_CAP))),
+                    Err(e) => self.say(e),
+                }
                 vec![]
             }
             Command::NamespacePicker => self.global(Action::Namespaces),
