@@ -385,6 +385,13 @@ async fn json_lines_pretty_print_then_show_their_key_fields() {
 async fn logs_typed_on_the_command_line_a_service_or_a_label_selector() {
     let sim = mlops().await;
     let mut h = started(&sim).await;
+    // The service's selector comes from the cache: wait for the services' list.
+    h.wait_until("the services listed", |_, st| {
+        st.cache
+            .services
+            .contains_key(&("mlflow".to_string(), "mlflow".to_string()))
+    })
+    .await;
     h.press(":");
     h.type_text("logs svc/mlflow -n mlflow");
     h.press("enter");
