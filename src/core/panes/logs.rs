@@ -83,15 +83,18 @@ pub struct Stream {
     pub lines: u64,
     /// Time of the last line, to reopen a stream after it without repeats.
     last_ts: Option<Timestamp>,
-    /// Times the stream was reopened because it ended while the container still ran.
+    /// Reopens in a row without a line in between (the back-off grows with them).
     reopens: u32,
     /// When the stream last ended, so a reopen waits a moment instead of hammering.
     ended_at: Option<Timestamp>,
 }
 
 /// A follow stream that ends while its container still runs (a kubelet rotating the file, a
-/// proxy timing out) is reopened after its last line, this many times per instance.
-const MAX_REOPENS: u32 = 5;
+/// proxy timing out) is reopened after its last line: 1 s after it ended, then 2, 4, ... up to
+/// 30 s while reopening brings no line.
+fn reopen_delay(reopens: u32) -> f64 {
+    f64::from(1u32 << reopens.min(5)).min(30.0)
+}
 
 pub struct LogsPane {
     pub target: LogTarget,
@@ -190,7 +193,7 @@ impl LogsPane {
         } else {
             self.streams
                 .get(&(w.ns.clone(), w.pod.clone(), w.container.clone()))
-                .and_then(|s| s.last_ts.filter(|_| s.reopens > 0))
+                .and_then(|s| s.last_ts)
         };
         LogRequest {
             since_time: after,
@@ -279,11 +282,10 @@ impl LogsPane {
                 && w.state == RunState::Running
                 && w.restarts == s.instance
                 && matches!(s.state, StreamState::Ended(_))
-                && s.reopens < MAX_REOPENS
             {
-                if s.ended_at
-                    .is_some_and(|e| self.now.duration_since(e).as_secs_f64() < 1.0)
-                {
+                if s.ended_at.is_some_and(|e| {
+                    self.now.duration_since(e).as_secs_f64() < reopen_delay(s.reopens)
+                }) {
                     // Look again on the next turn (the app ticks every second).
                     self.recheck = true;
                     continue;
@@ -691,6 +693,7 @@ impl Pane for LogsPane {
                 s.state = StreamState::Streaming;
                 s.lines += lines.len() as u64;
                 let source = s.source;
+                s.reopens = 0;
                 if let Some(ts) = lines.iter().rev().find_map(|l| l.ts) {
                     s.last_ts = Some(ts);
                 }
