@@ -3,7 +3,6 @@
 //! workflow's steps in step order, like `argo logs`); with `-f` lines print as they arrive and
 //! pods that start matching join.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use tokio::sync::mpsc;
@@ -44,6 +43,83 @@ pub struct LogsOptions {
 }
 
 type Key = (String, String, String);
+
+/// The containers being read, in the order they were first wanted, and the next effect id.
+struct Streams {
+    list: Vec<Stream>,
+    next_id: EffectId,
+}
+
+impl Streams {
+    fn open(&mut self, runner: &Runner, opts: &LogsOptions, w: &Wanted, fresh: bool) -> EffectId {
+        let id = self.next_id;
+        self.next_id += 1;
+        let req = LogRequest {
+            namespace: w.ns.clone(),
+            pod: w.pod.clone(),
+            container: w.container.clone(),
+            follow: opts.follow,
+            // A restarted container's new instance is read whole: every line of it is new.
+            tail: if fresh { None } else { opts.tail },
+            since_seconds: if fresh { None } else { opts.since_seconds },
+            since_time: None,
+            previous: opts.previous,
+        };
+        runner.run(Effect {
+            id,
+            kind: EffectKind::Logs(req),
+        });
+        id
+    }
+
+    /// Open a stream for each wanted container that has run and has none yet; with -f, follow
+    /// a restarted one into its new instance. Returns how many containers are wanted.
+    fn sync(
+        &mut self,
+        cache: &Cache,
+        opts: &LogsOptions,
+        runner: &Runner,
+        printer: &mut Printer,
+    ) -> usize {
+        let want = wanted(&opts.target, cache);
+        for w in &want {
+            let key = (w.ns.clone(), w.pod.clone(), w.container.clone());
+            match self.list.iter().position(|s| s.key == key) {
+                None if w.ran => {
+                    let id = self.open(runner, opts, w, false);
+                    self.list.push(Stream {
+                        key,
+                        id,
+                        held: vec![],
+                        done: false,
+                        instance: w.restarts,
+                    });
+                }
+                Some(i) if opts.follow && w.restarts > self.list[i].instance => {
+                    printer.note(
+                        &key,
+                        &format!(
+                            "restarted (restart {}): following the new instance",
+                            w.restarts
+                        ),
+                    );
+                    let old = self.list[i].id;
+                    runner.run(Effect {
+                        id: old,
+                        kind: EffectKind::Cancel(old),
+                    });
+                    let id = self.open(runner, opts, w, true);
+                    let s = &mut self.list[i];
+                    s.id = id;
+                    s.instance = w.restarts;
+                    s.done = false;
+                }
+                _ => {}
+            }
+        }
+        want.len()
+    }
+}
 
 struct Stream {
     key: Key,
@@ -187,89 +263,14 @@ pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> 
         prefix: false,
         prefix_w: 0,
     };
-    let mut streams: Vec<Stream> = vec![];
-    let mut by_id: BTreeMap<EffectId, usize> = BTreeMap::new();
-    let mut seen: BTreeSet<Key> = BTreeSet::new();
+    let mut streams = Streams {
+        list: vec![],
+        next_id,
+    };
     let mut failed = false;
-    let open = |w: &Wanted, fresh: bool, next_id: &mut EffectId| -> (EffectId, Effect) {
-        let id = *next_id;
-        *next_id += 1;
-        let req = LogRequest {
-            namespace: w.ns.clone(),
-            pod: w.pod.clone(),
-            container: w.container.clone(),
-            follow: opts.follow,
-            tail: if fresh { None } else { opts.tail },
-            since_seconds: if fresh { None } else { opts.since_seconds },
-            since_time: None,
-            previous: opts.previous,
-        };
-        (
-            id,
-            Effect {
-                id,
-                kind: EffectKind::Logs(req),
-            },
-        )
-    };
-    let sync = |cache: &Cache,
-                streams: &mut Vec<Stream>,
-                by_id: &mut BTreeMap<EffectId, usize>,
-                seen: &mut BTreeSet<Key>,
-                printer: &mut Printer,
-                next_id: &mut EffectId| {
-        let want = wanted(&opts.target, cache);
-        for w in &want {
-            let key = (w.ns.clone(), w.pod.clone(), w.container.clone());
-            if !seen.contains(&key) {
-                if !w.ran {
-                    continue;
-                }
-                seen.insert(key.clone());
-                let (id, eff) = open(w, false, next_id);
-                runner.run(eff);
-                by_id.insert(id, streams.len());
-                streams.push(Stream {
-                    key,
-                    id,
-                    held: vec![],
-                    done: false,
-                    instance: w.restarts,
-                });
-            } else if opts.follow
-                && let Some(i) = streams.iter().position(|s| s.key == key)
-                && w.restarts > streams[i].instance
-            {
-                printer.note(
-                    &key,
-                    &format!(
-                        "restarted (restart {}): following the new instance",
-                        w.restarts
-                    ),
-                );
-                let (id, eff) = open(w, true, next_id);
-                runner.run(Effect {
-                    id: streams[i].id,
-                    kind: EffectKind::Cancel(streams[i].id),
-                });
-                runner.run(eff);
-                by_id.insert(id, i);
-                streams[i].id = id;
-                streams[i].instance = w.restarts;
-                streams[i].done = false;
-            }
-        }
-        want.len()
-    };
-    let wanted_now = sync(
-        &cache,
-        &mut streams,
-        &mut by_id,
-        &mut seen,
-        &mut printer,
-        &mut next_id,
-    );
-    if streams.is_empty() && !opts.follow {
+    let wanted_now = streams.sync(&cache, opts, &runner, &mut printer);
+    let streams_opened = streams.list.len();
+    if streams_opened == 0 && !opts.follow {
         let what = if wanted_now == 0 {
             "no pods match"
         } else {
@@ -279,8 +280,9 @@ pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> 
     }
     printer.prefix = opts
         .prefix
-        .unwrap_or(streams.len() > 1 || opts.follow && wanted_now != 1);
+        .unwrap_or(streams_opened > 1 || opts.follow && wanted_now != 1);
     printer.prefix_w = streams
+        .list
         .iter()
         .map(|s| s.key.1.chars().count() + s.key.2.chars().count() + 1)
         .max()
@@ -293,21 +295,15 @@ pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> 
             ClusterMsg::Watch { id, event } if id == watch => {
                 cache.apply(event);
                 if opts.follow {
-                    sync(
-                        &cache,
-                        &mut streams,
-                        &mut by_id,
-                        &mut seen,
-                        &mut printer,
-                        &mut next_id,
-                    );
+                    streams.sync(&cache, opts, &runner, &mut printer);
                 }
             }
             ClusterMsg::Log { id, event } => {
-                let Some(&i) = by_id.get(&id) else { continue };
-                if streams[i].id != id {
+                // A replaced stream's id (before a restart) finds nothing: stale.
+                let Some(i) = streams.list.iter().position(|s| s.id == id) else {
                     continue;
-                }
+                };
+                let streams = &mut streams.list;
                 match event {
                     LogEvent::Lines(lines) => {
                         if opts.follow || i == current {
