@@ -135,15 +135,16 @@ struct Printer<'a> {
     out: std::io::BufWriter<std::io::StdoutLock<'static>>,
     prefix: bool,
     prefix_w: usize,
+    /// Each container's prefix as written (padded, coloured), made once, not per line.
+    prefixes: std::collections::HashMap<Key, String>,
 }
 
 const PALETTE: [u8; 12] = [36, 32, 33, 35, 94, 91, 96, 92, 93, 95, 34, 31];
 
 impl Printer<'_> {
     fn line(&mut self, key: &Key, l: &LogLine) -> std::io::Result<()> {
-        let text = String::from_utf8_lossy(&l.bytes);
         if let Some(q) = &self.opts.query
-            && !q.matches(&text)
+            && !q.matches(&String::from_utf8_lossy(&l.bytes))
         {
             return Ok(());
         }
@@ -151,23 +152,27 @@ impl Printer<'_> {
             let v = serde_json::json!({
                 "namespace": key.0, "pod": key.1, "container": key.2,
                 "time": l.ts.map(|t| t.to_string()),
-                "message": text,
+                "message": String::from_utf8_lossy(&l.bytes),
             });
             return writeln!(self.out, "{v}");
         }
-        let src = Source {
-            namespace: key.0.clone(),
-            pod: key.1.clone(),
-            container: key.2.clone(),
-        };
         if self.prefix {
-            let p = prefix(&src, self.prefix_w);
-            if self.opts.color {
-                let c = PALETTE[colour(&src) as usize % PALETTE.len()];
-                write!(self.out, "\x1b[{c}m{p:<w$}\x1b[0m ", w = self.prefix_w)?;
-            } else {
-                write!(self.out, "{p:<w$} ", w = self.prefix_w)?;
-            }
+            let (w, color) = (self.prefix_w, self.opts.color);
+            let p = self.prefixes.entry(key.clone()).or_insert_with(|| {
+                let src = Source {
+                    namespace: key.0.clone(),
+                    pod: key.1.clone(),
+                    container: key.2.clone(),
+                };
+                let p = prefix(&src, w);
+                if color {
+                    let c = PALETTE[colour(&src) as usize % PALETTE.len()];
+                    format!("\x1b[{c}m{p:<w$}\x1b[0m ")
+                } else {
+                    format!("{p:<w$} ")
+                }
+            });
+            self.out.write_all(p.as_bytes())?;
         }
         if self.opts.timestamps
             && let Some(ts) = l.ts
@@ -262,6 +267,7 @@ pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> 
         out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
         prefix: false,
         prefix_w: 0,
+        prefixes: Default::default(),
     };
     let mut streams = Streams {
         list: vec![],

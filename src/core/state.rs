@@ -595,6 +595,7 @@ impl AppState {
                 vec![]
             }
             (_, EffectResult::Written { path, bytes }) => {
+                self.writes.remove(&id);
                 self.info(format!("saved {bytes} bytes to {path}"));
                 vec![]
             }
