@@ -340,15 +340,10 @@ impl LogsPane {
     /// Start over with new stream options (tail, since, previous): the buffer is cleared and
     /// every stream reopened.
     fn restart_streams(&mut self) {
-        for s in self.streams.values_mut() {
-            if let Some(id) = s.id.take() {
-                self.cancels.push(id);
-            }
-            s.done = false;
-            s.gone = false;
-            s.state = StreamState::Connecting;
-        }
-        self.by_id.clear();
+        self.cancels
+            .extend(std::mem::take(&mut self.by_id).into_keys());
+        // Requests not yet started are for the old options too.
+        self.requests.clear();
         // Fresh streams: each container starts again from its current instance.
         self.streams.clear();
         self.order.clear();
