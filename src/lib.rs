@@ -4,6 +4,7 @@ pub mod app;
 pub mod cluster;
 pub mod config;
 pub mod core;
+pub mod doctor;
 pub mod logs;
 pub mod sim;
 pub mod ui;

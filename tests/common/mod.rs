@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod fixtures;
 pub mod kubectl;
 pub mod tmux;
 pub mod ui;
