@@ -146,7 +146,20 @@ pub struct Evidence {
     /// Kinds the server does not serve (a CRD not installed), by kind name.
     pub not_installed: BTreeSet<String>,
     pub logs: Vec<ContainerLog>,
+    /// Active probes: did anything answer on a port, through a short-lived port-forward.
+    pub probes: Vec<ProbeResult>,
     pub missing: Vec<Missing>,
+}
+
+/// What a probe through a port-forward found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeResult {
+    pub namespace: String,
+    pub pod: String,
+    pub port: u16,
+    /// `Ok(what answered)`, e.g. `HTTP/1.1 200 OK`, or `Err(the error)`, e.g. the
+    /// forwarder's `connection refused`.
+    pub outcome: Result<String, String>,
 }
 
 /// A piece of evidence shown under a finding.
