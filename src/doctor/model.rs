@@ -95,6 +95,50 @@ impl Subject {
     }
 }
 
+impl SubjectKind {
+    /// `pod`, `po`, `svc`, `wf`, `pr`, `tr`, `isvc`, `sdep`, `deploy`, `ns` and the full names,
+    /// singular or plural, as kubectl and the CRDs' short names spell them.
+    pub fn parse(s: &str) -> Option<SubjectKind> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "pod" | "pods" | "po" => SubjectKind::Pod,
+            "service" | "services" | "svc" => SubjectKind::Service,
+            "workflow" | "workflows" | "wf" => SubjectKind::Workflow,
+            "pipelinerun" | "pipelineruns" | "pr" => SubjectKind::PipelineRun,
+            "taskrun" | "taskruns" | "tr" => SubjectKind::TaskRun,
+            "inferenceservice" | "inferenceservices" | "isvc" => SubjectKind::InferenceService,
+            "seldondeployment" | "seldondeployments" | "sdep" => SubjectKind::SeldonDeployment,
+            "deployment" | "deployments" | "deploy" => SubjectKind::Deployment,
+            "namespace" | "namespaces" | "ns" => SubjectKind::Namespace,
+            _ => return None,
+        })
+    }
+}
+
+impl Subject {
+    /// `KIND/NAME` (or a bare pod name) in namespace `ns`; `ns/NAME` is a namespace triage.
+    pub fn parse(target: &str, ns: &str) -> Result<Subject, String> {
+        let (kind, name) = match target.split_once('/') {
+            Some((k, n)) => (
+                SubjectKind::parse(k).ok_or_else(|| {
+                    format!(
+                        "{target}: unknown kind {k:?}; expected pod, svc, workflow, pipelinerun, \
+                         taskrun, isvc, sdep, deploy or ns"
+                    )
+                })?,
+                n,
+            ),
+            None => (SubjectKind::Pod, target),
+        };
+        if name.is_empty() {
+            return Err(format!("{target}: a name is missing after the kind"));
+        }
+        Ok(match kind {
+            SubjectKind::Namespace => Subject::new(kind, name, ""),
+            k => Subject::new(k, ns, name),
+        })
+    }
+}
+
 /// One container's log as read for the doctor.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ContainerLog {
@@ -321,4 +365,65 @@ pub fn event_time(e: &Event) -> Option<jiff::Timestamp> {
         .map(|t| t.0)
         .or_else(|| e.event_time.as_ref().map(|t| t.0))
         .or_else(|| e.first_timestamp.as_ref().map(|t| t.0))
+}
+
+/// One piece of evidence as it arrives from the cluster; the overlay re-runs the checks after
+/// each batch, so findings appear as their evidence does.
+#[derive(Clone, Debug)]
+pub enum Piece {
+    Object(Value),
+    /// The subject's pods, once the namespace's pods and the object are known.
+    Pods(Vec<Pod>),
+    AllPods(Vec<Pod>),
+    Events(Vec<Event>),
+    Services(Vec<Service>),
+    Endpoints(Vec<Endpoints>),
+    ConfigMaps(BTreeMap<String, BTreeSet<String>>),
+    Secrets(BTreeMap<String, BTreeSet<String>>),
+    ServiceAccounts(Vec<ServiceAccount>),
+    Pvcs(Vec<PersistentVolumeClaim>),
+    Nodes(Vec<Node>),
+    Custom(String, Vec<Value>),
+    NotInstalled(String),
+    Log(ContainerLog),
+    Probe(ProbeResult),
+    Missing(Missing),
+    /// Everything asked for has answered.
+    Done,
+}
+
+impl Evidence {
+    /// Take in one piece. Returns false for `Done`.
+    pub fn apply(&mut self, piece: Piece) -> bool {
+        match piece {
+            Piece::Object(v) => self.object = Some(v),
+            Piece::Pods(p) => self.pods = p,
+            Piece::AllPods(p) => self.all_pods = Some(p),
+            Piece::Events(e) => self.events = Some(e),
+            Piece::Services(s) => self.services = Some(s),
+            Piece::Endpoints(e) => self.endpoints = Some(e),
+            Piece::ConfigMaps(m) => self.config_maps = Some(m),
+            Piece::Secrets(m) => self.secrets = Some(m),
+            Piece::ServiceAccounts(s) => self.service_accounts = Some(s),
+            Piece::Pvcs(p) => self.pvcs = Some(p),
+            Piece::Nodes(n) => self.nodes = Some(n),
+            Piece::Custom(k, v) => {
+                self.custom.insert(k, v);
+            }
+            Piece::NotInstalled(k) => {
+                self.not_installed.insert(k);
+            }
+            Piece::Log(l) => {
+                self.logs.retain(|o| {
+                    (&o.pod, &o.container, o.previous) != (&l.pod, &l.container, l.previous)
+                        || o.namespace != l.namespace
+                });
+                self.logs.push(l);
+            }
+            Piece::Probe(p) => self.probes.push(p),
+            Piece::Missing(m) => self.missing.push(m),
+            Piece::Done => return false,
+        }
+        true
+    }
 }
