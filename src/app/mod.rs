@@ -75,6 +75,9 @@ fn wire(opts: &Options) -> Result<Wired, String> {
         opts.readonly,
     );
     state.notices = opts.notices.iter().map(|n| Safe::new(n)).collect();
+    let (rules, problems) = crate::config::doctor_rules();
+    state.rules = std::sync::Arc::new(rules);
+    state.notices.extend(problems.iter().map(|n| Safe::new(n)));
     state.offline = opts.offline.as_deref().map(Safe::new);
     let (tx, rx) = mpsc::channel(CHANNEL);
     let runner = Runner::spawn(target.clone(), client, tx);

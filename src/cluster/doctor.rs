@@ -475,3 +475,36 @@ pub async fn collect(client: Client, subject: Subject) -> Result<Evidence, Strin
         .map_err(|e| format!("the doctor's reader stopped: {e}"))??;
     Ok(ev)
 }
+
+/// Gather for the app: each piece goes out as `ClusterMsg::Doctor` with the effect's id.
+pub fn spawn(
+    client: Client,
+    id: crate::core::effect::EffectId,
+    subject: Subject,
+    out: Sender<crate::core::cluster_event::ClusterMsg>,
+) -> tokio::task::AbortHandle {
+    tokio::spawn(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+        let fwd = {
+            let out = out.clone();
+            tokio::spawn(async move {
+                while let Some(p) = rx.recv().await {
+                    let msg = crate::core::cluster_event::ClusterMsg::Doctor {
+                        id,
+                        piece: Box::new(p),
+                    };
+                    if out.send(msg).await.is_err() {
+                        break;
+                    }
+                }
+            })
+        };
+        if let Err(e) = gather_inner(&client, &subject, &tx).await {
+            send(&tx, Piece::Failed(e)).await;
+        }
+        send(&tx, Piece::Done).await;
+        drop(tx);
+        let _ = fwd.await;
+    })
+    .abort_handle()
+}

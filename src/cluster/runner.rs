@@ -97,6 +97,9 @@ async fn run(
                     EffectKind::Logs(req) => {
                         pending.insert(id, super::logs::spawn(client.clone(), id, req, out.clone()));
                     }
+                    EffectKind::Doctor(subject) => {
+                        pending.insert(id, super::doctor::spawn(client.clone(), id, subject, out.clone()));
+                    }
                     EffectKind::Cancel(which) => {
                         if let Some(t) = pending.remove(&which) {
                             t.abort();

@@ -30,6 +30,7 @@ pub const LAYERS: &[&str] = &[
     "steps",
     "containers",
     "logs",
+    "doctor",
     "help",
     "picker",
     "input",

@@ -47,6 +47,8 @@ pub enum Action {
     LogSince1h,
     LogClear,
     LogSave,
+    Doctor,
+    DoctorRerun,
     /// k9s keys for what kdoc does not have yet: they answer with a one-line hint.
     Logs,
     Describe,
@@ -238,6 +240,16 @@ pub const ACTIONS: &[ActionInfo] = &[
         Action::LogSave,
         "save",
         "Save the lines shown (as filtered) to kdoc-logs-*.log in the current directory",
+    ),
+    info(
+        Action::Doctor,
+        "doctor",
+        "Diagnose the selection: status, events, ports, container names and its logs",
+    ),
+    info(
+        Action::DoctorRerun,
+        "rerun",
+        "Gather the evidence again and re-run the checks",
     ),
     info(
         Action::Describe,

@@ -57,6 +57,11 @@ pub enum ClusterEvent {
 /// An item of a running effect's stream (the `Watch` with this id), or an effect's result.
 #[derive(Clone, Debug)]
 pub enum ClusterMsg {
+    /// A piece of the doctor's evidence for the `Doctor` effect with this id.
+    Doctor {
+        id: EffectId,
+        piece: Box<crate::doctor::Piece>,
+    },
     Watch {
         id: EffectId,
         event: ClusterEvent,

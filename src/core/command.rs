@@ -20,6 +20,8 @@ pub enum Command {
     Help,
     /// `:logs TARGET [-n NS] [-c C]` or `:logs -l k=v [-n NS]`: the words after `logs`.
     Logs(String),
+    /// `:doctor [TARGET] [-n NS] [-c C] [--port P]`: the words after `doctor`.
+    Doctor(String),
 }
 
 /// A namespace argument: a name, or all of them.
@@ -29,9 +31,8 @@ pub enum NsArg {
     Name(String),
 }
 
-const OTHERS: &[&str] = &["ns", "ctx", "logs", "help", "q", "quit"];
-const USAGE: &str =
-    "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, q";
+const OTHERS: &[&str] = &["ns", "ctx", "logs", "doctor", "help", "q", "quit"];
+const USAGE: &str = "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, doctor [TARGET], q";
 
 /// Every word completion offers first: the first alias of each pane, then the others.
 fn command_words() -> impl Iterator<Item = &'static str> {
@@ -55,6 +56,12 @@ pub fn parse(input: &str, namespaces: &BTreeSet<String>) -> Result<Command, Stri
     let line = input.trim().trim_start_matches(':').trim_start();
     if let Some(("logs" | "log", rest)) = line.split_once(' ') {
         return Ok(Command::Logs(rest.trim().to_string()));
+    }
+    if let Some(("doctor", rest)) = line.split_once(' ') {
+        return Ok(Command::Doctor(rest.trim().to_string()));
+    }
+    if line == "doctor" {
+        return Ok(Command::Doctor(String::new()));
     }
     if line == "logs" || line == "log" {
         return Err("logs what? :logs pod/NAME, workflow/NAME, svc/NAME, a pod-name regex or -l k=v; -n NS, -c CONTAINER".into());

@@ -33,6 +33,9 @@ pub enum EffectKind {
         path: String,
         contents: Vec<u8>,
     },
+    /// Gather the doctor's evidence on a subject; pieces come back as `ClusterMsg::Doctor`,
+    /// `Piece::Done` last.
+    Doctor(crate::doctor::Subject),
     /// Stop the effect with this id (a stream or a pending request).
     Cancel(EffectId),
     Quit,

@@ -17,6 +17,7 @@ use super::command::Command;
 use super::effect::{Effect, EffectId};
 use super::filter::Filter;
 use super::text::Safe;
+use crate::doctor::{Piece, Subject};
 
 /// What the reducer lends a pane while it handles an action.
 pub struct Cx<'a> {
@@ -78,6 +79,14 @@ pub trait Pane: Any {
     /// Work is left that the pane does a slice at a time (re-filtering a large buffer): the
     /// loop should come back soon rather than wait for the next event.
     fn busy(&self) -> bool {
+        false
+    }
+    /// What the doctor examines when `doctor` is pressed here: the selected row's object.
+    fn subject(&self) -> Option<Subject> {
+        None
+    }
+    /// A piece of doctor evidence; false when the id is not this pane's.
+    fn on_doctor(&mut self, _id: EffectId, _piece: &Piece) -> bool {
         false
     }
     fn as_any(&self) -> &dyn Any;
@@ -160,6 +169,7 @@ pub const DRILL_ACTIONS: &[Action] = &[
     Action::Help,
     Action::Select,
     Action::Logs,
+    Action::Doctor,
     Action::Back,
     Action::Filter,
     Action::Command,

@@ -1,6 +1,8 @@
 //! The app's state and the reducer: the only place state changes. State has two halves: the
 //! cluster cache, which only cluster messages change, and the stack of panes that show it.
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 
 use super::actions::Action;
@@ -10,11 +12,14 @@ use super::command::{self, Command, NsArg};
 use super::effect::{Effect, EffectId, EffectKind, EffectResult};
 use super::log_sources::{LogTarget, TargetSpec, service_selector, target};
 use super::pane::{Cx, Pane, Reply};
+use super::panes::doctor::DoctorPane;
 use super::panes::help::{HelpEntry, HelpPane};
 use super::panes::logs::LogsPane;
 use super::panes::picker::{PickerKind, PickerPane};
 use super::panes::{self, pods::PodsOf, pods::PodsPane};
 use super::text::{Safe, common_prefix};
+use crate::doctor::rules::RulePack;
+use crate::doctor::{Subject, SubjectKind};
 use crate::logs::buffer::LogBuffer;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,6 +113,8 @@ pub struct AppState {
     switching: Option<(EffectId, String)>,
     /// What was typed before, per prompt kind (oldest first).
     history: [Vec<String>; 2],
+    /// The doctor's rule pack (built-in plus the user's files), shared by its overlays.
+    pub rules: Arc<RulePack>,
 }
 
 const HISTORY: usize = 100;
@@ -144,6 +151,7 @@ impl AppState {
             writes: Default::default(),
             switching: None,
             history: [vec![], vec![]],
+            rules: Arc::new(RulePack::builtin()),
         }
     }
 
@@ -256,6 +264,14 @@ impl AppState {
                 vec![]
             }
             Msg::Cluster(ClusterMsg::Done { id, result }) => self.done(id, result),
+            Msg::Cluster(ClusterMsg::Doctor { id, piece }) => {
+                for p in self.stack.iter_mut().rev() {
+                    if p.on_doctor(id, &piece) {
+                        break;
+                    }
+                }
+                vec![]
+            }
             Msg::Cluster(ClusterMsg::Log { id, event }) => {
                 // A stream whose pane has closed finds no owner: stale, dropped.
                 for p in self.stack.iter_mut().rev() {
@@ -412,6 +428,15 @@ impl AppState {
                 self.say("select a pod, container, workflow, step or service to read its logs");
                 vec![]
             }
+            Action::Doctor => {
+                match self.top().subject() {
+                    Some(s) => self.push(Box::new(DoctorPane::new(s, self.rules.clone()))),
+                    None => self.say(
+                        "select a pod, container, workflow, step or service to diagnose, or :doctor for the namespace",
+                    ),
+                }
+                vec![]
+            }
             Action::Describe => self.not_yet("describe", "kubectl describe pod POD -n NAMESPACE"),
             Action::Yaml => self.not_yet("YAML", "kubectl get pod POD -n NAMESPACE -o yaml"),
             Action::Shell => self.not_yet("shell", "kubectl exec -it POD -c CONTAINER -- sh"),
@@ -474,6 +499,42 @@ impl AppState {
         Ok(t)
     }
 
+    /// `:doctor` words: nothing (the namespace in view, or every one), or `TARGET [-n NS]
+    /// [-c CONTAINER] [--port PORT]` as `kdoc doctor` takes them.
+    fn doctor_subject(&self, words: &str) -> Result<Subject, String> {
+        let (mut target, mut ns, mut container, mut port) = (None, None, None, None);
+        let mut it = words.split_whitespace();
+        while let Some(w) = it.next() {
+            let mut value = |flag: &str| {
+                it.next()
+                    .map(str::to_string)
+                    .ok_or_else(|| format!(":doctor {flag} needs a value"))
+            };
+            match w {
+                "-n" => ns = Some(value("-n")?),
+                "-c" => container = Some(value("-c")?),
+                "--port" => port = Some(value("--port")?),
+                "-A" => ns = Some(String::new()),
+                t if target.is_none() => target = Some(t.to_string()),
+                extra => return Err(format!(":doctor: unexpected {extra:?}")),
+            }
+        }
+        let ns = ns.unwrap_or_else(|| match &self.cache.scope {
+            Scope::All => String::new(),
+            Scope::Namespace(n) => n.clone(),
+        });
+        let mut s = match target {
+            None => Subject::new(SubjectKind::Namespace, &ns, ""),
+            Some(_) if ns.is_empty() => {
+                return Err(":doctor TARGET across all namespaces: say which with -n NS".into());
+            }
+            Some(t) => Subject::parse(&t, &ns)?,
+        };
+        s.container = container;
+        s.port = port;
+        Ok(s)
+    }
+
     fn not_yet(&mut self, what: &str, instead: &str) -> Vec<Effect> {
         self.say(format!("{what} is not in kdoc yet; meanwhile: {instead}"));
         vec![]
@@ -520,6 +581,13 @@ impl AppState {
             Command::Logs(words) => {
                 match self.logs_target(&words) {
                     Ok(t) => self.push(Box::new(LogsPane::new(t, LogBuffer::DEFAULT_CAP))),
+                    Err(e) => self.say(e),
+                }
+                vec![]
+            }
+            Command::Doctor(words) => {
+                match self.doctor_subject(&words) {
+                    Ok(s) => self.push(Box::new(DoctorPane::new(s, self.rules.clone()))),
                     Err(e) => self.say(e),
                 }
                 vec![]

@@ -193,6 +193,8 @@ pub struct Evidence {
     /// Active probes: did anything answer on a port, through a short-lived port-forward.
     pub probes: Vec<ProbeResult>,
     pub missing: Vec<Missing>,
+    /// Why the doctor could not run at all, if it could not.
+    pub failed: Option<String>,
 }
 
 /// What a probe through a port-forward found.
@@ -388,6 +390,8 @@ pub enum Piece {
     Log(ContainerLog),
     Probe(ProbeResult),
     Missing(Missing),
+    /// The doctor could not run at all (the subject cannot be read, no connection).
+    Failed(String),
     /// Everything asked for has answered.
     Done,
 }
@@ -422,6 +426,7 @@ impl Evidence {
             }
             Piece::Probe(p) => self.probes.push(p),
             Piece::Missing(m) => self.missing.push(m),
+            Piece::Failed(e) => self.failed = Some(e),
             Piece::Done => return false,
         }
         true

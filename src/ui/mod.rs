@@ -2,6 +2,7 @@
 //! the cluster arrives here already sanitised (`core::text::Safe`).
 
 mod containers;
+mod doctor;
 mod header;
 mod help;
 mod logs;

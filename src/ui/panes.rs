@@ -5,7 +5,9 @@ use ratatui::layout::Rect;
 
 use super::View;
 use crate::core::pane::Pane;
-use crate::core::panes::{containers, help, logs, picker, pods, services, steps, workflows};
+use crate::core::panes::{
+    containers, doctor, help, logs, picker, pods, services, steps, workflows,
+};
 use crate::core::state::AppState;
 
 /// `draw(f, area, pane, state, view)` calls the drawing registered for the pane's type.
@@ -29,6 +31,7 @@ drawers! {
     steps::StepsPane => super::steps::draw,
     containers::ContainersPane => super::containers::draw,
     logs::LogsPane => super::logs::draw,
+    doctor::DoctorPane => super::doctor::draw,
     help::HelpPane => super::help::draw,
     picker::PickerPane => super::picker::draw,
 }

@@ -1,6 +1,7 @@
 //! The containers of one pod, in start order; the pod's conditions and, for a pod that is not
 //! scheduled, why not.
 
+use crate::doctor::{Subject, SubjectKind};
 use jiff::Timestamp;
 use k8s_openapi::api::core::v1::Pod;
 
@@ -149,6 +150,12 @@ impl Pane for ContainersPane {
         clamp(&mut self.selected, self.rows.len());
     }
 
+    fn subject(&self) -> Option<Subject> {
+        let mut s = Subject::new(SubjectKind::Pod, &self.ns, &self.pod);
+        s.container = self.rows.get(self.selected).map(|c| c.name.to_string());
+        Some(s)
+    }
+
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
         if action == Action::Logs {
             let pick = match self.rows.get(self.selected) {
@@ -169,6 +176,7 @@ impl Pane for ContainersPane {
         &[
             Action::Help,
             Action::Logs,
+            Action::Doctor,
             Action::Back,
             Action::Filter,
             Action::Command,

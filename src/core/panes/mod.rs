@@ -1,6 +1,7 @@
 //! Every pane kdoc has. Those that `:name` opens are registered here, one line each.
 
 pub mod containers;
+pub mod doctor;
 pub mod help;
 pub mod logs;
 pub mod picker;

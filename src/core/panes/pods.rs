@@ -2,6 +2,7 @@
 //! when single pods change (a watch event), and rebuilt only when the filter, the sort or the
 //! whole list changed.
 
+use crate::doctor::{Subject, SubjectKind};
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -153,6 +154,11 @@ impl Pane for PodsPane {
         self.seen = Some((rev, view.0, view.1, view.2));
     }
 
+    fn subject(&self) -> Option<Subject> {
+        let r = self.rows.get(self.selected)?;
+        Some(Subject::new(SubjectKind::Pod, &r.key.0, &r.key.1))
+    }
+
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
         match action {
             Action::SortName => self.set_sort(Sort::Name),
@@ -192,6 +198,7 @@ impl Pane for PodsPane {
             Action::Help,
             Action::Select,
             Action::Logs,
+            Action::Doctor,
             Action::Filter,
             Action::Command,
             Action::Namespaces,

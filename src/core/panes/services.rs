@@ -1,6 +1,7 @@
 //! Services in scope, with the columns `kubectl get svc` prints; the details show each port's
 //! targetPort and the endpoints' addresses; `enter` lists the pods the selector matches.
 
+use crate::doctor::{Subject, SubjectKind};
 use jiff::Timestamp;
 
 use crate::core::actions::Action;
@@ -208,6 +209,11 @@ impl Pane for ServicesPane {
             selector,
             via: Safe::from_string(format!("svc/{}", r.name)),
         })))
+    }
+
+    fn subject(&self) -> Option<Subject> {
+        let r = self.rows.get(self.selected)?;
+        Some(Subject::new(SubjectKind::Service, &r.key.0, &r.key.1))
     }
 
     fn actions(&self) -> &'static [Action] {

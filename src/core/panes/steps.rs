@@ -1,5 +1,6 @@
 //! The steps of one workflow as a tree: Argo nodes, or Tekton TaskRuns and their steps.
 
+use crate::doctor::{Subject, SubjectKind};
 use jiff::Timestamp;
 use serde_json::Value;
 
@@ -96,6 +97,22 @@ impl Pane for StepsPane {
             .collect();
         self.problems = steps.problems;
         clamp(&mut self.selected, self.rows.len());
+    }
+
+    fn subject(&self) -> Option<Subject> {
+        let ns = &self.key.1;
+        let Some(row) = self.rows.get(self.selected) else {
+            return Some(super::workflows::workflow_subject(&self.key));
+        };
+        Some(match (&*row.kind, &row.pod_key, &row.container) {
+            ("TaskRun", _, _) => Subject::new(SubjectKind::TaskRun, ns, &row.template),
+            (_, Some(pod), c) => {
+                let mut s = Subject::new(SubjectKind::Pod, ns, pod);
+                s.container = c.as_ref().map(|c| c.to_string());
+                s
+            }
+            _ => super::workflows::workflow_subject(&self.key),
+        })
     }
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {

@@ -1,5 +1,6 @@
 //! Argo Workflows and Tekton PipelineRuns in scope, live.
 
+use crate::doctor::{Subject, SubjectKind};
 use jiff::Timestamp;
 
 use crate::core::actions::Action;
@@ -83,11 +84,26 @@ impl Pane for WorkflowsPane {
         }
     }
 
+    fn subject(&self) -> Option<Subject> {
+        self.rows
+            .get(self.selected)
+            .map(|r| workflow_subject(&r.key))
+    }
+
     fn actions(&self) -> &'static [Action] {
         DRILL_ACTIONS
     }
 
     crate::filtered_pane!();
+}
+
+/// The doctor's subject for a whole workflow: the Argo Workflow or the Tekton PipelineRun.
+pub fn workflow_subject(key: &crate::core::workflows::WfKey) -> Subject {
+    let kind = match key.0 {
+        crate::core::workflows::WfKind::Argo => SubjectKind::Workflow,
+        crate::core::workflows::WfKind::Tekton => SubjectKind::PipelineRun,
+    };
+    Subject::new(kind, &key.1, &key.2)
 }
 
 /// The logs of a whole workflow: each step pod's `main` (Argo), or each TaskRun's steps (Tekton).
