@@ -1581,3 +1581,74 @@ fn probe_plan_names_the_ready_pod_and_its_target_port() {
     };
     assert_eq!(ports::probe_plan(&subject, &ev), None);
 }
+
+// ------------------------------------------------------------------------------------------
+// The demo scenario's own objects
+// ------------------------------------------------------------------------------------------
+
+fn demo<T: serde::de::DeserializeOwned>(kind: &str, ns: &str) -> Vec<T> {
+    kdoc::sim::scenario::mlops::scenario(now())
+        .objects
+        .into_iter()
+        .filter(|o| o["kind"] == kind && o["metadata"]["namespace"] == ns)
+        .map(|o| serde_json::from_value(o).unwrap())
+        .collect()
+}
+
+#[test]
+fn demo_scenario_runbook_000() {
+    let pods: Vec<Pod> = demo("Pod", "argowf");
+    let kaniko = pods
+        .iter()
+        .find(|p| p.metadata.name.as_deref() == Some(ARGO_POD))
+        .expect("the demo's kaniko step pod")
+        .clone();
+    let fs = containers_for(kaniko, Some("kaniko"));
+    assert_eq!(ids(&fs), ["container-name.not-found"]);
+    assert_eq!(
+        fs[0].title,
+        "container kaniko is not valid for pod iris-demo-kaniko-2925953904"
+    );
+    assert_eq!(
+        fs[0].fix,
+        [
+            "kubectl logs iris-demo-kaniko-2925953904 -n argowf -c main",
+            "argo logs iris-demo iris-demo-kaniko-2925953904 -n argowf -c main",
+        ]
+    );
+
+    let services: Vec<Service> = demo("Service", "argowf");
+    let s = services
+        .iter()
+        .find(|s| s.metadata.name.as_deref() == Some("iris-default"))
+        .expect("service iris-default")
+        .clone();
+    let ev = Evidence {
+        object: Some(serde_json::to_value(&s).unwrap()),
+        all_pods: Some(pods),
+        services: Some(services),
+        ..Evidence::default()
+    };
+    let fs = check_svc(&s, &ev, Some("8080:8080"));
+    // At the start the model image cannot be pulled (the pod is Pending).
+    assert_eq!(
+        ids(&fs),
+        [
+            "port.no-service-port",
+            "port.pod-not-running",
+            "port.no-ready-endpoints"
+        ]
+    );
+    assert_eq!(
+        fs[0].title,
+        "Service iris-default does not have a service port 8080"
+    );
+    assert_eq!(
+        facts(&fs[0]),
+        ["ports of service/iris-default: 8000/TCP (http), 5001/TCP (grpc)"]
+    );
+    assert_eq!(
+        fs[0].fix,
+        ["kubectl port-forward svc/iris-default -n argowf 8080:8000"]
+    );
+}
