@@ -183,7 +183,16 @@ fn pull_failing(p: &Pod) -> Vec<(String, String, String)> {
 }
 
 /// One finding per workload pod that cannot pull an image some build did not push.
-pub fn check(_subject: &Subject, ev: &Evidence) -> Vec<Finding> {
+/// Only links that touch the subject: its own pods built the image or cannot pull it (a
+/// namespace triage touches all).
+pub fn check(subject: &Subject, ev: &Evidence) -> Vec<Finding> {
+    let mine = |ns: &str, name: &str| {
+        subject.kind == super::SubjectKind::Namespace
+            || ev.pods.iter().any(|p| {
+                p.metadata.name.as_deref() == Some(name)
+                    && p.metadata.namespace.as_deref().unwrap_or("") == ns
+            })
+    };
     let builds = unpushed(ev);
     if builds.is_empty() {
         return vec![];
@@ -196,7 +205,9 @@ pub fn check(_subject: &Subject, ev: &Evidence) -> Vec<Finding> {
             p.metadata.name.clone().unwrap_or_default(),
         );
         for (container, image, reason) in pull_failing(p) {
-            let Some(b) = builds.iter().find(|b| b.image == normalize(&image)) else {
+            let Some(b) = builds.iter().find(|b| {
+                b.image == normalize(&image) && (mine(&ns, &name) || mine(&b.namespace, &b.pod))
+            }) else {
                 continue;
             };
             if !seen.insert((ns.clone(), name.clone(), container.clone())) {
