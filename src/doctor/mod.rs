@@ -7,6 +7,7 @@
 //! instead of reporting all clear.
 pub mod across;
 pub mod containers;
+pub mod forward;
 pub mod log_scan;
 pub mod model;
 pub mod ports;
