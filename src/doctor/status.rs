@@ -131,6 +131,24 @@ pub fn log_tail(log: &ContainerLog, n: usize) -> Vec<Proof> {
         .collect()
 }
 
+/// Fix lines for what a failed step's log says about images it reads or writes (e.g. a push
+/// task that finds nothing to push: `manifest unknown`).
+pub fn log_hints(log: &ContainerLog) -> Vec<String> {
+    let tail = &log.lines[log.lines.len().saturating_sub(LOG_TAIL)..];
+    let has = |p: &str| tail.iter().any(|l| l.contains(p));
+    let mut v = vec![];
+    if has("manifest unknown") || has("MANIFEST_UNKNOWN") {
+        v.push(
+            "The log says the image it reads does not exist in the registry (manifest unknown): check that an earlier step pushed it (a build that only stored the image locally, or ran with --no-push, leaves nothing to read)"
+                .to_string(),
+        );
+    }
+    if has("401 Unauthorized") || has("unauthorized: ") || has("403 Forbidden") {
+        v.push("The log shows the registry refusing the credentials: check the step's registry secret or service account".to_string());
+    }
+    v
+}
+
 /// Text safe to show: no terminal escapes or control characters, at most 600 characters.
 pub fn clean(s: &str) -> String {
     static ANSI: LazyLock<Regex> =
@@ -416,6 +434,30 @@ impl<'a> PodCheck<'a> {
             || (self.container_spec("wait").is_object() && self.container_spec("main").is_object())
     }
 
+    /// Whether the Argo Workflow or Tekton run this pod belongs to is in the evidence, so the
+    /// workload check speaks for its failed steps.
+    fn run_checked(&self) -> bool {
+        let labels = &self.v["metadata"]["labels"];
+        let present = |kind: &str, name: Option<&str>| {
+            let Some(name) = name else { return false };
+            let hit = |o: &Value| {
+                o["metadata"]["name"].as_str() == Some(name)
+                    && o["kind"].as_str().is_none_or(|k| k == kind)
+            };
+            self.ev.custom(kind).iter().any(hit)
+                || self
+                    .ev
+                    .object
+                    .as_ref()
+                    .is_some_and(|o| o["kind"].as_str() == Some(kind) && hit(o))
+        };
+        present(
+            "Workflow",
+            labels["workflows.argoproj.io/workflow"].as_str(),
+        ) || present("TaskRun", labels["tekton.dev/taskRun"].as_str())
+            || present("PipelineRun", labels["tekton.dev/pipelineRun"].as_str())
+    }
+
     fn age_secs(&self) -> Option<i64> {
         json_time(&self.v["metadata"]["creationTimestamp"]).map(|t| secs_between(t, self.now))
     }
@@ -478,11 +520,15 @@ impl<'a> PodCheck<'a> {
         }
         let t = c.terminated();
         if t.is_object() && t["exitCode"].as_i64().unwrap_or(0) != 0 {
-            return Some(if c.init {
-                self.init_crash(c)
-            } else {
-                self.container_failed(c)
-            });
+            if c.init {
+                return Some(self.init_crash(c));
+            }
+            // A failed Argo step or Tekton task is reported by the workload check, with the
+            // step's name and the run's own message.
+            if self.run_checked() {
+                return None;
+            }
+            return Some(self.container_failed(c));
         }
         let l = c.last();
         if c.running()
@@ -1012,7 +1058,10 @@ impl<'a> PodCheck<'a> {
                     None => out.push((
                         String::new(),
                         None,
-                        format!("service account {sa} does not exist in {}", self.ns),
+                        format!(
+                            "service account {sa} was not found in {}, so it adds no image pull secrets",
+                            self.ns
+                        ),
                     )),
                     Some(s) => {
                         let list = s.image_pull_secrets.as_deref().unwrap_or_default();
@@ -1141,6 +1190,12 @@ impl<'a> PodCheck<'a> {
                     "The registry {} refused the pull: the image is private (or absent) and no valid credentials were sent",
                     r.registry
                 ));
+                if r.registry == "ghcr.io" {
+                    v.push(format!(
+                        "GHCR answers 403 to anonymous pulls of a private or missing package: make the package {} public, or pull with a token that has read:packages",
+                        r.repository
+                    ));
+                }
                 auth(&mut v);
             }
             PullError::Tls => v.push(format!(
@@ -1717,7 +1772,8 @@ impl<'a> PodCheck<'a> {
         });
         static UNMOUNTED: LazyLock<Regex> =
             LazyLock::new(|| Regex::new(r"unmounted volumes=\[([^\]]*)\]").unwrap());
-        if self.phase() != "Pending" {
+        // Only a pod on a node has its volumes mounted (an unscheduled one is `status.pending`).
+        if self.phase() != "Pending" || json_str(&self.v["spec"]["nodeName"]).is_none() {
             return vec![];
         }
         let mut problems: BTreeMap<String, VolumeProblem> = BTreeMap::new();
@@ -2274,7 +2330,6 @@ const PULL_PHRASES: &[(&str, PullError)] = &[
     ("failed to authorize", PullError::Auth),
     ("unauthorized", PullError::Auth),
     ("denied", PullError::Auth),
-    ("x509: certificate is not valid", PullError::Tls),
     ("x509", PullError::Tls),
     ("server gave HTTP response to HTTPS client", PullError::Http),
     ("no match for platform", PullError::Platform),

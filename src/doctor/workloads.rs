@@ -16,7 +16,8 @@ use serde_json::Value;
 
 use super::model::{Act, Evidence, Finding, Proof, Severity, Subject, SubjectKind};
 use super::status::{
-    LOG_TAIL, clean, event_proof, exit_code_meaning, json_str, json_time, log_tail, secs_between,
+    LOG_TAIL, clean, event_proof, exit_code_meaning, json_str, json_time, log_hints, log_tail,
+    secs_between,
 };
 use crate::core::pod_status::{Health, health, pod_status};
 use crate::core::{argo, tekton};
@@ -843,10 +844,15 @@ impl<'a> Ctx<'a> {
         if let Some(s) = self.container_state(&pod, "main") {
             f = f.proof(s);
         }
+        let mut hints = vec![];
         if let Some(log) = self.ev.log(&pod, "main", false) {
             for p in log_tail(log, LOG_TAIL) {
                 f = f.proof(p);
             }
+            hints = log_hints(log);
+        }
+        for h in hints {
+            f = f.fix(h);
         }
         f = f
             .fix(format!("argo logs {wf} {pod} -n {ns} -c main"))
@@ -1051,12 +1057,14 @@ impl<'a> Ctx<'a> {
             });
         }
         let pod = self.task_pod(t);
+        let mut hints = vec![];
         if let (Some(p), Some(c)) = (&pod, &container)
             && let Some(log) = self.ev.log(p, c, false)
         {
             for l in log_tail(log, LOG_TAIL) {
                 f = f.proof(l);
             }
+            hints = log_hints(log);
         }
         if obj.is_none() {
             f = f.proof(Proof::Fact {
@@ -1065,6 +1073,9 @@ impl<'a> Ctx<'a> {
         }
         for p in self.ev.events_of("TaskRun", ns, tr).iter().rev().take(1) {
             f = f.proof(event_proof(p, self.now));
+        }
+        for h in hints {
+            f = f.fix(h);
         }
         f = f.fix(format!("tkn taskrun logs {tr} -n {ns}"));
         match (&pod, &container) {
