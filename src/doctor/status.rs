@@ -2073,6 +2073,7 @@ fn event_container(e: &Event) -> Option<&str> {
 fn exit_code_fix(code: Option<i64>, t: &Value) -> Vec<String> {
     let msg = t["message"].as_str().unwrap_or_default();
     match code {
+        Some(0) => vec!["It exits successfully, and its restartPolicy restarts it: a one-off task belongs in a Job, and a server that returns at once needs its command/args checked".into()],
         Some(127) => vec!["Fix the container's command/args (or the image's entrypoint): the executable does not exist in the image".into()],
         Some(126) => vec!["Make the entrypoint executable (chmod +x) and built for the node's architecture".into()],
         Some(137) if !msg.is_empty() => vec![],

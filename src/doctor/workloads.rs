@@ -254,6 +254,14 @@ impl<'a> Ctx<'a> {
         if conds.is_empty() && self.age().is_some_and(|a| a < SETTLING_SECS) {
             return vec![];
         }
+        // Ready=Unknown for a moment is a rollout in progress.
+        if let Some(r) = ready
+            && r["status"].as_str() == Some("Unknown")
+            && json_time(&r["lastTransitionTime"])
+                .is_some_and(|t| secs_between(t, self.now) < SETTLING_SECS)
+        {
+            return vec![];
+        }
         vec![self.isvc_not_ready(ready)]
     }
 
