@@ -2554,3 +2554,126 @@ fn readiness_failures_of_a_container_that_is_ready_now_are_info() {
         "Try it yourself: kubectl port-forward pod/api -n ml 8080 & curl -i http://localhost:8080/health",
     );
 }
+
+#[test]
+fn popeye_pod_volumes_checked_against_what_exists() {
+    // popeye's p1 as written has no status: nothing to say. Put on a node and waiting in
+    // ContainerCreating, with cm1, cm2, sec1 and a bound pvc1 present: configmap cm3 (volume
+    // config) and secret sec2 (in the projected volume) are missing.
+    let p = pod("pods-list-popeye-p1-containerport-9090-fixture.yaml", "p1");
+    assert_eq!(
+        status::check(
+            &ns_subject("default"),
+            &with_pods(vec![p.clone()], vec![]),
+            at(BASE)
+        ),
+        []
+    );
+    let mut v = serde_json::to_value(&p).unwrap();
+    v["spec"]["nodeName"] = json!("n1");
+    v["status"] = json!({"phase": "Pending", "containerStatuses": [{"name": "c1", "image": "alpine", "imageID": "",
+        "ready": false, "restartCount": 0, "state": {"waiting": {"reason": "ContainerCreating"}}}]});
+    let pvc: PersistentVolumeClaim = serde_json::from_value(json!({
+        "metadata": {"name": "pvc1", "namespace": "default"}, "status": {"phase": "Bound"}
+    }))
+    .unwrap();
+    let ev = Evidence {
+        config_maps: names(&[("default", "cm1"), ("default", "cm2")]),
+        secrets: names(&[("default", "sec1")]),
+        pvcs: Some(vec![pvc]),
+        ..with_pods(vec![serde_json::from_value(v).unwrap()], vec![])
+    };
+    let fs = status::check(&ns_subject("default"), &ev, at(BASE));
+    let titles: Vec<&str> = fs.iter().map(|f| f.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Volume config cannot be mounted: configmap cm3 not found",
+            "Volume projected cannot be mounted: secret sec2 not found",
+        ]
+    );
+    has_fix(
+        &fs[0],
+        "kubectl create configmap cm3 -n default --from-file=k1=PATH --from-file=k2=PATH",
+    );
+    has_fix(
+        &fs[1],
+        "kubectl create secret generic sec2 -n default --from-literal=KEY=VALUE",
+    );
+}
+
+#[test]
+fn init_error_of_a_pod_that_does_not_restart() {
+    // Init:Error: the init container exited 1 and restartPolicy Never keeps it so.
+    let p: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "fetch-data", "namespace": "ml"},
+        "spec": {"restartPolicy": "Never", "nodeName": "n1",
+                 "initContainers": [{"name": "download", "image": "curlimages/curl"}],
+                 "containers": [{"name": "main", "image": "x"}]},
+        "status": {"phase": "Failed",
+            "initContainerStatuses": [{"name": "download", "image": "curlimages/curl", "imageID": "", "ready": false,
+                "restartCount": 0, "state": {"terminated": {"exitCode": 6, "reason": "Error"}}}],
+            "containerStatuses": [{"name": "main", "image": "x", "imageID": "", "ready": false, "restartCount": 0,
+                "state": {"waiting": {"reason": "PodInitializing"}}}]}
+    }))
+    .unwrap();
+    let mut ev = with_pods(vec![p], vec![]);
+    ev.logs.push(ContainerLog {
+        namespace: "ml".into(),
+        pod: "fetch-data".into(),
+        container: "download".into(),
+        previous: false,
+        lines: vec!["curl: (6) Could not resolve host: data.example".into()],
+        first_line: 1,
+    });
+    let fs = status::check(&pod_subject("ml", "fetch-data"), &ev, at(BASE));
+    assert_eq!(ids(&fs), ["status.init-crash pod/fetch-data"]);
+    let f = &fs[0];
+    assert_eq!(
+        f.title,
+        "Init container download failed with exit code 6 (Error)"
+    );
+    assert_eq!(
+        log_lines(f),
+        [(1, "curl: (6) Could not resolve host: data.example")]
+    );
+    has_fix(f, "kubectl logs fetch-data -n ml -c download");
+    assert_eq!(f.act, logs_act("ml", "fetch-data", "download", false));
+}
+
+#[test]
+fn crash_loop_of_a_program_that_exits_zero() {
+    let mut v = serde_json::to_value(pod(
+        "bundle-test-crash-pods-crashloopbackoff.json",
+        "crash-loop-app-67586446fc-2w49s",
+    ))
+    .unwrap();
+    v["status"]["containerStatuses"][0]["lastState"]["terminated"]["exitCode"] = json!(0);
+    v["status"]["containerStatuses"][0]["lastState"]["terminated"]["reason"] = json!("Completed");
+    let ev = with_pods(vec![serde_json::from_value(v).unwrap()], vec![]);
+    let fs = status::check(&ns_subject("test-crash"), &ev, at("2025-08-10T02:10:00Z"));
+    let f = only(&fs, "status.crash-loop");
+    assert_eq!(
+        f.title,
+        "Container failing-app is crash-looping: exit code 0 (Completed), restarted 22 times"
+    );
+    has_fix_containing(f, "a one-off task belongs in a Job");
+}
+
+#[test]
+fn kserve_rolling_out_is_given_time() {
+    let mut v = isvc("Unknown", "");
+    v["status"]["conditions"][1]["lastTransitionTime"] = json!("2025-11-29T18:29:30Z");
+    let ev = Evidence {
+        object: Some(v.clone()),
+        ..Default::default()
+    };
+    let s = Subject::new(
+        SubjectKind::InferenceService,
+        "user-example-com",
+        "iris-model",
+    );
+    assert_eq!(workloads::check(&s, &ev, at("2025-11-29T18:30:00Z")), []);
+    let fs = workloads::check(&s, &ev, at("2025-11-29T18:45:00Z"));
+    assert_eq!(only(&fs, "kserve.not-ready").severity, Severity::Warning);
+}
