@@ -1643,11 +1643,8 @@ fn argo_omitted_steps_after_a_failure_and_a_failure_without_pods() {
         failed.title,
         "Step build-image of workflow iris-demo failed: Error (exit code 1)"
     );
-    // v2: <wf>-<template>-<fnv32a("iris-demo.build-image")>; the hash printed in decimal.
-    let pod = format!(
-        "iris-demo-kaniko-{}",
-        kdoc::core::argo::fnv32a("iris-demo.build-image")
-    );
+    // v2: <wf>-<template>-<fnv32a("iris-demo.build-image")>, the runbook's own pod name.
+    let pod = "iris-demo-kaniko-2925953904";
     has_fix(failed, &format!("kubectl logs {pod} -n argowf -c main"));
     has_fact(
         failed,

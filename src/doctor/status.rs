@@ -1433,8 +1433,8 @@ impl<'a> PodCheck<'a> {
             }
             let scheduler =
                 json_str(&self.v["spec"]["schedulerName"]).unwrap_or("default-scheduler");
+            f.severity = Severity::Warning;
             let mut f = f
-                .severity_to(Severity::Warning)
                 .title("Pod is Pending and not scheduled, and nothing says why")
                 .meaning(
                     "No FailedScheduling event and no PodScheduled condition: the scheduler has \
@@ -2047,17 +2047,6 @@ impl<'a> PodCheck<'a> {
             out.push(f.fix(self.describe()));
         }
         out
-    }
-}
-
-trait SeverityTo {
-    fn severity_to(self, s: Severity) -> Self;
-}
-
-impl SeverityTo for Finding {
-    fn severity_to(mut self, s: Severity) -> Finding {
-        self.severity = s;
-        self
     }
 }
 
