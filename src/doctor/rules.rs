@@ -20,11 +20,13 @@
 //! fix = ["Lines; {namespace} {pod} {container} {previous} {match} are filled in."]
 //! ```
 //!
+//! `\b` and `\B` are ASCII word boundaries (see [`ascii_boundaries`]).
 //! `disabled = true` with only an `id` removes a built-in rule. `{previous}` is ` --previous`
 //! for a previous instance's log, else empty; `{match}` is the regex's first capture group (or
 //! the whole match) on the first matching line, redacted. Other braces (`${HOME}`, JSON) are
 //! kept as written; a lowercase `{word}` that is not a placeholder is reported as a typo.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -258,15 +260,48 @@ impl RulePack {
 
 fn compile_set(rules: &[Rule]) -> Result<RegexSet, regex::Error> {
     RegexSetBuilder::new(rules.iter().map(|r| {
+        let pattern = ascii_boundaries(&r.regex);
         if r.case_sensitive {
-            format!("(?:{})", r.regex)
+            format!("(?:{pattern})")
         } else {
-            format!("(?i:{})", r.regex)
+            format!("(?i:{pattern})")
         }
     }))
     .size_limit(64 << 20)
     .dfa_size_limit(16 << 20)
     .build()
+}
+
+/// `\b` and `\B` as ASCII word boundaries. A Unicode word boundary makes the lazy DFA give up
+/// on the first non-ASCII byte of a line (an emoji in a Tekton log, a `é` in a message) and
+/// the whole set falls back to a matcher about a thousand times slower; ASCII boundaries mean
+/// the same for log signatures.
+fn ascii_boundaries(pattern: &str) -> Cow<'_, str> {
+    if !pattern.contains("\\b") && !pattern.contains("\\B") {
+        return Cow::Borrowed(pattern);
+    }
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            // `\b{start}` and friends are left alone.
+            Some(n @ ('b' | 'B')) if chars.peek() != Some(&'{') => {
+                out.push_str("(?-u:\\");
+                out.push(n);
+                out.push(')');
+            }
+            Some(n) => {
+                out.push('\\');
+                out.push(n);
+            }
+            None => out.push('\\'),
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[derive(Deserialize)]
@@ -429,7 +464,7 @@ fn build_rule(path: &str, text: &str, line: usize, raw: RawRule) -> Result<Rule,
         if pattern.trim().is_empty() {
             return Err(err(l, format!("rule {id:?}: {what} is empty")));
         }
-        let re = RegexBuilder::new(pattern)
+        let re = RegexBuilder::new(&ascii_boundaries(pattern))
             .case_insensitive(!cs)
             .build()
             .map_err(|e| {
@@ -586,6 +621,25 @@ mod tests {
         );
         assert_eq!(unknown_placeholder("a {pod} {nope}"), Some("nope"));
         assert_eq!(unknown_placeholder("${HOME} {match} {\"a\": 1}"), None);
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii() {
+        assert_eq!(ascii_boundaries(r"a\bb"), r"a(?-u:\b)b");
+        assert_eq!(
+            ascii_boundaries(r"\Bx\\b\b{start}"),
+            r"(?-u:\B)x\\b\b{start}"
+        );
+        assert!(matches!(ascii_boundaries("plain"), Cow::Borrowed("plain")));
+        let pack = RulePack::builtin();
+        // An OOM rule with `\b` still matches around non-ASCII text.
+        assert_eq!(
+            pack.matching("main", "🔥 OOMKilled (état)")
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>(),
+            ["log.oom-killed"]
+        );
     }
 
     #[test]
