@@ -671,6 +671,18 @@ fn previous_logs_are_scanned_and_named_as_previous() {
 }
 
 #[test]
+fn a_log_read_twice_gives_one_finding() {
+    let l = log(
+        "p",
+        "main",
+        false,
+        &["Error: cannot write to /output directory"],
+    );
+    let f = scan(vec![l.clone(), l]);
+    assert_eq!(f.len(), 1);
+}
+
+#[test]
 fn line_numbers_count_from_the_first_line_kept() {
     let mut l = log(
         "p",
@@ -1270,6 +1282,9 @@ fn scanning_100k_lines_across_4_containers_is_fast() {
                     if i % 5_000 == 4_999 {
                         "botocore.exceptions.NoCredentialsError: Unable to locate credentials"
                             .to_string()
+                    } else if i % 3 == 0 {
+                        // Non-ASCII text must not knock the scan off its fast path.
+                        format!("{} #{i} 🔍 état", healthy[i % healthy.len()])
                     } else {
                         format!("{} #{i}", healthy[i % healthy.len()])
                     }
@@ -1290,8 +1305,8 @@ fn scanning_100k_lines_across_4_containers_is_fast() {
     eprintln!("scanned 100,000 lines in {took:?}");
     assert_eq!(f.len(), 4);
     assert!(f.iter().all(|f| f.id == "log.aws-no-credentials"));
-    // The doctor's whole budget is 300 ms in release; the scan is a small part of it.
-    if !cfg!(debug_assertions) {
-        assert!(took.as_millis() < 100, "took {took:?}");
-    }
+    // The doctor's whole budget is 300 ms in release; the scan is a small part of it (about
+    // 30 ms measured). A Unicode `\b` in any rule made this take over 30 s on non-ASCII lines.
+    let budget = if cfg!(debug_assertions) { 2_000 } else { 100 };
+    assert!(took.as_millis() < budget, "took {took:?}");
 }

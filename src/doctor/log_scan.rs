@@ -22,7 +22,15 @@ pub const MAX_TEXT: usize = 1000;
 /// Findings for every rule that matched a log of `ev`, most severe first, then by rule id.
 pub fn check(subject: &Subject, ev: &Evidence, rules: &RulePack) -> Vec<Finding> {
     let mut findings = vec![];
-    for log in &ev.logs {
+    for (n, log) in ev.logs.iter().enumerate() {
+        // The same log read twice is scanned once.
+        let same = |l: &ContainerLog| {
+            (&l.namespace, &l.pod, &l.container, l.previous)
+                == (&log.namespace, &log.pod, &log.container, log.previous)
+        };
+        if ev.logs[..n].iter().any(same) {
+            continue;
+        }
         scan_log(subject, log, rules, &mut findings);
     }
     findings.sort_by(|a, b| {
@@ -96,10 +104,12 @@ fn scan_log(subject: &Subject, log: &ContainerLog, rules: &RulePack, out: &mut V
                 ),
             });
         }
-        let excerpt = rule
-            .excerpt(trim_cr(&log.lines[lines[0]]))
-            .map(shown)
-            .unwrap_or_default();
+        // Taken from the redacted line, so that a capture cannot hold a secret.
+        let first_match = trim_cr(&log.lines[lines[0]]);
+        let excerpt = match rule.excerpt(&redact(first_match)) {
+            Some(m) => shown(m),
+            None => rule.excerpt(first_match).map(shown).unwrap_or_default(),
+        };
         let previous = if log.previous { " --previous" } else { "" };
         let values = [
             ("namespace", namespace),
