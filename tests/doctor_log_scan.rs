@@ -1225,6 +1225,8 @@ fn redaction_never_panics_on_odd_input() {
     let mut rng = Rng(42);
     let pieces = [
         "password",
+        "ïToken",
+        "_Ü",
         "=",
         ":",
         "\"",
@@ -1252,6 +1254,8 @@ fn redaction_never_panics_on_odd_input() {
         let n = (rng.next() % 12) as usize;
         let line: String = (0..n).map(|_| rng.pick(&pieces)).collect();
         let _ = redact(&line);
+        let _ = is_secret_name(&line);
+        let _ = redact_env(&line, &line);
     }
 }
 
