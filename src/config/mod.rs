@@ -38,5 +38,37 @@ pub fn locate(text: &str, key: &str) -> (usize, usize) {
 /// config folder (`~/.config/kdoc/rules/`). A bad file is reported and skipped; the built-in
 /// rules always run.
 pub fn doctor_rules() -> (crate::doctor::rules::RulePack, Vec<String>) {
-    (crate::doctor::rules::RulePack::builtin(), vec![])
+    match user_file("rules") {
+        Some(dir) => rules_from(&dir),
+        None => (crate::doctor::rules::RulePack::builtin(), vec![]),
+    }
+}
+
+/// The built-in rules plus every `*.toml` in `dir` (in name order); a file that cannot be
+/// read or parsed is reported (`file:line: reason`) and the rest still apply.
+pub fn rules_from(dir: &Path) -> (crate::doctor::rules::RulePack, Vec<String>) {
+    let mut problems = vec![];
+    let mut files = vec![];
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => vec![],
+        Err(e) => {
+            problems.push(format!("{}: cannot list rule files: {e}", dir.display()));
+            vec![]
+        }
+    };
+    paths.sort();
+    for p in paths {
+        match std::fs::read_to_string(&p) {
+            Ok(text) => files.push((p.display().to_string(), text)),
+            Err(e) => problems.push(format!("{}: cannot read: {e}", p.display())),
+        }
+    }
+    let (pack, errors) = crate::doctor::rules::RulePack::with_user(&files);
+    problems.extend(errors.iter().map(|e| e.to_string()));
+    (pack, problems)
 }
