@@ -87,7 +87,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::Command,
         "command",
-        "Command line: :pods, :svc, :wf [NS], :ns NAME, :ns -A, :ctx NAME, :q",
+        "Command line: :pods, :svc, :wf [NS], :ns NAME, :ctx NAME, :logs T, :doctor [T], :q",
     ),
     info(
         Action::Back,

@@ -33,7 +33,13 @@ fn progress(p: &DoctorPane) -> String {
     } else {
         format!("gathering evidence ({} pieces)…", p.pieces)
     };
-    format!("{e} errors, {w} warnings, {i} notes · {state} ")
+    let n = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}, {} · {state} ",
+        n(e, "error"),
+        n(w, "warning"),
+        n(i, "note")
+    )
 }
 
 fn row(f: &Finding, width: usize, t: &Theme) -> Line<'static> {

@@ -28,6 +28,9 @@ pub struct DoctorPane {
     pub ev: Evidence,
     pub findings: Vec<Finding>,
     pub selected: usize,
+    /// The user moved the selection: keep it on the same finding as findings come and go
+    /// (until then the most severe one, at the top, stays selected).
+    moved: bool,
     /// Every piece has arrived.
     pub done: bool,
     pub pieces: usize,
@@ -46,6 +49,7 @@ impl DoctorPane {
             ev: Evidence::default(),
             findings: vec![],
             selected: 0,
+            moved: false,
             done: false,
             pieces: 0,
             ran_at: 0,
@@ -161,7 +165,10 @@ impl Pane for DoctorPane {
     fn refresh(&mut self, _cache: &Cache, now: Timestamp) {
         let due = self.done || self.pieces >= 2 * self.ran_at.max(1) || self.ran_at == 0;
         if self.dirty && due {
-            let keep = self.selected().map(|f| (f.id.clone(), f.subject.clone()));
+            let keep = self
+                .selected()
+                .filter(|_| self.moved)
+                .map(|f| (f.id.clone(), f.subject.clone()));
             self.findings = run(&self.subject, &self.ev, now, &self.rules);
             self.ran_at = self.pieces;
             self.dirty = false;
@@ -187,7 +194,11 @@ impl Pane for DoctorPane {
                     self.subject.label()
                 ))
             }
-            _ => list_keys(&mut self.selected, self.findings.len(), action, cx),
+            _ => {
+                let r = list_keys(&mut self.selected, self.findings.len(), action, cx);
+                self.moved |= matches!(r, Reply::Done);
+                r
+            }
         }
     }
 
