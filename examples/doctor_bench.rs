@@ -115,7 +115,7 @@ async fn client(sim: &Sim) -> kube::Client {
 }
 
 async fn measure(name: &str, client: kube::Client, subject: Subject, rules: &RulePack) {
-    let ev = doctor::collect(client.clone(), subject.clone())
+    let ev = doctor::collect(client.clone(), subject.clone(), true)
         .await
         .expect("the doctor runs");
     let lines: usize = ev.logs.iter().map(|l| l.lines.len()).sum();
@@ -132,7 +132,7 @@ async fn measure(name: &str, client: kube::Client, subject: Subject, rules: &Rul
     let mut whole = vec![];
     for _ in 0..RUNS {
         let t = Instant::now();
-        let ev = doctor::collect(client.clone(), subject.clone())
+        let ev = doctor::collect(client.clone(), subject.clone(), true)
             .await
             .expect("the doctor runs");
         let _ = run(&subject, &ev, Timestamp::now(), rules);

@@ -36,7 +36,7 @@ async fn diagnose(
     let ev = common::within(
         LIMIT,
         format!("doctor {target}"),
-        collect(common::client(sim), s.clone()),
+        collect(common::client(sim), s.clone(), true),
     )
     .await
     .expect("the doctor runs");

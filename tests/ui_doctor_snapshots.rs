@@ -19,7 +19,7 @@ fn doctor(words: &str, ns: &str) -> AppState {
     let (id, subject) = effects
         .iter()
         .find_map(|e| match &e.kind {
-            EffectKind::Doctor(subj) => Some((e.id, subj.clone())),
+            EffectKind::Doctor { subject, .. } => Some((e.id, subject.clone())),
             _ => None,
         })
         .expect(":doctor asks for evidence");

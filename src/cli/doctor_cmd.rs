@@ -72,7 +72,9 @@ async fn check(args: DoctorArgs) -> Result<i32, String> {
         eprintln!("kdoc: {p}");
     }
     let client = kubeconfig::client(&target)?;
-    let ev = doctor::collect(client, subject.clone()).await?;
+    // Captured files have no processes behind them: nothing could answer a probe.
+    let probe = args.cluster.from_dir.is_none();
+    let ev = doctor::collect(client, subject.clone(), probe).await?;
     let findings = run_checks(&subject, &ev, jiff::Timestamp::now(), &rules);
     let out = match args.output.as_str() {
         "json" => {

@@ -378,13 +378,23 @@ pub async fn probe(client: Client, ns: &str, pod: &str, port: u16) -> ProbeResul
 
 /// Read everything the doctor needs about `subject`, sending each piece as it comes, `Done`
 /// last. `Err` when the subject itself cannot be read (nothing else is then sent but `Done`).
-pub async fn gather(client: Client, subject: Subject, tx: Sender<Piece>) -> Result<(), String> {
-    let r = gather_inner(&client, &subject, &tx).await;
+pub async fn gather(
+    client: Client,
+    subject: Subject,
+    probe: bool,
+    tx: Sender<Piece>,
+) -> Result<(), String> {
+    let r = gather_inner(&client, &subject, probe, &tx).await;
     send(&tx, Piece::Done).await;
     r
 }
 
-async fn gather_inner(client: &Client, s: &Subject, tx: &Sender<Piece>) -> Result<(), String> {
+async fn gather_inner(
+    client: &Client,
+    s: &Subject,
+    probe_port: bool,
+    tx: &Sender<Piece>,
+) -> Result<(), String> {
     let ns = s.namespace.as_str();
     let obj = object(client, s).await?;
     let mut ev = Evidence {
@@ -451,7 +461,7 @@ async fn gather_inner(client: &Client, s: &Subject, tx: &Sender<Piece>) -> Resul
         }
         send(tx, p).await;
     }
-    if let Some((pns, pod, port)) = crate::doctor::ports::probe_plan(s, &ev) {
+    if probe_port && let Some((pns, pod, port)) = crate::doctor::ports::probe_plan(s, &ev) {
         send(
             tx,
             Piece::Probe(probe(client.clone(), &pns, &pod, port).await),
@@ -462,9 +472,9 @@ async fn gather_inner(client: &Client, s: &Subject, tx: &Sender<Piece>) -> Resul
 }
 
 /// Gather everything about `subject` into one `Evidence` (the headless `kdoc doctor`).
-pub async fn collect(client: Client, subject: Subject) -> Result<Evidence, String> {
+pub async fn collect(client: Client, subject: Subject, probe: bool) -> Result<Evidence, String> {
     let (tx, mut rx) = tokio::sync::mpsc::channel(256);
-    let task = tokio::spawn(gather(client, subject, tx));
+    let task = tokio::spawn(gather(client, subject, probe, tx));
     let mut ev = Evidence::default();
     while let Some(p) = rx.recv().await {
         if !ev.apply(p) {
@@ -481,6 +491,7 @@ pub fn spawn(
     client: Client,
     id: crate::core::effect::EffectId,
     subject: Subject,
+    probe: bool,
     out: Sender<crate::core::cluster_event::ClusterMsg>,
 ) -> tokio::task::AbortHandle {
     tokio::spawn(async move {
@@ -499,7 +510,7 @@ pub fn spawn(
                 }
             })
         };
-        if let Err(e) = gather_inner(&client, &subject, &tx).await {
+        if let Err(e) = gather_inner(&client, &subject, probe, &tx).await {
             send(&tx, Piece::Failed(e)).await;
         }
         send(&tx, Piece::Done).await;

@@ -97,8 +97,8 @@ async fn run(
                     EffectKind::Logs(req) => {
                         pending.insert(id, super::logs::spawn(client.clone(), id, req, out.clone()));
                     }
-                    EffectKind::Doctor(subject) => {
-                        pending.insert(id, super::doctor::spawn(client.clone(), id, subject, out.clone()));
+                    EffectKind::Doctor { subject, probe } => {
+                        pending.insert(id, super::doctor::spawn(client.clone(), id, subject, probe, out.clone()));
                     }
                     EffectKind::Cancel(which) => {
                         if let Some(t) = pending.remove(&which) {

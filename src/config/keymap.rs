@@ -31,6 +31,7 @@ pub const LAYERS: &[&str] = &[
     "containers",
     "logs",
     "doctor",
+    "events",
     "help",
     "picker",
     "input",

@@ -35,7 +35,12 @@ pub enum EffectKind {
     },
     /// Gather the doctor's evidence on a subject; pieces come back as `ClusterMsg::Doctor`,
     /// `Piece::Done` last.
-    Doctor(crate::doctor::Subject),
+    /// `probe`: also try the resolved port through a short-lived port-forward (not on captured
+    /// files, where no process can answer).
+    Doctor {
+        subject: crate::doctor::Subject,
+        probe: bool,
+    },
     /// Stop the effect with this id (a stream or a pending request).
     Cancel(EffectId),
     Quit,

@@ -430,7 +430,7 @@ impl AppState {
             }
             Action::Doctor => {
                 match self.top().subject() {
-                    Some(s) => self.push(Box::new(DoctorPane::new(s, self.rules.clone()))),
+                    Some(s) => self.open_doctor(s),
                     None => self.say(
                         "select a pod, container, workflow, step or service to diagnose, or :doctor for the namespace",
                     ),
@@ -497,6 +497,13 @@ impl AppState {
         let mut t = target(&spec, &ns)?;
         service_selector(&mut t, &self.cache)?;
         Ok(t)
+    }
+
+    fn open_doctor(&mut self, s: Subject) {
+        let mut p = DoctorPane::new(s, self.rules.clone());
+        // Captured files have no processes behind them: nothing could answer a probe.
+        p.probe = self.offline.is_none();
+        self.push(Box::new(p));
     }
 
     /// `:doctor` words: nothing (the namespace in view, or every one), or `TARGET [-n NS]
@@ -587,7 +594,7 @@ impl AppState {
             }
             Command::Doctor(words) => {
                 match self.doctor_subject(&words) {
-                    Ok(s) => self.push(Box::new(DoctorPane::new(s, self.rules.clone()))),
+                    Ok(s) => self.open_doctor(s),
                     Err(e) => self.say(e),
                 }
                 vec![]

@@ -3,6 +3,7 @@
 
 mod containers;
 mod doctor;
+mod events;
 mod header;
 mod help;
 mod logs;

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use super::View;
 use crate::core::pane::Pane;
 use crate::core::panes::{
-    containers, doctor, help, logs, picker, pods, services, steps, workflows,
+    containers, doctor, events, help, logs, picker, pods, services, steps, workflows,
 };
 use crate::core::state::AppState;
 
@@ -32,6 +32,7 @@ drawers! {
     containers::ContainersPane => super::containers::draw,
     logs::LogsPane => super::logs::draw,
     doctor::DoctorPane => super::doctor::draw,
+    events::EventsPane => super::events::draw,
     help::HelpPane => super::help::draw,
     picker::PickerPane => super::picker::draw,
 }

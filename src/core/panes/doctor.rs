@@ -11,6 +11,7 @@ use crate::core::cache::Cache;
 use crate::core::effect::{Effect, EffectId, EffectKind};
 use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::pane::{Cx, Pane, Reply, clamp, list_keys};
+use crate::core::panes::events::EventsPane;
 use crate::core::panes::logs::LogsPane;
 use crate::doctor::rules::RulePack;
 use crate::doctor::run::run;
@@ -21,6 +22,8 @@ use crate::logs::query::PRESETS;
 pub struct DoctorPane {
     pub subject: Subject,
     rules: Arc<RulePack>,
+    /// Probe the resolved port (a live cluster, not captured files).
+    pub probe: bool,
     /// The running gather, if any.
     id: Option<EffectId>,
     start: bool,
@@ -43,6 +46,7 @@ impl DoctorPane {
         DoctorPane {
             subject,
             rules,
+            probe: true,
             id: None,
             start: true,
             cancels: vec![],
@@ -125,7 +129,27 @@ impl DoctorPane {
                 }
                 Reply::Open(Box::new(p))
             }
-            // Forwards and an events view are not in kdoc yet: the fix lines carry the command.
+            Act::Events { namespace, object } => {
+                let (kind, name) = object.split_once('/').unwrap_or(("pod", object));
+                let kind = match kind {
+                    "pod" => "Pod",
+                    "service" => "Service",
+                    "workflow" => "Workflow",
+                    "pipelinerun" => "PipelineRun",
+                    "taskrun" => "TaskRun",
+                    "inferenceservice" => "InferenceService",
+                    "seldondeployment" => "SeldonDeployment",
+                    k => k,
+                };
+                let events = self
+                    .ev
+                    .events_of(kind, namespace, name)
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                Reply::Open(Box::new(EventsPane::new(namespace, object, events)))
+            }
+            // Forwards are not in kdoc yet: the message and the fix lines carry the command.
             Act::PortForward {
                 namespace,
                 target,
@@ -134,9 +158,6 @@ impl DoctorPane {
             } => Reply::Message(format!(
                 "kubectl port-forward {target} -n {namespace} {local}:{remote}"
             )),
-            Act::Events { namespace, object } => {
-                Reply::Message(format!("kubectl events -n {namespace} --for {object}"))
-            }
         }
     }
 
@@ -229,7 +250,10 @@ impl Pane for DoctorPane {
             self.id = Some(id);
             out.push(Effect {
                 id,
-                kind: EffectKind::Doctor(self.subject.clone()),
+                kind: EffectKind::Doctor {
+                    subject: self.subject.clone(),
+                    probe: self.probe,
+                },
             });
         }
         out

@@ -2,6 +2,7 @@
 
 pub mod containers;
 pub mod doctor;
+pub mod events;
 pub mod help;
 pub mod logs;
 pub mod picker;

@@ -1,0 +1,88 @@
+//! One object's events, as `kubectl events --for` lists them; the message gets what is left.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row};
+
+use super::{View, fit, offset, render_table, selected_style, title_spans, want};
+use crate::core::panes::events::EventsPane;
+use crate::core::state::AppState;
+use crate::core::text::ellipsis;
+
+pub fn draw(f: &mut Frame, area: Rect, p: &EventsPane, _state: &AppState, view: &View) {
+    let t = view.theme;
+    let scope = format!("{} {}", p.namespace, p.object);
+    let title = title_spans(t, "Events", Some(&scope), p.rows.len(), Some(&p.filter));
+    let inner = super::pane(f, area, Line::from(title), t);
+    if p.rows.is_empty() {
+        let msg = if p.filter.text.is_empty() {
+            "No events for this object (events expire after an hour by default)."
+        } else {
+            "No events match the filter (esc clears it)."
+        };
+        f.render_widget(Paragraph::new(msg).style(Style::default().fg(t.dim)), inner);
+        return;
+    }
+    let visible = inner.height.saturating_sub(1) as usize;
+    let start = offset(p.selected, visible);
+    let rows = &p.rows[start..(start + visible).min(p.rows.len())];
+    let counts: Vec<String> = rows.iter().map(|r| r.count.to_string()).collect();
+    let header = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "COUNT", "MESSAGE"];
+    let cols = [
+        (
+            want(header[0], rows.iter().map(|r| r.last_seen.as_str())),
+            9,
+            false,
+        ),
+        (
+            want(header[1], rows.iter().map(|r| r.type_.as_str())),
+            4,
+            false,
+        ),
+        (
+            want(header[2], rows.iter().map(|r| r.reason.as_str())),
+            6,
+            false,
+        ),
+        (
+            want(header[3], rows.iter().map(|r| r.object.as_str())),
+            8,
+            true,
+        ),
+        (want(header[4], counts.iter().map(String::as_str)), 5, false),
+        (
+            want(header[5], rows.iter().map(|r| r.message.as_str())),
+            20,
+            true,
+        ),
+    ];
+    let widths = fit(&cols, inner.width, 1);
+    let table = rows.iter().zip(&counts).enumerate().map(|(i, (r, c))| {
+        let cells = [
+            r.last_seen.as_str(),
+            r.type_.as_str(),
+            r.reason.as_str(),
+            r.object.as_str(),
+            c.as_str(),
+            r.message.as_str(),
+        ]
+        .iter()
+        .zip(&widths)
+        .map(|(s, w)| Cell::from(ellipsis(s, *w as usize)))
+        .collect::<Vec<_>>();
+        let row = Row::new(cells);
+        let style = if r.type_.as_str() == "Warning" {
+            Style::default().fg(t.warn)
+        } else {
+            Style::default()
+        };
+        if start + i == p.selected {
+            row.style(selected_style(t))
+        } else {
+            row.style(style)
+        }
+    });
+    render_table(f, inner, table, &header, &widths, t);
+}
