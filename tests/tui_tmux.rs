@@ -357,3 +357,46 @@ fn logs_of_the_workflow_with_a_preset_pause_and_resume() {
         s.contains("Workflows(") && s.contains("</iris-demo>")
     });
 }
+
+/// Runbook 000 in a real terminal: D on the workflow's kaniko step names the image it never
+/// pushed and the pod that cannot pull it; enter opens that step's log; `:doctor` with the
+/// port the runbook tried names iris-default's real ports and the one to use.
+#[test]
+fn doctor_on_the_kaniko_step_and_on_port_8080() {
+    let Some(t) = Tmux::start("doctor", 120, 35, &["--demo"]) else {
+        return;
+    };
+    let wait = Duration::from_secs(15);
+    t.wait_until("the pods", START_WAIT, |s| row(s, KANIKO).is_some());
+    t.type_text("/");
+    t.type_text(KANIKO);
+    t.enter();
+    t.type_text("D");
+    let s = t.wait_until("the doctor's findings", wait, |s| {
+        s.contains(&format!("Doctor pod/{KANIKO} [argowf]")) && s.contains("· done")
+    });
+    assert!(
+        s.contains("cannot be pulled because the build that makes it never pushed it"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Skipping push to container registry due to --no-push flag"),
+        "{s}"
+    );
+    t.enter();
+    t.wait_until("the step's log", wait, |s| {
+        s.contains(&format!("pod/{KANIKO} -c main")) && s.contains("--no-push flag")
+    });
+    t.esc();
+    t.esc();
+    t.type_text(":");
+    t.type_text("doctor svc/iris-default -n argowf --port 8080");
+    t.enter();
+    let s = t.wait_until("the port finding", wait, |s| {
+        s.contains("Doctor service/iris-default [argowf]") && s.contains("· done")
+    });
+    assert!(
+        s.contains("Service iris-default does not have a service port 8080"),
+        "{s}"
+    );
+}

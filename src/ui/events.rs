@@ -25,6 +25,24 @@ pub fn draw(f: &mut Frame, area: Rect, p: &EventsPane, _state: &AppState, view: 
         f.render_widget(Paragraph::new(msg).style(Style::default().fg(t.dim)), inner);
         return;
     }
+    // The selected event's whole message under the table: messages are long.
+    let detail_h = (inner.height / 3).clamp(1, 4);
+    let table_area = Rect {
+        height: inner.height.saturating_sub(detail_h + 1),
+        ..inner
+    };
+    if let Some(r) = p.rows.get(p.selected) {
+        let detail = Rect {
+            y: inner.y + table_area.height + 1,
+            height: detail_h,
+            ..inner
+        };
+        f.render_widget(
+            Paragraph::new(r.message.as_str()).wrap(ratatui::widgets::Wrap { trim: false }),
+            detail,
+        );
+    }
+    let inner = table_area;
     let visible = inner.height.saturating_sub(1) as usize;
     let start = offset(p.selected, visible);
     let rows = &p.rows[start..(start + visible).min(p.rows.len())];
