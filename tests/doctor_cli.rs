@@ -193,3 +193,42 @@ fn markdown_report() {
         "{out}"
     );
 }
+
+/// A user rule file with a mistake is reported with its file and line; the built-in rules and
+/// the user's good file still run.
+#[test]
+fn a_bad_user_rule_file_is_reported_and_the_rest_runs() {
+    let home = tempfile::tempdir().unwrap();
+    let rules = home.path().join("kdoc/rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    std::fs::write(
+        rules.join("bad.toml"),
+        "[[rule]]\nid = \"mine.broken\"\ntitle = \"x\"\nregex = \"(unclosed\"\nseverity = \"error\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("good.toml"),
+        "[[rule]]\nid = \"mine.seldon-debug\"\ntitle = \"Seldon logs at DEBUG\"\nregex = \"level=debug|\\\\bDEBUG\\\\b\"\ncontainers = [\"seldon-container-engine\"]\nseverity = \"info\"\nexplanation = \"The executor runs at DEBUG.\"\n",
+    )
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kdoc"));
+    cmd.args(["doctor", "workflow/iris-demo", "-n", "argowf", "--demo"])
+        .env("XDG_CONFIG_HOME", home.path())
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY");
+    let o = run_with_timeout(&mut cmd, COMMAND_TIMEOUT);
+    let err = stderr(&o);
+    let bad = rules.join("bad.toml");
+    assert!(
+        err.contains(&format!("kdoc: {}:4: ", bad.display())),
+        "{err}"
+    );
+    assert!(err.contains("mine.broken"), "{err}");
+    // The built-in rules still ran.
+    assert!(
+        stdout(&o).contains("(log.kaniko-no-push)"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -260,3 +260,34 @@ async fn forbidden_events_are_reported_not_silent() {
         u.fix
     );
 }
+
+/// RBAC forbids reading logs (`pods/log`): the crash loop is still diagnosed from its state,
+/// and the doctor names the log it could not read and the permission, not "all clear".
+#[tokio::test]
+async fn forbidden_logs_are_reported_with_the_permission() {
+    let sim = mlops(1.0).await;
+    sim.state().faults.set_forbidden("pods/log", true);
+    let f = diagnose(&sim, "ns/mlops", "", |_| {}).await;
+    find(&f, "status.crash-loop");
+    let u = f
+        .iter()
+        .find(|x| {
+            x.id == "doctor.unreadable" && x.title.contains("previous logs of pod/feature-server-")
+        })
+        .unwrap_or_else(|| panic!("no unreadable log: {:#?}", ids(&f)));
+    assert_eq!(u.severity, Severity::Warning);
+    assert!(
+        evidence(u).contains(
+            "cannot get resource \"pods/log\" in API group \"\" in the namespace \"mlops\""
+        ),
+        "{}",
+        evidence(u)
+    );
+    assert!(
+        u.fix
+            .iter()
+            .any(|l| l == "kubectl auth can-i get pods/log -n mlops"),
+        "{:?}",
+        u.fix
+    );
+}

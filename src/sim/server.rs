@@ -163,13 +163,18 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
             if ns.is_some() && !rt.namespaced {
                 return error(&ApiError::no_route());
             }
-            if state.faults.is_forbidden(plural) {
+            // A fault on `pods` forbids the kind; one on `pods/log` only that subresource.
+            let sub_forbidden =
+                sub.is_some_and(|s| state.faults.is_forbidden(&format!("{plural}/{s}")));
+            if state.faults.is_forbidden(plural) || sub_forbidden {
                 let verb = match (name, query.flag("watch").unwrap_or(false)) {
                     (_, true) => "watch",
                     (Some(_), _) => "get",
                     (None, _) => "list",
                 };
-                return error(&ApiError::forbidden(plural, group, verb, ns));
+                return error(&ApiError::forbidden_object(
+                    plural, sub, name, group, verb, ns,
+                ));
             }
             let ctx = list_watch::Ctx {
                 state: &state,

@@ -49,6 +49,19 @@ impl ApiError {
 
     /// `pods is forbidden: User "system:anonymous" cannot list resource "pods" ...` (NewForbidden).
     pub fn forbidden(resource: &str, group: &str, verb: &str, ns: Option<&str>) -> Self {
+        Self::forbidden_object(resource, None, None, group, verb, ns)
+    }
+
+    /// The apiserver's `NewForbidden(resource, name, forbiddenMessage(attrs))`: the object's
+    /// name quoted after the resource when there is one, and a subresource as `pods/log`.
+    pub fn forbidden_object(
+        resource: &str,
+        sub: Option<&str>,
+        name: Option<&str>,
+        group: &str,
+        verb: &str,
+        ns: Option<&str>,
+    ) -> Self {
         let scope = match ns {
             Some(ns) => format!(" in the namespace \"{ns}\""),
             None => " at the cluster scope".into(),
@@ -58,8 +71,13 @@ impl ApiError {
         } else {
             format!("{resource}.{group}")
         };
+        let named = name.map_or(String::new(), |n| format!(" {n:?}"));
+        let full = match sub {
+            Some(s) => format!("{resource}/{s}"),
+            None => resource.to_string(),
+        };
         let message = format!(
-            "{qualified} is forbidden: User \"system:anonymous\" cannot {verb} resource \"{resource}\" in API group \"{group}\"{scope}"
+            "{qualified}{named} is forbidden: User \"system:anonymous\" cannot {verb} resource \"{full}\" in API group \"{group}\"{scope}"
         );
         ApiError {
             details: Some(json!({"kind": resource, "group": group})),
