@@ -120,3 +120,43 @@ async fn the_mlops_triage_and_the_events_of_the_pod_that_does_not_fit() {
     })
     .await;
 }
+
+/// A bad user rule file shows in the overlay as a warning naming the file and line; the
+/// built-in rules still run.
+#[test]
+fn a_bad_rule_file_is_a_finding_in_the_overlay() {
+    use kdoc::core::effect::EffectId;
+    use kdoc::core::pane::Pane;
+    use kdoc::doctor::pack::LazyRules;
+    use kdoc::doctor::{Piece, Subject, SubjectKind};
+    let rules = LazyRules::new(
+        vec![(
+            "/home/me/.config/kdoc/rules/mine.toml".into(),
+            "[[rule]]\nid = \"mine.x\"\ntitle = \"x\"\nregex = \"(\"\nseverity = \"error\"\n"
+                .into(),
+        )],
+        vec![],
+    );
+    let mut p = DoctorPane::new(
+        Subject::new(SubjectKind::Namespace, "mlops", ""),
+        std::sync::Arc::new(rules),
+    );
+    let mut next: EffectId = 7;
+    let effects = p.take_effects(&mut next);
+    assert_eq!(effects.len(), 1);
+    assert!(p.on_doctor(7, &Piece::Done));
+    let cache = kdoc::core::cache::Cache::new("c", "c", vec![], kdoc::core::state::Scope::All);
+    p.refresh(&cache, jiff::Timestamp::now());
+    let f = p
+        .findings
+        .iter()
+        .find(|f| f.id == "doctor.rule-file")
+        .expect("the bad file is reported");
+    assert!(
+        f.title
+            .starts_with("/home/me/.config/kdoc/rules/mine.toml:4: "),
+        "{}",
+        f.title
+    );
+    assert!(f.title.contains("mine.x"), "{}", f.title);
+}

@@ -75,9 +75,12 @@ fn wire(opts: &Options) -> Result<Wired, String> {
         opts.readonly,
     );
     state.notices = opts.notices.iter().map(|n| Safe::new(n)).collect();
-    let (rules, problems) = crate::config::doctor_rules();
-    state.rules = std::sync::Arc::new(rules);
-    state.notices.extend(problems.iter().map(|n| Safe::new(n)));
+    state.rules = std::sync::Arc::new(crate::config::doctor_rules());
+    // Compile the rule pack off the first frame's path; the first doctor waits if need be.
+    let warm = state.rules.clone();
+    std::thread::spawn(move || {
+        warm.get();
+    });
     state.offline = opts.offline.as_deref().map(Safe::new);
     let (tx, rx) = mpsc::channel(CHANNEL);
     let runner = Runner::spawn(target.clone(), client, tx);

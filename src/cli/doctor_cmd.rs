@@ -67,7 +67,8 @@ async fn check(args: DoctorArgs) -> Result<i32, String> {
     };
     subject.container = args.container.clone();
     subject.port = args.port.clone();
-    let (rules, problems) = kdoc::config::doctor_rules();
+    let rules = kdoc::config::doctor_rules();
+    let (rules, problems) = rules.get();
     for p in problems {
         eprintln!("kdoc: {p}");
     }
@@ -75,7 +76,7 @@ async fn check(args: DoctorArgs) -> Result<i32, String> {
     // Captured files have no processes behind them: nothing could answer a probe.
     let probe = args.cluster.from_dir.is_none();
     let ev = doctor::collect(client, subject.clone(), probe).await?;
-    let findings = run_checks(&subject, &ev, jiff::Timestamp::now(), &rules);
+    let findings = run_checks(&subject, &ev, jiff::Timestamp::now(), rules);
     let out = match args.output.as_str() {
         "json" => {
             let mut s = serde_json::to_string_pretty(&report::json(&subject, &findings, &ev))

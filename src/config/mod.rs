@@ -35,18 +35,17 @@ pub fn locate(text: &str, key: &str) -> (usize, usize) {
 }
 
 /// The doctor's rule pack: the built-in rules, plus the user's `rules/*.toml` files from the
-/// config folder (`~/.config/kdoc/rules/`). A bad file is reported and skipped; the built-in
-/// rules always run.
-pub fn doctor_rules() -> (crate::doctor::rules::RulePack, Vec<String>) {
+/// config folder (`~/.config/kdoc/rules/`), read now and compiled when first needed. A bad
+/// file is reported (`file:line: reason`) and skipped; the built-in rules always run.
+pub fn doctor_rules() -> crate::doctor::pack::LazyRules {
     match user_file("rules") {
         Some(dir) => rules_from(&dir),
-        None => (crate::doctor::rules::RulePack::builtin(), vec![]),
+        None => crate::doctor::pack::LazyRules::builtin(),
     }
 }
 
-/// The built-in rules plus every `*.toml` in `dir` (in name order); a file that cannot be
-/// read or parsed is reported (`file:line: reason`) and the rest still apply.
-pub fn rules_from(dir: &Path) -> (crate::doctor::rules::RulePack, Vec<String>) {
+/// Every `*.toml` in `dir` (in name order), read; a file that cannot be read is a problem.
+pub fn rules_from(dir: &Path) -> crate::doctor::pack::LazyRules {
     let mut problems = vec![];
     let mut files = vec![];
     let mut paths: Vec<PathBuf> = match std::fs::read_dir(dir) {
@@ -68,7 +67,5 @@ pub fn rules_from(dir: &Path) -> (crate::doctor::rules::RulePack, Vec<String>) {
             Err(e) => problems.push(format!("{}: cannot read: {e}", p.display())),
         }
     }
-    let (pack, errors) = crate::doctor::rules::RulePack::with_user(&files);
-    problems.extend(errors.iter().map(|e| e.to_string()));
-    (pack, problems)
+    crate::doctor::pack::LazyRules::new(files, problems)
 }

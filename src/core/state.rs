@@ -18,7 +18,7 @@ use super::panes::logs::LogsPane;
 use super::panes::picker::{PickerKind, PickerPane};
 use super::panes::{self, pods::PodsOf, pods::PodsPane};
 use super::text::{Safe, common_prefix};
-use crate::doctor::rules::RulePack;
+use crate::doctor::pack::LazyRules;
 use crate::doctor::{Subject, SubjectKind};
 use crate::logs::buffer::LogBuffer;
 
@@ -114,7 +114,7 @@ pub struct AppState {
     /// What was typed before, per prompt kind (oldest first).
     history: [Vec<String>; 2],
     /// The doctor's rule pack (built-in plus the user's files), shared by its overlays.
-    pub rules: Arc<RulePack>,
+    pub rules: Arc<LazyRules>,
 }
 
 const HISTORY: usize = 100;
@@ -151,7 +151,7 @@ impl AppState {
             writes: Default::default(),
             switching: None,
             history: [vec![], vec![]],
-            rules: Arc::new(RulePack::builtin()),
+            rules: Arc::new(LazyRules::builtin()),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod containers;
 pub mod forward;
 pub mod log_scan;
 pub mod model;
+pub mod pack;
 pub mod ports;
 pub mod redact;
 pub mod report;

@@ -13,15 +13,15 @@ use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::pane::{Cx, Pane, Reply, clamp, list_keys};
 use crate::core::panes::events::EventsPane;
 use crate::core::panes::logs::LogsPane;
-use crate::doctor::rules::RulePack;
+use crate::doctor::pack::LazyRules;
 use crate::doctor::run::run;
-use crate::doctor::{Act, Evidence, Finding, Piece, Subject};
+use crate::doctor::{Act, Evidence, Finding, Piece, Severity, Subject};
 use crate::logs::buffer::LogBuffer;
 use crate::logs::query::PRESETS;
 
 pub struct DoctorPane {
     pub subject: Subject,
-    rules: Arc<RulePack>,
+    rules: Arc<LazyRules>,
     /// Probe the resolved port (a live cluster, not captured files).
     pub probe: bool,
     /// The running gather, if any.
@@ -42,7 +42,7 @@ pub struct DoctorPane {
 }
 
 impl DoctorPane {
-    pub fn new(subject: Subject, rules: Arc<RulePack>) -> DoctorPane {
+    pub fn new(subject: Subject, rules: Arc<LazyRules>) -> DoctorPane {
         DoctorPane {
             subject,
             rules,
@@ -190,7 +190,17 @@ impl Pane for DoctorPane {
                 .selected()
                 .filter(|_| self.moved)
                 .map(|f| (f.id.clone(), f.subject.clone()));
-            self.findings = run(&self.subject, &self.ev, now, &self.rules);
+            let (pack, problems) = self.rules.get();
+            self.findings = run(&self.subject, &self.ev, now, pack);
+            // A bad rule file is the user's to fix; say so where its rules would have shown.
+            for p in problems {
+                self.findings.push(
+                    Finding::new("doctor.rule-file", Severity::Warning, "", "rules")
+                        .title(p.clone())
+                        .meaning("This rule file (or rule) was skipped; the built-in rules and the other files still ran.")
+                        .fix("Fix the file at the line named, then press r"),
+                );
+            }
             self.ran_at = self.pieces;
             self.dirty = false;
             if let Some(k) = keep
