@@ -134,6 +134,16 @@ impl FilterState {
     }
 }
 
+/// `Cancel` effects for these ids (a closing pane's streams, a restarted gather).
+pub fn cancels(ids: impl IntoIterator<Item = EffectId>) -> Vec<Effect> {
+    ids.into_iter()
+        .map(|id| Effect {
+            id,
+            kind: super::effect::EffectKind::Cancel(id),
+        })
+        .collect()
+}
+
 /// Move a selection index the way every list does.
 pub fn move_cursor(sel: &mut usize, len: usize, action: Action, page: usize) -> bool {
     let last = len.saturating_sub(1);

@@ -328,11 +328,7 @@ impl AppState {
     fn pop(&mut self) -> bool {
         if self.stack.len() > 1 {
             if let Some(mut p) = self.stack.pop() {
-                let cancel = p.close().into_iter().map(|id| Effect {
-                    id,
-                    kind: EffectKind::Cancel(id),
-                });
-                self.queued.extend(cancel);
+                self.queued.extend(super::pane::cancels(p.close()));
             }
             true
         } else {

@@ -75,30 +75,38 @@ static MANIFEST_UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
 static NO_PUSH_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)skipping push .*--no-push").expect("valid regex"));
 
-fn pods(ev: &Evidence) -> impl Iterator<Item = &Pod> {
-    ev.pods.iter().chain(ev.all_pods.iter().flatten())
+fn is(p: &Pod, ns: &str, name: &str) -> bool {
+    p.metadata.name.as_deref() == Some(name) && p.metadata.namespace.as_deref().unwrap_or("") == ns
+}
+
+/// The subject's pods and the namespace's, each once, with (namespace, name).
+fn pods(ev: &Evidence) -> Vec<(String, String, &Pod)> {
+    let mut seen = std::collections::BTreeSet::new();
+    ev.pods
+        .iter()
+        .chain(ev.all_pods.iter().flatten())
+        .filter_map(|p| {
+            let key = (
+                p.metadata.namespace.clone().unwrap_or_default(),
+                p.metadata.name.clone().unwrap_or_default(),
+            );
+            seen.insert(key.clone()).then_some((key.0, key.1, p))
+        })
+        .collect()
 }
 
 fn find_pod<'a>(ev: &'a Evidence, ns: &str, name: &str) -> Option<&'a Pod> {
-    pods(ev).find(|p| {
-        p.metadata.name.as_deref() == Some(name)
-            && p.metadata.namespace.as_deref().unwrap_or("") == ns
-    })
+    pods(ev)
+        .into_iter()
+        .find(|(n, m, _)| n == ns && m == name)
+        .map(|x| x.2)
 }
 
 /// Builds that did not push: kaniko `--no-push` (by its args, with its log line when read),
 /// and registry reads that found no manifest (the push before them never happened).
 fn unpushed(ev: &Evidence) -> Vec<Unpushed> {
     let mut out = vec![];
-    let mut seen = std::collections::BTreeSet::new();
-    for p in pods(ev) {
-        let (ns, name) = (
-            p.metadata.namespace.clone().unwrap_or_default(),
-            p.metadata.name.clone().unwrap_or_default(),
-        );
-        if !seen.insert((ns.clone(), name.clone())) {
-            continue;
-        }
+    for (ns, name, p) in pods(ev) {
         let Some(spec) = &p.spec else { continue };
         for c in spec
             .init_containers
@@ -187,11 +195,7 @@ fn pull_failing(p: &Pod) -> Vec<(String, String, String)> {
 /// namespace triage touches all).
 pub fn check(subject: &Subject, ev: &Evidence) -> Vec<Finding> {
     let mine = |ns: &str, name: &str| {
-        subject.kind == super::SubjectKind::Namespace
-            || ev.pods.iter().any(|p| {
-                p.metadata.name.as_deref() == Some(name)
-                    && p.metadata.namespace.as_deref().unwrap_or("") == ns
-            })
+        subject.kind == super::SubjectKind::Namespace || ev.pods.iter().any(|p| is(p, ns, name))
     };
     let builds = unpushed(ev);
     if builds.is_empty() {
@@ -199,11 +203,7 @@ pub fn check(subject: &Subject, ev: &Evidence) -> Vec<Finding> {
     }
     let mut out = vec![];
     let mut seen = std::collections::BTreeSet::new();
-    for p in pods(ev) {
-        let (ns, name) = (
-            p.metadata.namespace.clone().unwrap_or_default(),
-            p.metadata.name.clone().unwrap_or_default(),
-        );
+    for (ns, name, p) in pods(ev) {
         for (container, image, reason) in pull_failing(p) {
             let Some(b) = builds.iter().find(|b| {
                 b.image == normalize(&image) && (mine(&ns, &name) || mine(&b.namespace, &b.pod))

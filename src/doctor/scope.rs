@@ -44,25 +44,16 @@ pub fn pods_of(subject: &Subject, ev: &Evidence) -> Vec<Pod> {
             .filter(in_ns)
             .filter(|p| p.metadata.name.as_deref() == Some(&subject.name))
             .collect(),
-        SubjectKind::Service => {
+        SubjectKind::Service | SubjectKind::Deployment => {
+            // A Service's selector, or a Deployment's matchLabels: a selector without labels
+            // selects nothing (kubectl's answer for a selector-less service).
             let sel = ev
                 .object
                 .as_ref()
-                .map(|o| str_map(&o["spec"]["selector"]))
-                .unwrap_or_default();
-            if sel.is_empty() {
-                return vec![];
-            }
-            all.iter()
-                .filter(in_ns)
-                .filter(|p| selects(&sel, &labels(p)))
-                .collect()
-        }
-        SubjectKind::Deployment => {
-            let sel = ev
-                .object
-                .as_ref()
-                .map(|o| str_map(&o["spec"]["selector"]["matchLabels"]))
+                .map(|o| match subject.kind {
+                    SubjectKind::Service => str_map(&o["spec"]["selector"]),
+                    _ => str_map(&o["spec"]["selector"]["matchLabels"]),
+                })
                 .unwrap_or_default();
             if sel.is_empty() {
                 return vec![];

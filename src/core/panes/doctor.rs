@@ -10,7 +10,7 @@ use crate::core::actions::Action;
 use crate::core::cache::Cache;
 use crate::core::effect::{Effect, EffectId, EffectKind};
 use crate::core::log_sources::{LogTarget, Pick};
-use crate::core::pane::{Cx, Pane, Reply, clamp, list_keys};
+use crate::core::pane::{Cx, Pane, Reply, cancels, clamp, list_keys};
 use crate::core::panes::events::EventsPane;
 use crate::core::panes::logs::LogsPane;
 use crate::doctor::pack::LazyRules;
@@ -245,14 +245,7 @@ impl Pane for DoctorPane {
     }
 
     fn take_effects(&mut self, next_id: &mut EffectId) -> Vec<Effect> {
-        let mut out: Vec<Effect> = self
-            .cancels
-            .drain(..)
-            .map(|id| Effect {
-                id,
-                kind: EffectKind::Cancel(id),
-            })
-            .collect();
+        let mut out = cancels(self.cancels.drain(..));
         if self.start {
             self.start = false;
             let id = *next_id;

@@ -10,7 +10,7 @@ use crate::core::cache::Cache;
 use crate::core::cluster_event::LogEvent;
 use crate::core::effect::{Effect, EffectId, EffectKind, LogRequest};
 use crate::core::log_sources::{LogTarget, RunState, Wanted, wanted};
-use crate::core::pane::{Cx, FilterState, Pane, Reply};
+use crate::core::pane::{Cx, FilterState, Pane, Reply, cancels};
 use crate::logs::buffer::{LogBuffer, Source, SourceId};
 use crate::logs::query::{Mode, PRESETS, Query};
 use crate::logs::view::View;
@@ -644,14 +644,7 @@ impl Pane for LogsPane {
     crate::filtered_pane!();
 
     fn take_effects(&mut self, next_id: &mut EffectId) -> Vec<Effect> {
-        let mut out: Vec<Effect> = self
-            .cancels
-            .drain(..)
-            .map(|id| Effect {
-                id,
-                kind: EffectKind::Cancel(id),
-            })
-            .collect();
+        let mut out = cancels(self.cancels.drain(..));
         for (path, contents) in self.saves.drain(..) {
             let id = *next_id;
             *next_id += 1;

@@ -3,6 +3,18 @@
 use super::*;
 
 impl<'a> PodCheck<'a> {
+    /// The container's state, its last termination and what the exit code means.
+    pub(super) fn with_states(&self, mut f: Finding, c: &Ctr, code: Option<i64>) -> Finding {
+        f = f.proof(self.state_proof(c));
+        if let Some(p) = self.last_state_proof(c) {
+            f = f.proof(p);
+        }
+        if let Some(p) = self.exit_facts(code) {
+            f = f.proof(p);
+        }
+        f
+    }
+
     /// The previous instance's log tail, or a fact saying why it is not here.
     pub(super) fn previous_log(&self, c: &Ctr) -> Vec<Proof> {
         match self.ev.log(&self.name, c.name, true) {
@@ -54,14 +66,8 @@ impl<'a> PodCheck<'a> {
             .meaning(
                 "The container keeps exiting and the kubelet restarts it with a growing back-off \
                  (up to 5 minutes); the reason is in how it last exited and in its previous log.",
-            )
-            .proof(self.state_proof(c));
-        if let Some(p) = self.last_state_proof(c) {
-            f = f.proof(p);
-        }
-        if let Some(p) = self.exit_facts(code) {
-            f = f.proof(p);
-        }
+            );
+        f = self.with_states(f, c, code);
         for e in self
             .container_events(c.name, "")
             .into_iter()
@@ -98,14 +104,8 @@ impl<'a> PodCheck<'a> {
             .meaning(
                 "The container runs now, but its previous instance failed within the last hour; \
                  if it happens again it becomes a crash loop.",
-            )
-            .proof(self.state_proof(c));
-        if let Some(p) = self.last_state_proof(c) {
-            f = f.proof(p);
-        }
-        if let Some(p) = self.exit_facts(code) {
-            f = f.proof(p);
-        }
+            );
+        f = self.with_states(f, c, code);
         for p in self.previous_log(c) {
             f = f.proof(p);
         }
@@ -160,13 +160,8 @@ impl<'a> PodCheck<'a> {
                 "The container runtime could not create or start the container: usually a \
                  command that does not exist in the image, a bad mount, or a lifecycle hook that failed.",
             )
-            .proof(self.state_proof(c));
-        if let Some(p) = self.last_state_proof(c) {
-            f = f.proof(p);
-        }
-        if let Some(p) = self.exit_facts(code) {
-            f = f.proof(p);
-        }
+            ;
+        f = self.with_states(f, c, code);
         for e in self
             .container_events(c.name, "")
             .into_iter()
