@@ -232,3 +232,91 @@ fn a_bad_user_rule_file_is_reported_and_the_rest_runs() {
     );
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Runbook 000 headless: the workflow's kaniko step never pushed what the Seldon pod pulls.
+#[test]
+fn headless_the_iris_demo_workflow() {
+    let o = kdoc_doctor(&["workflow/iris-demo", "-n", "argowf", "--demo"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("(log.kaniko-no-push)"), "{out}");
+    assert!(out.contains("(across.image-never-pushed)"), "{out}");
+    assert!(
+        out.contains("INFO[0077] Skipping push to container registry due to --no-push flag"),
+        "{out}"
+    );
+}
+
+/// Runbooks 001/004 headless: the `mlops` namespace's triage.
+#[test]
+fn headless_the_mlops_triage() {
+    let o = kdoc_doctor(&["ns/mlops", "--demo", "-o", "json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    for want in [
+        "status.crash-loop",
+        "status.oom-killed",
+        "status.pending",
+        "status.failed-mount",
+    ] {
+        assert!(ids.contains(&want), "{want} missing from {ids:?}");
+    }
+}
+
+/// Runbook 002 headless, on a cluster that kdoc did not start: `kdoc sim` plays the KServe
+/// predictor's timeline ten times faster; `kdoc doctor --kubeconfig` is asked until the four
+/// diagnoses show together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headless_the_kserve_predictor_on_a_running_cluster() {
+    let sim = common::start_with(kdoc::sim::SimConfig {
+        scenario: kdoc::sim::scenario::builtin(
+            "mlops",
+            &kdoc::sim::scenario::load::LoadSpec::default(),
+        )
+        .unwrap(),
+        speed: 10.0,
+        ..Default::default()
+    })
+    .await;
+    let kc = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(kc.path(), sim.kubeconfig()).unwrap();
+    let path = kc.path().to_str().unwrap().to_string();
+    let want = [
+        "(kserve.no-runtime)",
+        "(log.aws-no-credentials)",
+        "(log.istiod-unreachable)",
+        "(log.model-dummy-fallback)",
+    ];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let p = path.clone();
+        let o = tokio::task::spawn_blocking(move || {
+            kdoc_doctor(&[
+                "isvc/iris-model",
+                "-n",
+                "user-example-com",
+                "--kubeconfig",
+                &p,
+            ])
+        })
+        .await
+        .unwrap();
+        let out = stdout(&o);
+        if want.iter().all(|w| out.contains(w)) {
+            assert!(matches!(o.status.code(), Some(1 | 2)), "{out}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still not all of {want:?}:\n{out}{}",
+            stderr(&o)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}

@@ -11,6 +11,20 @@ impl<'a> Ctx<'a> {
         let conds = array(&status["conditions"]);
         let ready = conds.iter().find(|c| c["type"].as_str() == Some("Ready"));
         if ready.is_some_and(|c| c["status"].as_str() == Some("True")) {
+            // Ready now; a "no runtime" event still on record is the history of how it got
+            // here (runbook 002), worth a note rather than silence.
+            let past: Vec<String> = self
+                .ev
+                .events_of("InferenceService", &self.ns, &self.name)
+                .iter()
+                .filter_map(|e| e.message.clone())
+                .collect();
+            if past.iter().any(|t| NO_RUNTIME.is_match(t)) {
+                let mut f = self.no_runtime(&past);
+                f.severity = Severity::Info;
+                f.title = format!("{} (resolved: it is Ready now)", f.title);
+                return vec![f];
+            }
             return vec![];
         }
         let failure = &status["modelStatus"]["lastFailureInfo"];
