@@ -2,6 +2,7 @@
 //! the watches that turn into `ClusterMsg`s for the reducer.
 
 pub mod doctor;
+pub mod forward;
 pub mod kubeconfig;
 pub mod logs;
 pub mod runner;

@@ -100,6 +100,12 @@ async fn run(
                     EffectKind::Doctor { subject, probe } => {
                         pending.insert(id, super::doctor::spawn(client.clone(), id, subject, probe, out.clone()));
                     }
+                    EffectKind::Forward(req) => {
+                        pending.insert(id, super::forward::spawn(client.clone(), id, req, out.clone()));
+                    }
+                    EffectKind::Http(check) => {
+                        pending.insert(id, super::forward::http(id, check, out.clone()));
+                    }
                     EffectKind::Cancel(which) => {
                         if let Some(t) = pending.remove(&which) {
                             t.abort();

@@ -8,6 +8,7 @@ use k8s_openapi::api::core::v1::Endpoints;
 use serde_json::Value;
 
 use super::cluster_event::{ClusterEvent, Conn};
+use super::forward::{ForwardEvent, ForwardRequest, ForwardState, HttpAnswer};
 use super::pods::{PodEntry, PodRow, counts, health_key};
 use super::services::ServiceEntry;
 use super::state::Scope;
@@ -37,6 +38,7 @@ pub struct Revs {
     pub endpoints: u64,
     pub workflows: u64,
     pub conn: u64,
+    pub forwards: u64,
 }
 
 pub struct Cache {
@@ -62,6 +64,9 @@ pub struct Cache {
     pub taskruns_error: Option<String>,
     pub crds: BTreeMap<WfKind, CrdState>,
     pub revs: Revs,
+    /// The port-forwards kdoc runs, by the id of their `Forward` effect. They outlive the
+    /// panes that started them and a namespace switch; they end when kdoc exits.
+    pub forwards: BTreeMap<u64, ForwardEntry>,
     /// Pods per health ("ok", "failed", ...), kept as pods come and go (the header's counts).
     health: BTreeMap<&'static str, usize>,
     /// (revision, pod) for each single-pod change, newest last.
@@ -94,6 +99,7 @@ impl Cache {
             .into_iter()
             .collect(),
             revs: Revs::default(),
+            forwards: BTreeMap::new(),
             health: BTreeMap::new(),
             pod_changes: VecDeque::new(),
         }
@@ -345,4 +351,73 @@ pub fn obj_key(v: &Value) -> Key {
 fn wf_key(kind: WfKind, v: &Value) -> WfKey {
     let (ns, name) = obj_key(v);
     (kind, ns, name)
+}
+
+/// One port-forward as the forwards pane shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForwardEntry {
+    pub request: ForwardRequest,
+    pub state: ForwardState,
+    /// `127.0.0.1:8000` once bound.
+    pub local: Option<String>,
+    pub remote: Option<u16>,
+    pub open: usize,
+    pub total: u64,
+    pub bytes_out: u64,
+    pub bytes_in: u64,
+    pub started: jiff::Timestamp,
+    /// The last HTTP check: its path and what it got (or why it failed).
+    pub check: Option<(String, Result<HttpAnswer, String>)>,
+}
+
+impl ForwardEntry {
+    pub fn new(request: ForwardRequest, started: jiff::Timestamp) -> ForwardEntry {
+        ForwardEntry {
+            request,
+            state: ForwardState::Starting,
+            local: None,
+            remote: None,
+            open: 0,
+            total: 0,
+            bytes_out: 0,
+            bytes_in: 0,
+            started,
+            check: None,
+        }
+    }
+
+    /// `http://127.0.0.1:8000` once bound (a wildcard bind is reached on loopback).
+    pub fn url(&self) -> Option<String> {
+        let l = self.local.as_ref()?;
+        let l = l.replace("0.0.0.0:", "127.0.0.1:");
+        Some(format!("http://{l}"))
+    }
+}
+
+impl Cache {
+    /// A report of forward `id`; reports of a forward no longer listed are stale.
+    pub fn forward_event(&mut self, id: u64, event: ForwardEvent) {
+        let Some(f) = self.forwards.get_mut(&id) else {
+            return;
+        };
+        match event {
+            ForwardEvent::Listening { local, remote } => {
+                f.local = Some(local);
+                f.remote = Some(remote);
+            }
+            ForwardEvent::State(s) => f.state = s,
+            ForwardEvent::Traffic {
+                open,
+                total,
+                bytes_out,
+                bytes_in,
+            } => {
+                f.open = open;
+                f.total = total;
+                f.bytes_out = bytes_out;
+                f.bytes_in = bytes_in;
+            }
+        }
+        self.revs.forwards += 1;
+    }
 }

@@ -66,6 +66,11 @@ pub enum ClusterMsg {
         id: EffectId,
         event: ClusterEvent,
     },
+    /// A report of a running port-forward (`EffectKind::Forward`).
+    Forward {
+        id: EffectId,
+        event: super::forward::ForwardEvent,
+    },
     /// An item of a log stream (`EffectKind::Logs`).
     Log {
         id: EffectId,

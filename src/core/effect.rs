@@ -41,6 +41,11 @@ pub enum EffectKind {
         subject: crate::doctor::Subject,
         probe: bool,
     },
+    /// Start a supervised port-forward; its reports come back as `ClusterMsg::Forward` until
+    /// `Cancel` stops it (and closes its listener).
+    Forward(super::forward::ForwardRequest),
+    /// One HTTP request to a local forward; answers `Http` or `Failed`.
+    Http(super::forward::HttpCheck),
     /// Stop the effect with this id (a stream or a pending request).
     Cancel(EffectId),
     Quit,
@@ -65,5 +70,6 @@ pub struct LogRequest {
 pub enum EffectResult {
     ContextResolved { context: String, cluster: String },
     Written { path: String, bytes: usize },
+    Http(super::forward::HttpAnswer),
     Failed(String),
 }

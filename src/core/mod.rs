@@ -9,6 +9,7 @@ pub mod command;
 pub mod containers;
 pub mod effect;
 pub mod filter;
+pub mod forward;
 pub mod labels;
 pub mod log_sources;
 pub mod pane;

@@ -272,6 +272,10 @@ impl AppState {
                 }
                 vec![]
             }
+            Msg::Cluster(ClusterMsg::Forward { id, event }) => {
+                self.cache.forward_event(id, event);
+                vec![]
+            }
             Msg::Cluster(ClusterMsg::Log { id, event }) => {
                 // A stream whose pane has closed finds no owner: stale, dropped.
                 for p in self.stack.iter_mut().rev() {
