@@ -108,6 +108,15 @@ pub fn run_effects(runner: &Runner, effects: Vec<Effect>) -> bool {
                 };
                 runner.answer(ClusterMsg::Done { id: e.id, result });
             }
+            // OSC 52: the terminal puts it on the clipboard (over ssh and in tmux too).
+            EffectKind::Copy(text) => {
+                use base64::Engine;
+                use std::io::Write;
+                let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+                let mut out = std::io::stdout();
+                let _ = write!(out, "\x1b]52;c;{b64}\x07");
+                let _ = out.flush();
+            }
             kind => runner.run(Effect { id: e.id, kind }),
         }
     }

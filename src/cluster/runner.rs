@@ -112,8 +112,8 @@ async fn run(
                         }
                         resolved.remove(&which);
                     }
-                    // Local files are the app's to write (`app::run_effects`), never sent here.
-                    EffectKind::WriteFile { .. } => {}
+                    // Local files and the clipboard are the app's (`app::run_effects`), never sent here.
+                    EffectKind::WriteFile { .. } | EffectKind::Copy(_) => {}
                     EffectKind::Quit => break,
                 }
             }

@@ -32,6 +32,8 @@ pub const LAYERS: &[&str] = &[
     "logs",
     "doctor",
     "events",
+    "forwards",
+    "port-forward",
     "help",
     "picker",
     "input",

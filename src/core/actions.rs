@@ -49,6 +49,12 @@ pub enum Action {
     LogSave,
     Doctor,
     DoctorRerun,
+    Forwards,
+    ForwardEdit,
+    ForwardStop,
+    ForwardRestart,
+    ForwardCheck,
+    ForwardCopy,
     /// k9s keys for what kdoc does not have yet: they answer with a one-line hint.
     Logs,
     Describe,
@@ -252,6 +258,32 @@ pub const ACTIONS: &[ActionInfo] = &[
         "Gather the evidence again and re-run the checks",
     ),
     info(
+        Action::Forwards,
+        "forwards",
+        "Show the port-forwards kdoc runs (:pf)",
+    ),
+    info(
+        Action::ForwardEdit,
+        "edit-command",
+        "Edit the forward as a :pf command (local port, --address)",
+    ),
+    info(Action::ForwardStop, "stop", "Stop the selected forward"),
+    info(
+        Action::ForwardRestart,
+        "restart",
+        "Restart the selected forward (a failed one too)",
+    ),
+    info(
+        Action::ForwardCheck,
+        "check",
+        "HTTP GET / through the selected forward (:check PATH for another path)",
+    ),
+    info(
+        Action::ForwardCopy,
+        "copy-url",
+        "Copy the selected forward's URL to the clipboard (OSC 52)",
+    ),
+    info(
         Action::Describe,
         "describe",
         "Describe the selection (not yet)",
@@ -269,7 +301,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::PortForward,
         "port-forward",
-        "Port-forward the selection (not yet)",
+        "Port-forward the selection: pick the port, kdoc keeps the forward alive",
     ),
     info(
         Action::Edit,

@@ -22,6 +22,16 @@ pub enum Command {
     Logs(String),
     /// `:doctor [TARGET] [-n NS] [-c C] [--port P]`: the words after `doctor`.
     Doctor(String),
+    /// `:pf TARGET [LOCAL:]REMOTE... [-n NS] [--address A]`: the words after `pf`.
+    Forward(String),
+    /// `:check [PATH]`: an HTTP GET through the selected forward.
+    Check(String),
+    /// Open the command prompt with this text (a dialog's "edit as a command").
+    Prompt(String),
+    /// Stop, restart, check or copy the forward with this id (the forwards pane's keys).
+    ForwardOp(u64, crate::core::panes::forwards::ForwardOp),
+    /// The forward dialog on (namespace, `svc/NAME` or `pod/NAME`), this port selected.
+    ForwardDialog(String, String, u16),
 }
 
 /// A namespace argument: a name, or all of them.
@@ -31,8 +41,8 @@ pub enum NsArg {
     Name(String),
 }
 
-const OTHERS: &[&str] = &["ns", "ctx", "logs", "doctor", "help", "q", "quit"];
-const USAGE: &str = "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, doctor [TARGET], q";
+const OTHERS: &[&str] = &["ns", "ctx", "logs", "doctor", "check", "help", "q", "quit"];
+const USAGE: &str = "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, doctor [TARGET], pf [TARGET PORT], q";
 
 /// Every word completion offers first: the first alias of each pane, then the others.
 fn command_words() -> impl Iterator<Item = &'static str> {
@@ -56,6 +66,18 @@ pub fn parse(input: &str, namespaces: &BTreeSet<String>) -> Result<Command, Stri
     let line = input.trim().trim_start_matches(':').trim_start();
     if let Some(("logs" | "log", rest)) = line.split_once(' ') {
         return Ok(Command::Logs(rest.trim().to_string()));
+    }
+    // `:pf` alone is the forwards pane; with a target it starts a forward.
+    if let Some(("pf" | "port-forward" | "portforward", rest)) = line.split_once(' ')
+        && rest.split_whitespace().count() >= 2
+    {
+        return Ok(Command::Forward(rest.trim().to_string()));
+    }
+    if let Some(("check", rest)) = line.split_once(' ') {
+        return Ok(Command::Check(rest.trim().to_string()));
+    }
+    if line == "check" {
+        return Ok(Command::Check(String::new()));
     }
     if let Some(("doctor", rest)) = line.split_once(' ') {
         return Ok(Command::Doctor(rest.trim().to_string()));

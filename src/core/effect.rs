@@ -46,6 +46,8 @@ pub enum EffectKind {
     Forward(super::forward::ForwardRequest),
     /// One HTTP request to a local forward; answers `Http` or `Failed`.
     Http(super::forward::HttpCheck),
+    /// Put text on the clipboard (OSC 52, which works over ssh too): the app's to do.
+    Copy(String),
     /// Stop the effect with this id (a stream or a pending request).
     Cancel(EffectId),
     Quit,

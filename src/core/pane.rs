@@ -40,6 +40,8 @@ pub enum Reply {
     Close(Option<Command>),
     /// A one-line message for the status line.
     Message(String),
+    /// Run a command, the pane staying where it is (the forwards pane's stop and check).
+    Run(Command),
 }
 
 pub trait Pane: Any {

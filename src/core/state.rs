@@ -115,7 +115,11 @@ pub struct AppState {
     history: [Vec<String>; 2],
     /// The doctor's rule pack (built-in plus the user's files), shared by its overlays.
     pub rules: Arc<LazyRules>,
+    /// HTTP checks in flight: effect id -> (forward id, path).
+    checks: std::collections::BTreeMap<EffectId, (u64, String)>,
 }
+
+mod forwards;
 
 const HISTORY: usize = 100;
 
@@ -152,6 +156,7 @@ impl AppState {
             switching: None,
             history: [vec![], vec![]],
             rules: Arc::new(LazyRules::builtin()),
+            checks: Default::default(),
         }
     }
 
@@ -372,6 +377,7 @@ impl AppState {
                 self.say(m);
                 vec![]
             }
+            Reply::Run(c) => self.command(c),
             // ctrl-c quits from anywhere, overlays included.
             Reply::Ignored if overlay && a != Action::Quit => vec![],
             Reply::Ignored => self.global(a),
@@ -440,10 +446,8 @@ impl AppState {
             Action::Describe => self.not_yet("describe", "kubectl describe pod POD -n NAMESPACE"),
             Action::Yaml => self.not_yet("YAML", "kubectl get pod POD -n NAMESPACE -o yaml"),
             Action::Shell => self.not_yet("shell", "kubectl exec -it POD -c CONTAINER -- sh"),
-            Action::PortForward => self.not_yet(
-                "port-forward",
-                "kubectl port-forward svc/NAME LOCAL:PORT -n NAMESPACE",
-            ),
+            Action::PortForward => self.open_forward_dialog(),
+            Action::Forwards => self.open_pane("forwards"),
             Action::Edit => {
                 self.say("kdoc does not edit resources; use kubectl edit");
                 vec![]
@@ -547,6 +551,15 @@ impl AppState {
         vec![]
     }
 
+    /// Show a registered pane on top of what is open (unless it is already in front).
+    fn open_pane_keep(&mut self, name: &str) {
+        if self.top().name() != name
+            && let Some(spec) = panes::by_name(name)
+        {
+            self.push((spec.open)());
+        }
+    }
+
     fn open_pane(&mut self, name: &str) -> Vec<Effect> {
         let Some(spec) = panes::by_name(name) else {
             return vec![];
@@ -597,6 +610,18 @@ impl AppState {
                     Ok(s) => self.open_doctor(s),
                     Err(e) => self.say(e),
                 }
+                vec![]
+            }
+            Command::Forward(words) => self.forward_words(&words),
+            Command::Check(words) => self.check_words(&words),
+            Command::ForwardOp(id, op) => self.forward_op(id, op),
+            Command::ForwardDialog(ns, target, port) => {
+                self.open_forward_dialog_for(&ns, &target, port);
+                vec![]
+            }
+            Command::Prompt(text) => {
+                self.open_prompt(PromptKind::Command, String::new());
+                self.prompt_text(text);
                 vec![]
             }
             Command::NamespacePicker => self.global(Action::Namespaces),
@@ -651,6 +676,9 @@ impl AppState {
     }
 
     fn done(&mut self, id: EffectId, result: EffectResult) -> Vec<Effect> {
+        if self.check_done(id, &result) {
+            return vec![];
+        }
         match (&self.switching, result) {
             (Some((want, _)), EffectResult::ContextResolved { context, cluster })
                 if *want == id =>

@@ -4,6 +4,8 @@
 mod containers;
 mod doctor;
 mod events;
+mod forward_dialog;
+mod forwards;
 mod header;
 mod help;
 mod logs;

@@ -6,7 +6,8 @@ use ratatui::layout::Rect;
 use super::View;
 use crate::core::pane::Pane;
 use crate::core::panes::{
-    containers, doctor, events, help, logs, picker, pods, services, steps, workflows,
+    containers, doctor, events, forward_dialog, forwards, help, logs, picker, pods, services,
+    steps, workflows,
 };
 use crate::core::state::AppState;
 
@@ -33,6 +34,8 @@ drawers! {
     logs::LogsPane => super::logs::draw,
     doctor::DoctorPane => super::doctor::draw,
     events::EventsPane => super::events::draw,
+    forwards::ForwardsPane => super::forwards::draw,
+    forward_dialog::ForwardDialog => super::forward_dialog::draw,
     help::HelpPane => super::help::draw,
     picker::PickerPane => super::picker::draw,
 }

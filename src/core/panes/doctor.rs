@@ -8,6 +8,7 @@ use jiff::Timestamp;
 
 use crate::core::actions::Action;
 use crate::core::cache::Cache;
+use crate::core::command::Command;
 use crate::core::effect::{Effect, EffectId, EffectKind};
 use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::pane::{Cx, Pane, Reply, cancels, clamp, list_keys};
@@ -149,14 +150,16 @@ impl DoctorPane {
                     .collect();
                 Reply::Open(Box::new(EventsPane::new(namespace, object, events)))
             }
-            // Forwards are not in kdoc yet: the message and the fix lines carry the command.
+            // "Forward the right port": the dialog, with that port selected.
             Act::PortForward {
                 namespace,
                 target,
-                local,
                 remote,
-            } => Reply::Message(format!(
-                "kubectl port-forward {target} -n {namespace} {local}:{remote}"
+                ..
+            } => Reply::Run(Command::ForwardDialog(
+                namespace.clone(),
+                target.clone(),
+                *remote,
             )),
         }
     }

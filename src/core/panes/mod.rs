@@ -3,6 +3,8 @@
 pub mod containers;
 pub mod doctor;
 pub mod events;
+pub mod forward_dialog;
+pub mod forwards;
 pub mod help;
 pub mod logs;
 pub mod picker;
@@ -31,6 +33,11 @@ pub const REGISTRY: &[PaneSpec] = &[
         name: "workflows",
         aliases: &["wf", "workflows", "workflow", "pr", "pipelineruns"],
         open: || Box::new(workflows::WorkflowsPane::new()),
+    },
+    PaneSpec {
+        name: "forwards",
+        aliases: &["pf", "portforwards", "port-forwards", "forwards"],
+        open: || Box::new(forwards::ForwardsPane::new()),
     },
     PaneSpec {
         name: "services",
