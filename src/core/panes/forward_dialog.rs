@@ -107,7 +107,7 @@ impl ForwardDialog {
                     protocol: Safe::new(p.protocol.as_deref().unwrap_or("TCP")),
                     pod_port: None,
                     container: Safe::new(&c.name),
-                    refused: refused.map(|e| Safe::from_string(e)),
+                    refused: refused.map(Safe::from_string),
                 });
             }
         }
@@ -144,7 +144,7 @@ impl ForwardDialog {
                 protocol: Safe::new(p.protocol.as_deref().unwrap_or("TCP")),
                 pod_port: res.as_ref().ok().map(|r| r.1),
                 container: Safe::default(),
-                refused: res.err().map(|e| Safe::from_string(e)),
+                refused: res.err().map(Safe::from_string),
             });
         }
         // A refusal that is the same for every port (no selector, no pod) is the dialog's.
