@@ -456,11 +456,18 @@ async fn bad_requests_get_status_errors() {
             404,
             "NotFound",
         ),
+        // Only pods can be deleted (a ReplicaSet's pod is replaced, see port_forward.rs).
+        (
+            "DELETE",
+            "/api/v1/namespaces/default/services/x",
+            405,
+            "MethodNotAllowed",
+        ),
         (
             "DELETE",
             "/api/v1/namespaces/default/pods/x",
-            405,
-            "MethodNotAllowed",
+            404,
+            "NotFound",
         ),
         ("GET", "/api/v1/namespaces/%ff%fe/pods", 200, ""),
     ];

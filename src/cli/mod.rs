@@ -2,6 +2,7 @@
 
 pub mod doctor_cmd;
 pub mod logs_cmd;
+pub mod port_forward_cmd;
 pub mod sim_cmd;
 pub mod tui_cmd;
 
@@ -78,6 +79,9 @@ pub enum Command {
     /// Diagnose a pod, service, workflow, pipeline run or model server, or a whole namespace
     /// (headless; exit 0 nothing wrong, 1 warnings, 2 errors, 3 could not run).
     Doctor(Box<doctor_cmd::DoctorArgs>),
+    /// Forward local ports to a pod or service, as kubectl port-forward does, following a
+    /// service to a new pod and reconnecting (headless; runs until Ctrl-C).
+    PortForward(Box<port_forward_cmd::PortForwardArgs>),
 }
 
 #[derive(Debug, clap::Args)]

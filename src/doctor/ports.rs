@@ -1311,3 +1311,130 @@ pub fn probe_plan(subject: &Subject, ev: &Evidence) -> Option<(String, String, u
         _ => None,
     }
 }
+
+// ------------------------------------------------------------------------------------------
+// One-line suggestions for a forward that cannot start (`kdoc port-forward`, the forwards pane)
+// ------------------------------------------------------------------------------------------
+
+/// `pod/P is Pending (classifier: ImagePullBackOff ...): nothing in it can answer until it runs`.
+fn not_running_hint(pod: &Pod, now: Timestamp) -> String {
+    let pn = pod_name(pod);
+    let states: Vec<String> = rows::rows(pod, now)
+        .iter()
+        .filter(|r| !r.state.as_str().starts_with("running"))
+        .map(|r| format!("{}: {}", r.name, r.state))
+        .collect();
+    let why = if states.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", states.join(", "))
+    };
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    format!(
+        "pod/{pn} is {}{why}: nothing in it can answer until it runs; see kubectl describe pod {pn} -n {ns}",
+        phase(pod)
+    )
+}
+
+/// `its ports are 8000/TCP (http), 5001/TCP (grpc); use 8000: Seldon's executor serves ...`.
+fn ports_hint(ports: String, picked: Option<(i32, String)>) -> String {
+    match picked {
+        Some((port, why)) => format!("its ports are {ports}; use {port}: {why}"),
+        None => format!("its ports are {ports}"),
+    }
+}
+
+/// A pod's container ports as `9000/TCP (http), 8000/TCP (http)`; `<none>` without any.
+fn pod_ports_text(pod: &Pod) -> String {
+    let ports: Vec<String> = pod
+        .spec
+        .iter()
+        .flat_map(|s| s.init_containers.iter().flatten().chain(&s.containers))
+        .flat_map(|c| c.ports.iter().flatten())
+        .map(|p| {
+            port_text(
+                p.container_port,
+                protocol(p.protocol.as_ref()),
+                p.name.as_deref(),
+            )
+        })
+        .collect();
+    if ports.is_empty() {
+        "<none>".into()
+    } else {
+        ports.join(", ")
+    }
+}
+
+/// kdoc's suggestion, in one line, for `kubectl port-forward svc/NAME SPEC` when [`resolve`]
+/// refuses it (`pods`: the pods its selector matches): the service's ports and the one meant
+/// (a serving stack's HTTP port), why there is no pod to forward to (no selector, an
+/// ExternalName alias, no pod matches), or why the pod cannot answer. None when it resolves.
+pub fn service_forward_hint(
+    svc: &Service,
+    pods: &[Pod],
+    spec: &str,
+    now: Timestamp,
+) -> Option<String> {
+    let name = svc_name(svc);
+    let s = svc.spec.as_ref();
+    if selector(svc).is_empty() {
+        let alias = s.and_then(|s| s.external_name.as_deref()).unwrap_or("");
+        if s.and_then(|s| s.type_.as_deref()) == Some("ExternalName") {
+            return Some(format!(
+                "service/{name} is an ExternalName service, a DNS alias for {alias} with no pods behind it: reach {alias} directly, or forward a pod that serves it"
+            ));
+        }
+        return Some(format!(
+            "service/{name} has no selector, so there is no pod to forward to: forward a pod behind it instead (its Endpoints name them)"
+        ));
+    }
+    let Some(pod) = forwarded_pod(pods) else {
+        return Some(format!(
+            "no pod matches the selector {} of service/{name}",
+            selector_text(&selector(svc))
+        ));
+    };
+    let (_, remote) = split_port(spec);
+    let picked = |tried: Option<i64>| {
+        ports_hint(
+            service_ports_text(svc),
+            pick(
+                &service_cands(svc, Some(pod)),
+                service_stack(svc),
+                tried,
+                "service",
+            ),
+        )
+    };
+    match translate(svc, Some(pod), spec) {
+        Err(Failure::NoSpec) => None,
+        Err(Failure::ServicePort(p)) => Some(picked(Some(p))),
+        Err(Failure::NamedServicePort(_) | Failure::Udp(_) | Failure::Parse(_)) => {
+            Some(picked(atoi(remote)))
+        }
+        Err(Failure::NamedPodPort { pod, .. }) => Some(format!(
+            "the ports of pod/{pod} are {}",
+            pods.iter()
+                .find(|p| pod_name(p) == pod)
+                .map_or("<none>".into(), pod_ports_text)
+        )),
+        Err(_) => None,
+        Ok(_) if phase(pod) != "Running" => Some(not_running_hint(pod, now)),
+        Ok(_) => None,
+    }
+}
+
+/// kdoc's suggestion, in one line, for `kubectl port-forward pod/NAME SPEC` when
+/// [`resolve_pod`] refuses it: the pod's ports and the one meant, or why it cannot answer.
+pub fn pod_forward_hint(pod: &Pod, spec: &str, now: Timestamp) -> Option<String> {
+    match translate_pod(pod, spec) {
+        Err(Failure::NoSpec) => None,
+        Err(_) => Some(ports_hint(
+            pod_ports_text(pod),
+            pick(&pod_cands(pod), pod_stack(pod), None, "pod"),
+        )),
+        Ok(_) if phase(pod) != "Running" => Some(not_running_hint(pod, now)),
+        Ok(_) => None,
+    }
+}

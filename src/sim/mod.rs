@@ -12,6 +12,7 @@ pub mod log_store;
 mod logs;
 mod portforward;
 mod query;
+pub mod replace;
 pub mod resources;
 pub mod scenario;
 mod selector;
@@ -151,6 +152,13 @@ impl Sim {
             rx,
         )));
         Ok(())
+    }
+
+    /// Replace pod `ns/name` as its ReplicaSet would after a delete: the pod goes, a copy with
+    /// a new generated name (same labels, owner, spec; fresh UID) comes, Running and Ready a
+    /// moment later, with the services behind its ports. The new pod's name.
+    pub fn replace_pod(&self, ns: &str, name: &str) -> Result<String, String> {
+        replace::replace_pod(&self.state, ns, name)
     }
 
     /// A kubeconfig (no auth) that kubectl and kdoc both accept.

@@ -100,6 +100,24 @@ pub fn handle(
     let mut shutdown = state.shutdown_signal();
     let mut drops = state.faults.drops();
     drops.borrow_and_update();
+    let mut removals = state.pod_removals();
+    removals.borrow_and_update();
+    let alive = {
+        let (state, ns, name, uid) = (state.clone(), ns.clone(), name.clone(), uid.clone());
+        // Ends when the pod is deleted (or replaced): its streams break, as the kubelet's do.
+        async move {
+            while removals.changed().await.is_ok() {
+                let pods = state.store.find("", "v1", "pods");
+                let same = pods
+                    .and_then(|i| state.store.get(i, &ns, &name))
+                    .is_some_and(|p| str_at(&p.value, &["metadata", "uid"]) == uid);
+                if !same {
+                    return;
+                }
+            }
+            std::future::pending::<()>().await
+        }
+    };
     tokio::spawn(async move {
         let Ok(upgraded) = hyper::upgrade::on(req).await else {
             return;
@@ -109,6 +127,7 @@ pub fn handle(
             _ = forward(ws, name, uid, targets) => {}
             _ = crate::sim::state::until_true(&mut shutdown) => {}
             _ = drops.changed() => {}
+            _ = alive => {}
         }
     });
     Response::builder()

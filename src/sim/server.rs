@@ -17,6 +17,7 @@ use super::list_watch;
 use super::logs;
 use super::portforward;
 use super::query::Query;
+use super::replace;
 use super::state::SimState;
 use super::status::ApiError;
 
@@ -124,8 +125,12 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if req.method() != Method::GET {
+    let delete = req.method() == Method::DELETE;
+    if req.method() != Method::GET && !delete {
         return error(&ApiError::method_not_allowed(req.method().as_str()));
+    }
+    if delete && !matches!(route(&path), Route::Resource { .. }) {
+        return error(&ApiError::method_not_allowed("DELETE"));
     }
     let resources = state.store.resources();
     match route(&path) {
@@ -168,6 +173,7 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
                 sub.is_some_and(|s| state.faults.is_forbidden(&format!("{plural}/{s}")));
             if state.faults.is_forbidden(plural) || sub_forbidden {
                 let verb = match (name, query.flag("watch").unwrap_or(false)) {
+                    _ if delete => "delete",
                     (_, true) => "watch",
                     (Some(_), _) => "get",
                     (None, _) => "list",
@@ -184,6 +190,14 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
                 query: &query,
                 accept: &accept,
             };
+            if delete {
+                return match (name, sub) {
+                    (Some(name), None) if rt.plural == "pods" && rt.group.is_empty() => {
+                        replace::delete_pod(&state, ns.unwrap_or(""), name)
+                    }
+                    _ => error(&ApiError::method_not_allowed("DELETE")),
+                };
+            }
             match (name, sub) {
                 (None, _) => list_watch::collection(ctx),
                 (Some(name), None) | (Some(name), Some("status")) => list_watch::get(ctx, name),

@@ -25,6 +25,9 @@ pub struct SimState {
     open_watches: Arc<AtomicUsize>,
     /// Every HTTP request handled, whatever the answer.
     requests: AtomicU64,
+    /// Bumped whenever a pod is deleted through the simulator's API (`replace_pod`, DELETE),
+    /// so port-forward streams to it end as the kubelet's would.
+    pods_removed: watch::Sender<u64>,
 }
 
 /// One open watch stream, counted in [`SimState::open_watches`] until dropped. It lives inside
@@ -49,6 +52,7 @@ impl SimState {
             shutdown: Mutex::new(watch::channel(false).1),
             open_watches: Arc::default(),
             requests: AtomicU64::new(0),
+            pods_removed: watch::channel(0).0,
         }
     }
 
@@ -90,6 +94,32 @@ impl SimState {
             .unwrap_or_else(|p| p.into_inner())
             .get(&(ns.to_string(), pod.to_string(), port))
             .copied()
+    }
+
+    /// Move the services behind `pod`'s ports to `to` (a pod replaced by its ReplicaSet).
+    pub fn move_backends(&self, ns: &str, pod: &str, to: &str) {
+        let mut b = self.backends.lock().unwrap_or_else(|p| p.into_inner());
+        let moved: Vec<_> = b
+            .keys()
+            .filter(|(n, p, _)| n == ns && p == pod)
+            .cloned()
+            .collect();
+        for key in moved {
+            if let Some(addr) = b.remove(&key) {
+                b.insert((ns.to_string(), to.to_string(), key.2), addr);
+            }
+        }
+    }
+
+    /// Say that a pod was deleted (see [`SimState::pod_removals`]).
+    pub fn pod_removed(&self) {
+        self.pods_removed.send_modify(|n| *n += 1);
+    }
+
+    /// Changes when a pod is deleted through the simulator's API: a stream to a pod checks
+    /// then whether its pod is still there.
+    pub fn pod_removals(&self) -> watch::Receiver<u64> {
+        self.pods_removed.subscribe()
     }
 
     /// Streams watch this to end when the server stops.

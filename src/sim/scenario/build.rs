@@ -384,7 +384,8 @@ fn str_ns(v: &Value) -> &str {
     v["metadata"]["namespace"].as_str().unwrap_or("")
 }
 
-fn pod_ip(uid: &str) -> String {
+/// A pod IP derived from its UID.
+pub fn pod_ip(uid: &str) -> String {
     let h = uid
         .bytes()
         .fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(b as u32));
