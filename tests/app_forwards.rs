@@ -106,10 +106,21 @@ async fn iris_default_8000_once_its_pod_runs() {
     .await;
     assert!(active(&h));
     h.press(":");
-    h.type_text("check /health/ping");
+    h.type_text("check /ready");
     h.press("enter");
     let s = h
-        .wait_for("the executor's answer", |s| s.contains("/health/ping 200"))
+        .wait_for("the executor's answer", |s| s.contains("/ready 200"))
         .await;
-    assert!(s.contains("pong"), "{s}");
+    let body = h
+        .session
+        .app
+        .state
+        .cache
+        .forwards
+        .values()
+        .find_map(|f| match &f.check {
+            Some((_, Ok(a))) => Some(a.body_head.clone()),
+            _ => None,
+        });
+    assert_eq!(body.as_deref(), Some("ok"), "{s}");
 }
