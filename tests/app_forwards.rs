@@ -26,7 +26,8 @@ async fn services(sim: &Sim, filter: &str) -> Harness {
     h.press(":");
     h.type_text("svc");
     h.press("enter");
-    h.wait_for("the services", |s| s.contains("iris-default")).await;
+    h.wait_for("the services", |s| s.contains("iris-default"))
+        .await;
     h.press("/");
     h.type_text(filter);
     h.press("enter");
@@ -87,7 +88,10 @@ async fn iris_default_8000_once_its_pod_runs() {
     let mut h = services(&sim, "^argowf/iris-default ").await;
     h.press("F");
     let d = h.session.app.state.find::<ForwardDialog>().unwrap();
-    assert_eq!(d.rows.iter().map(|r| r.port).collect::<Vec<_>>(), [8000, 5001]);
+    assert_eq!(
+        d.rows.iter().map(|r| r.port).collect::<Vec<_>>(),
+        [8000, 5001]
+    );
     h.wait_until("the pod running (no refusal left)", |_, st| {
         st.find::<ForwardDialog>()
             .is_some_and(|d| d.problem.is_none() && d.rows.iter().all(|r| r.refused.is_none()))

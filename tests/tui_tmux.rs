@@ -400,3 +400,65 @@ fn doctor_on_the_kaniko_step_and_on_port_8080() {
         "{s}"
     );
 }
+
+/// Port-forwards in a real terminal (`--demo --speed 5`, so iris-default's pod runs after
+/// about 9 s): MLflow's 5000 from the services pane and `/health`; iris-default's 8000 once its
+/// pod runs, active in `:pf`, checked, stopped.
+#[test]
+fn forward_mlflow_and_iris_default_check_and_stop() {
+    let Some(t) = Tmux::start("forwards", 120, 35, &["--demo", "--speed", "5"]) else {
+        return;
+    };
+    let wait = Duration::from_secs(20);
+    t.wait_until("the pods", START_WAIT, |s| row(s, KANIKO).is_some());
+    t.type_text(":");
+    t.type_text("svc");
+    t.enter();
+    t.wait_for("iris-default", wait);
+    t.type_text("/");
+    t.type_text("^mlflow/mlflow ");
+    t.enter();
+    t.type_text("F");
+    let s = t.wait_for("Port-forward svc/mlflow [mlflow]", wait);
+    assert!(s.contains("5000/TCP (http) -> pod port 5000"), "{s}");
+    // Any free local port: 5000 may be taken on the machine running the test.
+    t.type_text("e");
+    t.key("C-u");
+    t.type_text("pf svc/mlflow 0:5000 -n mlflow");
+    t.enter();
+    t.wait_until("mlflow's forward active", wait, |s| {
+        s.contains("Forwards[1]") && s.contains("active: pod/mlflow-")
+    });
+    t.type_text(":");
+    t.type_text("check /health");
+    t.enter();
+    t.wait_for("check: /health 200", wait);
+    t.type_text("x");
+    t.wait_for("No forwards.", wait);
+    // iris-default: 8000 and 5001 offered (not 8080); forwardable once its pod runs.
+    t.esc();
+    t.type_text(":");
+    t.type_text("svc argowf");
+    t.enter();
+    t.type_text("/");
+    t.type_text("iris-default ");
+    t.enter();
+    t.type_text("F");
+    let s = t.wait_until(
+        "the pod running, both ports offered",
+        Duration::from_secs(60),
+        |s| s.contains("8000/TCP (http) -> pod port") && s.contains("5001/TCP (grpc) -> pod port"),
+    );
+    assert!(!s.contains("8080"), "{s}");
+    t.type_text("e");
+    t.key("C-u");
+    t.type_text("pf svc/iris-default 0:8000 -n argowf");
+    t.enter();
+    t.wait_until("iris-default active", wait, |s| {
+        s.contains("svc/iris-default") && s.contains("active: pod/iris-default-0-classifier-")
+    });
+    t.type_text("c");
+    t.wait_for("check: / ", wait);
+    t.type_text("x");
+    t.wait_for("No forwards.", wait);
+}
