@@ -128,3 +128,58 @@ async fn iris_default_8000_once_its_pod_runs() {
         });
     assert_eq!(body.as_deref(), Some("ok"), "{s}");
 }
+
+/// Runbook 000's prediction request through a forward to iris-default's 8000 (the Seldon
+/// executor's REST port), as `:check POST PATH BODY`: the runbook's JSON comes back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runbooks_prediction_through_a_forward() {
+    let sim = mlops(4.0).await;
+    let mut h = Harness::start(&sim).await;
+    h.wait_for("connected", |s| s.contains("● connected")).await;
+    // The classifier's pod runs once its image can be pulled (45 s of scenario time).
+    h.wait_until("the classifier pod running", |_, st| {
+        st.cache.pods.values().any(|p| {
+            p.row
+                .name
+                .as_str()
+                .starts_with("iris-default-0-classifier-")
+                && p.row.status.as_str() == "Running"
+        })
+    })
+    .await;
+    h.press(":");
+    h.type_text("pf svc/iris-default 0:8000 -n argowf");
+    h.press("enter");
+    h.wait_until("active", |_, st| {
+        st.cache
+            .forwards
+            .values()
+            .any(|f| matches!(f.state, ForwardState::Active { .. }))
+    })
+    .await;
+    h.press(":");
+    h.type_text(
+        r#"check POST /api/v1.0/predictions {"data": {"ndarray": [[5.1, 3.5, 1.4, 0.2]]}}"#,
+    );
+    h.press("enter");
+    h.wait_for("the prediction", |s| {
+        s.contains("POST /api/v1.0/predictions 200")
+    })
+    .await;
+    let body = h
+        .session
+        .app
+        .state
+        .cache
+        .forwards
+        .values()
+        .find_map(|f| match &f.check {
+            Some((_, Ok(a))) => Some(a.body_head.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        body,
+        r#"{"data":{"names":["t:0","t:1","t:2"],"ndarray":[[0.0,0.0,1.0]]},"meta":{}}"#
+    );
+}

@@ -432,7 +432,7 @@ fn forward_mlflow_and_iris_default_check_and_stop() {
     t.type_text(":");
     t.type_text("check /health");
     t.enter();
-    t.wait_for("check: /health 200", wait);
+    t.wait_for("check: GET /health 200", wait);
     t.type_text("x");
     t.wait_for("No forwards.", wait);
     // iris-default: 8000 and 5001 offered (not 8080); forwardable once its pod runs.
@@ -458,7 +458,7 @@ fn forward_mlflow_and_iris_default_check_and_stop() {
         s.contains("svc/iris-default") && s.contains("active: pod/iris-default-0-classifier-")
     });
     t.type_text("c");
-    t.wait_for("check: / ", wait);
+    t.wait_for("check: GET / ", wait);
     t.type_text("x");
     t.wait_for("No forwards.", wait);
 }

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::Endpoints;
 use serde_json::Value;
 
 use super::cluster_event::{ClusterEvent, Conn};
-use super::forward::{ForwardEvent, ForwardRequest, ForwardState, HttpAnswer};
+use super::forward::{ForwardEvent, ForwardRequest, ForwardState, HttpAnswer, HttpCheck};
 use super::pods::{PodEntry, PodRow, counts, health_key};
 use super::services::ServiceEntry;
 use super::state::Scope;
@@ -366,8 +366,10 @@ pub struct ForwardEntry {
     pub bytes_out: u64,
     pub bytes_in: u64,
     pub started: jiff::Timestamp,
-    /// The last HTTP check: its path and what it got (or why it failed).
+    /// The last HTTP check: its method and path, and what it got (or why it failed).
     pub check: Option<(String, Result<HttpAnswer, String>)>,
+    /// The request `c` sends (a profile's), instead of `GET /`.
+    pub request_check: Option<HttpCheck>,
 }
 
 impl ForwardEntry {
@@ -383,6 +385,7 @@ impl ForwardEntry {
             bytes_in: 0,
             started,
             check: None,
+            request_check: None,
         }
     }
 

@@ -212,7 +212,16 @@ impl AppState {
                 out.extend(self.start_forward(f.request));
                 out
             }
-            ForwardOp::Check => self.http_check(id, "/"),
+            ForwardOp::Check => {
+                // A profile's own request, else GET /.
+                let check = f.request_check.clone().unwrap_or(HttpCheck {
+                    base: String::new(),
+                    method: "GET".into(),
+                    path: "/".into(),
+                    body: None,
+                });
+                self.http_check(id, check)
+            }
             ForwardOp::Copy => match f.url() {
                 Some(url) => {
                     self.info(format!("copied {url}"));
@@ -229,36 +238,52 @@ impl AppState {
         }
     }
 
-    /// `:check PATH` on the forward selected in the forwards pane.
+    /// `:check [METHOD] [PATH] [BODY]` on the forward selected in the forwards pane, e.g.
+    /// `:check /health` or `:check POST /api/v1.0/predictions {"data": ...}`.
     pub(super) fn check_words(&mut self, words: &str) -> Vec<Effect> {
         let Some(id) = self.find::<ForwardsPane>().and_then(|p| p.selected_id()) else {
             self.say(":check runs through the forward selected in :pf; start one with F or :pf");
             return vec![];
         };
-        let path = match words.trim() {
+        let (method, rest) = match words.trim().split_once(char::is_whitespace) {
+            Some((m, r)) if is_method(m) => (m.to_ascii_uppercase(), r.trim()),
+            _ if is_method(words.trim()) => (words.trim().to_ascii_uppercase(), ""),
+            _ => ("GET".to_string(), words.trim()),
+        };
+        let (path, body) = match rest.split_once(char::is_whitespace) {
+            Some((p, b)) => (p, Some(b.trim().to_string())),
+            None => (rest, None),
+        };
+        let path = match path {
             "" => "/".to_string(),
             p if p.starts_with('/') => p.to_string(),
             p => format!("/{p}"),
         };
-        self.http_check(id, &path)
+        self.http_check(
+            id,
+            HttpCheck {
+                base: String::new(),
+                method,
+                path,
+                body,
+            },
+        )
     }
 
-    fn http_check(&mut self, fid: u64, path: &str) -> Vec<Effect> {
+    /// Send `check` (its base filled in) through forward `fid`.
+    fn http_check(&mut self, fid: u64, mut check: HttpCheck) -> Vec<Effect> {
         let Some(base) = self.cache.forwards.get(&fid).and_then(|f| f.url()) else {
             self.say("this forward is not listening yet");
             return vec![];
         };
+        check.base = base;
         let id = self.id();
-        self.checks.insert(id, (fid, path.to_string()));
-        self.info(format!("GET {base}{path} …"));
+        self.checks
+            .insert(id, (fid, format!("{} {}", check.method, check.path)));
+        self.info(format!("{} {}{} …", check.method, check.base, check.path));
         vec![Effect {
             id,
-            kind: EffectKind::Http(HttpCheck {
-                base,
-                method: "GET".into(),
-                path: path.to_string(),
-                body: None,
-            }),
+            kind: EffectKind::Http(check),
         }]
     }
 
@@ -273,8 +298,8 @@ impl AppState {
             _ => return true,
         };
         match &got {
-            Ok(a) => self.info(format!("GET {path}: {} in {} ms", a.status, a.latency_ms)),
-            Err(e) => self.say(format!("GET {path}: {e}")),
+            Ok(a) => self.info(format!("{path}: {} in {} ms", a.status, a.latency_ms)),
+            Err(e) => self.say(format!("{path}: {e}")),
         }
         if let Some(f) = self.cache.forwards.get_mut(&fid) {
             f.check = Some((path, got));
@@ -282,4 +307,11 @@ impl AppState {
         }
         true
     }
+}
+
+fn is_method(m: &str) -> bool {
+    matches!(
+        m.to_ascii_uppercase().as_str(),
+        "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+    )
 }
