@@ -72,6 +72,7 @@ async fn main() {
         theme: Theme::builtin(),
         notices: vec![],
         offline: None,
+        profiles: vec![],
     })
     .expect("the app starts");
     let effects = session.app.update(AppMsg::Core(Msg::Resize(120, 35)));

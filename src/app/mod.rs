@@ -37,6 +37,8 @@ pub struct Options {
     pub notices: Vec<String>,
     /// `--from-dir PATH`: an offline snapshot, said so in the header.
     pub offline: Option<String>,
+    /// Named forwards from the user's `forwards.toml` (the autostart ones start with kdoc).
+    pub profiles: Vec<crate::core::forward::Profile>,
 }
 
 /// The app, its effect runner and the channel of what the cluster says: what both the terminal
@@ -82,6 +84,7 @@ fn wire(opts: &Options) -> Result<Wired, String> {
         warm.get();
     });
     state.offline = opts.offline.as_deref().map(Safe::new);
+    state.profiles = opts.profiles.clone();
     let (tx, rx) = mpsc::channel(CHANNEL);
     let runner = Runner::spawn(target.clone(), client, tx);
     let effects = state.start();

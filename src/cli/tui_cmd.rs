@@ -109,6 +109,11 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
                 .unwrap_or_else(|| target.config.default_namespace.clone()),
         )
     };
+    let (profiles, problems) = match kdoc::config::user_file("forwards.toml") {
+        Some(p) => kdoc::config::forwards::load(&p),
+        None => (vec![], vec![]),
+    };
+    notices.extend(problems);
     for n in &notices {
         // Also on stderr, where it stays after the TUI exits.
         eprintln!("kdoc: {n}");
@@ -125,6 +130,7 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
             .from_dir
             .as_ref()
             .map(|d| d.display().to_string()),
+        profiles,
     })
     .await
 }

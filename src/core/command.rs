@@ -69,7 +69,7 @@ pub fn parse(input: &str, namespaces: &BTreeSet<String>) -> Result<Command, Stri
     }
     // `:pf` alone is the forwards pane; with a target it starts a forward.
     if let Some(("pf" | "port-forward" | "portforward", rest)) = line.split_once(' ')
-        && rest.split_whitespace().count() >= 2
+        && (rest.split_whitespace().count() >= 2 || rest.trim().starts_with('@'))
     {
         return Ok(Command::Forward(rest.trim().to_string()));
     }

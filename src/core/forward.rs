@@ -83,3 +83,65 @@ pub struct HttpAnswer {
     pub latency_ms: u64,
     pub body_head: String,
 }
+
+/// A named forward from the user's `forwards.toml`: started with `:pf @NAME`, or when kdoc
+/// starts on its context if `autostart`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    /// Only on this kubeconfig context (any when absent).
+    pub context: Option<String>,
+    pub namespace: String,
+    /// `svc/NAME`, `pod/NAME` or `isvc/NAME`.
+    pub target: String,
+    /// `[LOCAL:]REMOTE` each.
+    pub ports: Vec<String>,
+    pub address: Option<String>,
+    #[serde(default)]
+    pub autostart: bool,
+    /// What `c` sends through it instead of `GET /`.
+    pub check: Option<ProfileCheck>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileCheck {
+    #[serde(default = "get")]
+    pub method: String,
+    pub path: String,
+    pub body: Option<String>,
+}
+
+fn get() -> String {
+    "GET".into()
+}
+
+impl Profile {
+    /// The `:pf` words this profile stands for.
+    pub fn words(&self) -> String {
+        let mut w = format!(
+            "{} {} -n {}",
+            self.target,
+            self.ports.join(" "),
+            self.namespace
+        );
+        if let Some(a) = &self.address {
+            w.push_str(&format!(" --address {a}"));
+        }
+        w
+    }
+
+    pub fn http_check(&self) -> Option<HttpCheck> {
+        self.check.as_ref().map(|c| HttpCheck {
+            base: String::new(),
+            method: c.method.to_ascii_uppercase(),
+            path: c.path.clone(),
+            body: c.body.clone(),
+        })
+    }
+
+    pub fn applies_to(&self, context: &str) -> bool {
+        self.context.as_deref().is_none_or(|c| c == context)
+    }
+}

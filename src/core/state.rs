@@ -117,6 +117,8 @@ pub struct AppState {
     pub rules: Arc<LazyRules>,
     /// HTTP checks in flight: effect id -> (forward id, path).
     checks: std::collections::BTreeMap<EffectId, (u64, String)>,
+    /// The user's named forwards (`:pf @NAME`; autostart ones start with kdoc).
+    pub profiles: Vec<crate::core::forward::Profile>,
 }
 
 mod forwards;
@@ -157,13 +159,17 @@ impl AppState {
             history: [vec![], vec![]],
             rules: Arc::new(LazyRules::builtin()),
             checks: Default::default(),
+            profiles: vec![],
         }
     }
 
-    /// The effects to run at start: the first watch.
+    /// The effects to run at start: the first watch, and the forwards set to autostart on
+    /// this context.
     pub fn start(&mut self) -> Vec<Effect> {
         let scope = self.cache.scope.clone();
-        self.watch(scope, None)
+        let mut out = self.watch(scope, None);
+        out.extend(self.autostart_forwards());
+        out
     }
 
     fn id(&mut self) -> EffectId {

@@ -51,6 +51,7 @@ impl Harness {
             theme: Theme::builtin(),
             notices: vec![],
             offline: None,
+            profiles: vec![],
         };
         let mut session = Session::start(&opts).expect("the app starts");
         session.send(AppMsg::Core(Msg::Resize(120, 35)));

@@ -50,11 +50,36 @@ impl AppState {
     /// `:pf TARGET [LOCAL:]REMOTE... [-n NS] [--address A]`: check what can be checked here
     /// (kubectl's own errors, from the cache), then start one forward per port.
     pub(super) fn forward_words(&mut self, words: &str) -> Vec<Effect> {
+        // `:pf @NAME`: a profile's forwards, with its check.
+        let (words, check) =
+            match words.trim().strip_prefix('@') {
+                Some(name) => match self.profiles.iter().find(|p| p.name == name.trim()) {
+                    Some(p) => (p.words(), p.http_check()),
+                    None => {
+                        let known: Vec<&str> =
+                            self.profiles.iter().map(|p| p.name.as_str()).collect();
+                        self.say(format!(
+                        "no forward profile {name:?}; known: {} (in ~/.config/kdoc/forwards.toml)",
+                        if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                    ));
+                        return vec![];
+                    }
+                },
+                None => (words.to_string(), None),
+            };
+        let words = words.as_str();
         match self.forward_requests(words) {
             Ok(reqs) => {
                 let mut out = vec![];
                 for r in reqs {
-                    out.extend(self.start_forward(r));
+                    let effects = self.start_forward(r);
+                    if let Some(f) = effects
+                        .first()
+                        .and_then(|e| self.cache.forwards.get_mut(&e.id))
+                    {
+                        f.request_check = check.clone();
+                    }
+                    out.extend(effects);
                 }
                 self.open_pane_keep("forwards");
                 out
@@ -171,6 +196,26 @@ impl AppState {
                 resolve(&svc, forwarded_pod(&pods), spec).map(|_| ())
             }
         }
+    }
+
+    /// The profiles that start with kdoc on this context, each as `:pf @NAME` would.
+    pub(super) fn autostart_forwards(&mut self) -> Vec<Effect> {
+        let ctx = self.cache.context.to_string();
+        let names: Vec<String> = self
+            .profiles
+            .iter()
+            .filter(|p| p.autostart && p.applies_to(&ctx))
+            .map(|p| p.name.clone())
+            .collect();
+        let mut out = vec![];
+        for n in names {
+            out.extend(self.forward_words(&format!("@{n}")));
+        }
+        if !out.is_empty() {
+            // Start on the pods pane; `f` shows them.
+            self.close_to_root();
+        }
+        out
     }
 
     pub(super) fn start_forward(&mut self, req: ForwardRequest) -> Vec<Effect> {
