@@ -12,8 +12,8 @@
 mod conn;
 mod http;
 mod resolve;
+mod supervise;
 
-use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,17 +21,16 @@ use std::time::Duration;
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::runtime::WatchStreamExt;
-use kube::runtime::watcher::{self, Event};
+use kube::runtime::watcher;
 use kube::{Api, Client};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc::{self, Sender};
-use tokio::sync::watch;
 use tokio::task::{AbortHandle, JoinSet};
 use tokio::time::Instant;
 
 use crate::core::cluster_event::ClusterMsg;
 use crate::core::effect::{EffectId, EffectResult};
-use crate::core::forward::{ForwardEvent, ForwardRequest, ForwardState, ForwardTarget, HttpCheck};
+use crate::core::forward::{ForwardEvent, ForwardRequest, ForwardState, HttpCheck};
 
 pub use conn::WAIT as CONNECTION_WAIT;
 pub use http::check as http_check;
@@ -168,7 +167,7 @@ impl Forward {
             return;
         }
         let api: Api<Pod> = Api::namespaced(client, &resolved.namespace);
-        let mut sup = Supervisor::new(&req, &resolved, events);
+        let mut sup = supervise::Supervisor::new(&req, &resolved, events);
         if !sup
             .send(ForwardState::Active {
                 pod: resolved.pod.clone(),
@@ -188,6 +187,7 @@ impl Forward {
         let mut conns = JoinSet::new();
         let mut last_traffic = traffic.snapshot();
         let mut report_at: Option<Instant> = None;
+        let mut watching = true;
         let mut reported = Instant::now() - TRAFFIC_EVERY;
         let far = || Instant::now() + Duration::from_secs(86_400);
         loop {
@@ -209,11 +209,14 @@ impl Forward {
                     true
                 }
                 Some(_) = conns.join_next(), if !conns.is_empty() => true,
-                item = pods.next() => match item {
+                item = pods.next(), if watching => match item {
                     Some(Ok(ev)) => sup.pod_event(ev).await,
                     // The watcher retries with backoff by itself.
                     Some(Err(_)) => true,
-                    None => true,
+                    None => {
+                        watching = false;
+                        true
+                    }
                 },
                 Some(f) = fail_rx.recv() => sup.failed(f).await,
                 _ = tokio::time::sleep_until(sup.retry_at.unwrap_or_else(far)), if sup.retry_at.is_some() => {
@@ -240,187 +243,6 @@ impl Forward {
                 return;
             }
         }
-    }
-}
-
-/// The forward's state and the pods it knows of.
-struct Supervisor {
-    events: Sender<ForwardEvent>,
-    target: watch::Sender<conn::Target>,
-    spec: String,
-    /// The pod of a pod target.
-    pod_name: String,
-    service: Option<k8s_openapi::api::core::v1::Service>,
-    /// The pods watched (a pod target's one, or the service's), once listed.
-    pods: BTreeMap<String, Pod>,
-    listing: BTreeMap<String, Pod>,
-    synced: bool,
-    attempt: u32,
-    last_error: String,
-    retry_at: Option<Instant>,
-}
-
-impl Supervisor {
-    fn new(req: &ForwardRequest, r: &resolve::Resolved, events: Sender<ForwardEvent>) -> Self {
-        let (target, _) = watch::channel(conn::Target {
-            generation: 1,
-            active: Some((r.pod.clone(), r.remote)),
-        });
-        Supervisor {
-            events,
-            target,
-            spec: req.spec.trim().to_string(),
-            pod_name: match &req.target {
-                ForwardTarget::Pod(p) => p.clone(),
-                ForwardTarget::Service(_) => String::new(),
-            },
-            service: r.service.clone(),
-            pods: BTreeMap::new(),
-            listing: BTreeMap::new(),
-            synced: false,
-            attempt: 0,
-            last_error: String::new(),
-            retry_at: None,
-        }
-    }
-
-    async fn send(&self, state: ForwardState) -> bool {
-        self.events.send(ForwardEvent::State(state)).await.is_ok()
-    }
-
-    fn current(&self) -> Option<(String, u16)> {
-        self.target.borrow().active.clone()
-    }
-
-    fn set_target(&self, active: Option<(String, u16)>) {
-        self.target.send_modify(|t| {
-            t.generation += 1;
-            t.active = active;
-        });
-    }
-
-    async fn pod_event(&mut self, ev: Event<Pod>) -> bool {
-        let name = |p: &Pod| p.metadata.name.clone().unwrap_or_default();
-        match ev {
-            Event::Init => {
-                self.listing.clear();
-                return true;
-            }
-            Event::InitApply(p) => {
-                self.listing.insert(name(&p), p);
-                return true;
-            }
-            Event::InitDone => {
-                self.pods = std::mem::take(&mut self.listing);
-                self.synced = true;
-            }
-            Event::Apply(p) => {
-                self.pods.insert(name(&p), p);
-            }
-            Event::Delete(p) => {
-                self.pods.remove(&name(&p));
-            }
-        }
-        if !self.synced {
-            return true;
-        }
-        match self.current() {
-            Some((pod, _)) => match self.gone(&pod) {
-                Some(why) => self.lose(why).await,
-                None => true,
-            },
-            None => self.try_activate().await.unwrap_or(true),
-        }
-    }
-
-    /// Why the current pod cannot be forwarded to any more, if it cannot.
-    fn gone(&self, pod: &str) -> Option<String> {
-        match self.pods.get(pod) {
-            None => Some(format!("pod {pod} was deleted")),
-            Some(p) if p.metadata.deletion_timestamp.is_some() => {
-                Some(format!("pod {pod} is terminating"))
-            }
-            Some(p) if !resolve::running(p) => Some(format!(
-                "pod {pod} is not running (phase {})",
-                resolve::phase(p)
-            )),
-            Some(_) => None,
-        }
-    }
-
-    /// A connection's stream broke: its target is in doubt.
-    async fn failed(&mut self, f: conn::Failure) -> bool {
-        let now = self.target.borrow().generation;
-        if f.generation == now && self.current().is_some() {
-            self.lose(f.error).await
-        } else {
-            if self.current().is_none() {
-                self.last_error = f.error;
-            }
-            true
-        }
-    }
-
-    /// Stop sending connections to the current pod; retry after the backoff.
-    async fn lose(&mut self, error: String) -> bool {
-        self.set_target(None);
-        self.attempt += 1;
-        self.last_error = error.clone();
-        self.retry_at = Some(Instant::now() + backoff(self.attempt));
-        self.send(ForwardState::Reconnecting {
-            attempt: self.attempt,
-            error,
-        })
-        .await
-    }
-
-    /// A backoff ran out: check again, or count another attempt.
-    async fn retry(&mut self) -> bool {
-        self.retry_at = None;
-        if self.current().is_some() {
-            return true;
-        }
-        match self.try_activate().await {
-            Some(ok) => ok,
-            None => {
-                self.attempt += 1;
-                self.retry_at = Some(Instant::now() + backoff(self.attempt));
-                self.send(ForwardState::Reconnecting {
-                    attempt: self.attempt,
-                    error: self.last_error.clone(),
-                })
-                .await
-            }
-        }
-    }
-
-    /// Where to forward now, from the pods watched: None while there is nowhere.
-    fn candidate(&self) -> Option<(String, u16)> {
-        if !self.synced {
-            return None;
-        }
-        let pods: Vec<Pod> = self.pods.values().cloned().collect();
-        match &self.service {
-            Some(svc) => resolve::reresolve(svc, &pods, &self.spec),
-            None => {
-                let p = self.pods.get(&self.pod_name)?;
-                if p.metadata.deletion_timestamp.is_some() || !resolve::running(p) {
-                    return None;
-                }
-                let (_, remote) = crate::doctor::forward::resolve_pod(p, &self.spec).ok()?;
-                Some((self.pod_name.clone(), remote))
-            }
-        }
-    }
-
-    /// Go active if there is a pod; None when there is none (yet), else whether the app is
-    /// still listening.
-    async fn try_activate(&mut self) -> Option<bool> {
-        let (pod, remote) = self.candidate()?;
-        self.set_target(Some((pod.clone(), remote)));
-        self.attempt = 0;
-        self.retry_at = None;
-        Some(self.send(ForwardState::Active { pod, remote }).await)
     }
 }
 

@@ -120,15 +120,28 @@ pub(super) async fn start(client: &Client, req: &ForwardRequest) -> Result<Resol
     }
 }
 
-/// The pod a service forward moves to after its pod went away: a Running, ready pod in
-/// kubectl's order, and the container port behind the same service port on it.
-pub(super) fn reresolve(svc: &Service, pods: &[Pod], spec: &str) -> Option<(String, u16)> {
-    let ready: Vec<Pod> = pods
+/// The pod a service forward moves to after its pod went away or a stream to it broke: a
+/// Running, ready pod in kubectl's order, else the pod it was on (`previous`) if that still
+/// runs (kubectl forwards to an unready pod too); and the container port behind the same
+/// service port on it.
+pub(super) fn reresolve(
+    svc: &Service,
+    pods: &[Pod],
+    spec: &str,
+    previous: &str,
+) -> Option<(String, u16)> {
+    let usable = |p: &&Pod| p.metadata.deletion_timestamp.is_none() && running(p);
+    let ready_pods: Vec<Pod> = pods
         .iter()
-        .filter(|p| p.metadata.deletion_timestamp.is_none() && running(p) && ready(p))
+        .filter(usable)
+        .filter(|p| ready(p))
         .cloned()
         .collect();
-    let pod = forwarded_pod(&ready)?;
+    let pod = forwarded_pod(&ready_pods).or_else(|| {
+        pods.iter()
+            .filter(usable)
+            .find(|p| p.metadata.name.as_deref() == Some(previous))
+    })?;
     let (_, remote) = resolve(svc, Some(pod), spec).ok()?;
     Some((pod.metadata.name.clone()?, remote))
 }
