@@ -34,6 +34,30 @@ async fn services(sim: &Sim, filter: &str) -> Harness {
     h
 }
 
+async fn wait_active(h: &mut Harness) -> String {
+    h.wait_until("the forward active", |_, st| {
+        st.cache
+            .forwards
+            .values()
+            .any(|f| matches!(f.state, ForwardState::Active { .. }))
+    })
+    .await
+}
+
+/// The body of the last HTTP check that got an answer.
+fn check_body(h: &Harness) -> Option<String> {
+    h.session
+        .app
+        .state
+        .cache
+        .forwards
+        .values()
+        .find_map(|f| match &f.check {
+            Some((_, Ok(a))) => Some(a.body_head.clone()),
+            _ => None,
+        })
+}
+
 fn active(h: &Harness) -> bool {
     h.session
         .app
@@ -58,14 +82,7 @@ async fn mlflow_5000_from_the_services_pane_then_health_then_stop() {
     h.type_text("pf svc/mlflow 0:5000 -n mlflow");
     h.press("enter");
     assert_eq!(h.session.app.state.top().name(), "forwards");
-    let s = h
-        .wait_until("the forward active", |_, st| {
-            st.cache
-                .forwards
-                .values()
-                .any(|f| matches!(f.state, ForwardState::Active { .. }))
-        })
-        .await;
+    let s = wait_active(&mut h).await;
     assert!(s.contains("svc/mlflow"), "{s}");
     assert!(s.contains("active: pod/mlflow-"), "{s}");
     h.press(":");
@@ -101,13 +118,7 @@ async fn iris_default_8000_once_its_pod_runs() {
     h.press("ctrl-u");
     h.type_text("pf svc/iris-default 0:8000 -n argowf");
     h.press("enter");
-    h.wait_until("active", |_, st| {
-        st.cache
-            .forwards
-            .values()
-            .any(|f| matches!(f.state, ForwardState::Active { .. }))
-    })
-    .await;
+    wait_active(&mut h).await;
     assert!(active(&h));
     h.press(":");
     h.type_text("check /ready");
@@ -115,17 +126,7 @@ async fn iris_default_8000_once_its_pod_runs() {
     let s = h
         .wait_for("the executor's answer", |s| s.contains("/ready 200"))
         .await;
-    let body = h
-        .session
-        .app
-        .state
-        .cache
-        .forwards
-        .values()
-        .find_map(|f| match &f.check {
-            Some((_, Ok(a))) => Some(a.body_head.clone()),
-            _ => None,
-        });
+    let body = check_body(&h);
     assert_eq!(body.as_deref(), Some("ok"), "{s}");
 }
 
@@ -150,13 +151,7 @@ async fn the_runbooks_prediction_through_a_forward() {
     h.press(":");
     h.type_text("pf svc/iris-default 0:8000 -n argowf");
     h.press("enter");
-    h.wait_until("active", |_, st| {
-        st.cache
-            .forwards
-            .values()
-            .any(|f| matches!(f.state, ForwardState::Active { .. }))
-    })
-    .await;
+    wait_active(&mut h).await;
     h.press(":");
     h.type_text(
         r#"check POST /api/v1.0/predictions {"data": {"ndarray": [[5.1, 3.5, 1.4, 0.2]]}}"#,
@@ -166,18 +161,7 @@ async fn the_runbooks_prediction_through_a_forward() {
         s.contains("POST /api/v1.0/predictions 200")
     })
     .await;
-    let body = h
-        .session
-        .app
-        .state
-        .cache
-        .forwards
-        .values()
-        .find_map(|f| match &f.check {
-            Some((_, Ok(a))) => Some(a.body_head.clone()),
-            _ => None,
-        })
-        .unwrap();
+    let body = check_body(&h).unwrap();
     assert_eq!(
         body,
         r#"{"data":{"names":["t:0","t:1","t:2"],"ndarray":[[0.0,0.0,1.0]]},"meta":{}}"#

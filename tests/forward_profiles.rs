@@ -46,7 +46,10 @@ fn a_file_parses_and_mistakes_name_the_line() {
     assert_eq!(p.len(), 2);
     assert_eq!(p[0].words(), "svc/iris-default 0:8000 -n argowf");
     let check = p[0].http_check().unwrap();
-    assert_eq!((check.method.as_str(), check.path.as_str()), ("POST", "/api/v1.0/predictions"));
+    assert_eq!(
+        (check.method.as_str(), check.path.as_str()),
+        ("POST", "/api/v1.0/predictions")
+    );
     let (none, problems) = parse(
         Path::new("/home/me/.config/kdoc/forwards.toml"),
         "[[profile]]\nname = \"x\"\nnamespace = \"a\"\ntarget = \"svc/x\"\nports = [\"1\"]\nautostrat = true\n",
@@ -89,7 +92,10 @@ fn autostart_on_its_context_only() {
     let effects = s.start();
     assert_eq!(
         forwards_started(&effects),
-        [(ForwardTarget::Service("iris-default".into()), "0:8000".into())]
+        [(
+            ForwardTarget::Service("iris-default".into()),
+            "0:8000".into()
+        )]
     );
     let f = s.cache.forwards.values().next().unwrap();
     assert_eq!(f.request.namespace, "argowf");
@@ -108,5 +114,8 @@ fn pf_at_name_starts_a_profile() {
     assert_eq!(s.top().name(), "forwards");
     s.update(Msg::Command("pf @nope".into()));
     let m = s.message.as_ref().unwrap().text.to_string();
-    assert!(m.contains("no forward profile \"nope\"; known: iris, mlflow"), "{m}");
+    assert!(
+        m.contains("no forward profile \"nope\"; known: iris, mlflow"),
+        "{m}"
+    );
 }

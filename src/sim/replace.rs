@@ -119,15 +119,7 @@ fn copy(old: &Value, name: &str, generate: &str, ns: &str) -> Value {
 fn start(p: &mut Value) {
     let now = rfc3339(jiff::Timestamp::now());
     let uid = str_at(p, &["metadata", "uid"]).to_string();
-    let sidecars: Vec<String> = p["spec"]["initContainers"]
-        .as_array()
-        .map(|cs| {
-            cs.iter()
-                .filter(|c| c["restartPolicy"] == "Always")
-                .filter_map(|c| c["name"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let sidecars = super::scenario::build::sidecar_names(p);
     for key in ["initContainerStatuses", "containerStatuses"] {
         for cs in p["status"][key].as_array_mut().into_iter().flatten() {
             let name = cs["name"].as_str().unwrap_or("").to_string();

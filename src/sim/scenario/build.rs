@@ -400,15 +400,7 @@ pub fn refresh_pod(p: &mut Value) {
     let statuses = |k: &str| p["status"][k].as_array().cloned().unwrap_or_default();
     let init = statuses("initContainerStatuses");
     let regular = statuses("containerStatuses");
-    let sidecars: Vec<String> = p["spec"]["initContainers"]
-        .as_array()
-        .map(|cs| {
-            cs.iter()
-                .filter(|c| c["restartPolicy"] == "Always")
-                .filter_map(|c| c["name"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default();
+    let sidecars = sidecar_names(p);
     let init_done = init.iter().all(|s| {
         let sidecar = sidecars.iter().any(|n| s["name"] == n.as_str());
         if sidecar {
@@ -556,4 +548,17 @@ pub fn node(base: Timestamp) -> Value {
                          "architecture": "amd64", "operatingSystem": "linux", "kernelVersion": "6.8.0-49-generic"},
         },
     })
+}
+
+/// The init containers that are sidecars (`restartPolicy: Always`): they keep running.
+pub fn sidecar_names(p: &Value) -> Vec<String> {
+    p["spec"]["initContainers"]
+        .as_array()
+        .map(|cs| {
+            cs.iter()
+                .filter(|c| c["restartPolicy"] == "Always")
+                .filter_map(|c| c["name"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
