@@ -175,6 +175,7 @@ async fn forward(client: &Client, spec: &str) -> (String, tokio::task::JoinHandl
     let f = Forward::start(
         client.clone(),
         ForwardRequest {
+            or_free: false,
             namespace: NS.into(),
             target: ForwardTarget::Pod(POD.into()),
             spec: spec.into(),

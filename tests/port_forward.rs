@@ -91,6 +91,7 @@ async fn add_echo(sim: &Sim, ns: &str, name: &str) -> watch::Sender<bool> {
 
 fn req(target: ForwardTarget, spec: &str) -> ForwardRequest {
     ForwardRequest {
+        or_free: false,
         namespace: NS.into(),
         target,
         spec: spec.into(),
@@ -468,6 +469,24 @@ async fn a_local_port_in_use_names_the_port_the_os_error_and_a_free_port() {
     assert_ne!(free, port);
     // It is free indeed.
     drop(std::net::TcpListener::bind(("127.0.0.1", free)).expect("the port named is free"));
+}
+
+/// When the local port was kdoc's default (the user gave none), a taken one is replaced by a
+/// free one rather than failing; the report says which.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_default_local_port_in_use_falls_back_to_a_free_one() {
+    let sim = mlops(1.0).await;
+    let _echo = add_echo(&sim, NS, "echo").await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut r = req(pod_target("echo"), &format!("{port}:9000"));
+    r.or_free = true;
+    let f = Forward::start(common::client(&sim), r)
+        .bounded("starting")
+        .await
+        .expect("a free port instead");
+    assert_ne!(f.local_addr().port(), port);
+    assert_ne!(f.local_addr().port(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

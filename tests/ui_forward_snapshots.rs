@@ -167,6 +167,15 @@ fn pf_refuses_what_kubectl_refuses_and_starts_nothing() {
             "--address not-an-ip",
         ),
         ("pf svc/mlflow 5000", "say which with -n NS"),
+        // A SeldonDeployment forwards through its executor's service (whose pod waits here).
+        (
+            "pf sdep/iris 8000 -n argowf",
+            "unable to forward port because pod is not running",
+        ),
+        (
+            "pf sdep/nope 8000 -n argowf",
+            "no service of SeldonDeployment nope in argowf",
+        ),
     ] {
         let effects = s.update(Msg::Command(words.into()));
         assert!(

@@ -155,6 +155,7 @@ pub async fn run(args: PortForwardArgs) -> Result<i32, String> {
     let mut forwards = vec![];
     for spec in &args.ports {
         let req = ForwardRequest {
+            or_free: false,
             namespace: namespace.clone(),
             target: target.clone(),
             spec: spec.clone(),

@@ -31,6 +31,9 @@ pub struct ForwardRequest {
     pub spec: String,
     /// The address to listen on (kubectl's `--address`): `127.0.0.1` unless chosen.
     pub address: String,
+    /// The local port is kdoc's default (the user gave none): if it is taken, listen on a
+    /// free one instead of failing.
+    pub or_free: bool,
 }
 
 /// The state a forward is in: always the true one.

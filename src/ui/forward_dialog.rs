@@ -65,7 +65,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ForwardDialog, _state: &AppState, vie
         };
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            format!(" listens on {local} (e: change the port or --address)"),
+            format!(" listens on {local}, a free port if it is taken (e: choose, or --address)"),
             Style::default().fg(t.accent),
         ));
     }

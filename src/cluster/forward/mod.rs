@@ -84,9 +84,15 @@ fn parse_address(addr: &str) -> Result<IpAddr, StartError> {
 }
 
 /// Bind `ip:port` (0: any free port); a port in use says so and names a free one.
-async fn bind(ip: IpAddr, port: u16) -> Result<TcpListener, StartError> {
+async fn bind(ip: IpAddr, port: u16, or_free: bool) -> Result<TcpListener, StartError> {
     match TcpListener::bind((ip, port)).await {
         Ok(l) => Ok(l),
+        // The port was only a default: any free one will do (the report says which).
+        Err(e) if or_free && e.kind() == std::io::ErrorKind::AddrInUse => {
+            TcpListener::bind((ip, 0))
+                .await
+                .map_err(|e| StartError::plain(format!("unable to listen on {ip}: {e}")))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             let free = match TcpListener::bind((ip, 0))
                 .await
@@ -121,7 +127,7 @@ impl Forward {
     pub async fn start(client: Client, req: ForwardRequest) -> Result<Forward, StartError> {
         let ip = parse_address(&req.address)?;
         let resolved = resolve::start(&client, &req).await?;
-        let listener = bind(ip, resolved.local).await?;
+        let listener = bind(ip, resolved.local, req.or_free).await?;
         let local = listener
             .local_addr()
             .map_err(|e| StartError::plain(format!("unable to listen: {e}")))?;

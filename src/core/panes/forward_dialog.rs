@@ -80,11 +80,14 @@ impl ForwardDialog {
     /// The `:pf` words for the selected port: `svc/NAME LOCAL:REMOTE -n NS`.
     pub fn command_words(&self) -> Option<String> {
         let r = self.rows.get(self.selected)?;
+        // The same local port (a free one if it is taken), or any free one below 1024.
+        let ports = match default_local(r.port) {
+            0 => format!("0:{}", r.port),
+            _ => r.port.to_string(),
+        };
         Some(format!(
-            "{} {}:{} -n {}",
+            "{} {ports} -n {}",
             self.target.label(),
-            default_local(r.port),
-            r.port,
             self.namespace
         ))
     }

@@ -128,9 +128,14 @@ impl AppState {
             Some(("isvc" | "inferenceservice", n)) => {
                 ForwardTarget::Service(format!("{n}-predictor"))
             }
+            // A SeldonDeployment's service: the one its operator labels with its name that
+            // serves the executor's REST port 8000 (else the first).
+            Some(("sdep" | "seldondeployment", n)) => {
+                ForwardTarget::Service(self.seldon_service(&ns, n)?)
+            }
             Some((k, _)) => {
                 return Err(format!(
-                    ":pf {target}: kdoc forwards pod/, svc/ and isvc/, not {k}/"
+                    ":pf {target}: kdoc forwards pod/, svc/, isvc/ and sdep/, not {k}/"
                 ));
             }
             None => ForwardTarget::Pod(target),
@@ -149,10 +154,33 @@ impl AppState {
             .map(|spec| ForwardRequest {
                 namespace: ns.clone(),
                 target: target.clone(),
+                // No LOCAL given: kdoc picks it, and a free one if that is taken.
+                or_free: !spec.contains(':'),
                 spec,
                 address: address.clone(),
             })
             .collect())
+    }
+
+    fn seldon_service(&self, ns: &str, sdep: &str) -> Result<String, String> {
+        let mut mine: Vec<(&String, bool)> = self
+            .cache
+            .services
+            .iter()
+            .filter(|((sns, _), _)| sns == ns)
+            .filter_map(|((_, name), e)| {
+                let svc: Service = serde_json::from_str(&e.json).ok()?;
+                let labels = svc.metadata.labels.unwrap_or_default();
+                (labels.get("seldon-deployment-id").map(String::as_str) == Some(sdep))
+                    .then(|| (name, e.ports.iter().any(|p| p.port == 8000)))
+            })
+            .collect();
+        mine.sort_by_key(|(_, rest)| !*rest);
+        mine.first().map(|(n, _)| (*n).clone()).ok_or_else(|| {
+            format!(
+                "no service of SeldonDeployment {sdep} in {ns} (label seldon-deployment-id={sdep})"
+            )
+        })
     }
 
     /// kubectl's refusal for this spec, when the cache knows the object; what it does not
