@@ -141,7 +141,7 @@ impl AppState {
             None => ForwardTarget::Pod(target),
         };
         let address = address.unwrap_or_else(|| LOOPBACK.into());
-        if address.parse::<std::net::IpAddr>().is_err() && address != "localhost" {
+        if address.parse::<::core::net::IpAddr>().is_err() && address != "localhost" {
             return Err(format!(
                 "--address {address}: expected an IP address such as 127.0.0.1"
             ));
