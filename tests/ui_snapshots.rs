@@ -88,12 +88,12 @@ fn help_overlay() {
     )));
     let s: &AppState = &app.state;
     assert_eq!(s.top().name(), "help");
-    let t = screen(s, 120, 34);
+    let t = screen(s, 120, 36);
     assert!(t.contains("Help: pods (esc closes)"), "{t}");
     for name in ["filter", "namespaces", "sort-status", "logs", "quit"] {
         assert!(t.contains(name), "help lists {name}:\n{t}");
     }
-    insta::assert_snapshot!("help_120x34", t);
+    insta::assert_snapshot!("help_120x36", t);
 }
 
 #[test]
