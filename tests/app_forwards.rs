@@ -7,18 +7,7 @@ mod common;
 use common::app::Harness;
 use kdoc::core::forward::ForwardState;
 use kdoc::core::panes::forward_dialog::ForwardDialog;
-use kdoc::sim::scenario::builtin;
-use kdoc::sim::scenario::load::LoadSpec;
-use kdoc::sim::{Sim, SimConfig};
-
-async fn mlops(speed: f64) -> Sim {
-    common::start_with(SimConfig {
-        scenario: builtin("mlops", &LoadSpec::default()).expect("the mlops scenario"),
-        speed,
-        ..SimConfig::default()
-    })
-    .await
-}
+use kdoc::sim::Sim;
 
 async fn services(sim: &Sim, filter: &str) -> Harness {
     let mut h = Harness::start(sim).await;
@@ -70,7 +59,7 @@ fn active(h: &Harness) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mlflow_5000_from_the_services_pane_then_health_then_stop() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let mut h = services(&sim, "^mlflow/mlflow ").await;
     h.press("F");
     assert_eq!(h.session.app.state.top().name(), "port-forward");
@@ -101,7 +90,7 @@ async fn mlflow_5000_from_the_services_pane_then_health_then_stop() {
 /// Seldon executor answers through it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn iris_default_8000_once_its_pod_runs() {
-    let sim = mlops(4.0).await;
+    let sim = common::mlops(4.0).await;
     let mut h = services(&sim, "^argowf/iris-default ").await;
     h.press("F");
     let d = h.session.app.state.find::<ForwardDialog>().unwrap();
@@ -134,7 +123,7 @@ async fn iris_default_8000_once_its_pod_runs() {
 /// executor's REST port), as `:check POST PATH BODY`: the runbook's JSON comes back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_runbooks_prediction_through_a_forward() {
-    let sim = mlops(4.0).await;
+    let sim = common::mlops(4.0).await;
     let mut h = Harness::start(&sim).await;
     h.wait_for("connected", |s| s.contains("● connected")).await;
     // The classifier's pod runs once its image can be pulled (45 s of scenario time).

@@ -274,16 +274,7 @@ fn headless_the_mlops_triage() {
 /// diagnoses show together.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headless_the_kserve_predictor_on_a_running_cluster() {
-    let sim = common::start_with(kdoc::sim::SimConfig {
-        scenario: kdoc::sim::scenario::builtin(
-            "mlops",
-            &kdoc::sim::scenario::load::LoadSpec::default(),
-        )
-        .unwrap(),
-        speed: 10.0,
-        ..Default::default()
-    })
-    .await;
+    let sim = common::mlops(10.0).await;
     let kc = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(kc.path(), sim.kubeconfig()).unwrap();
     let path = kc.path().to_str().unwrap().to_string();

@@ -10,20 +10,9 @@ use kdoc::cluster::doctor::collect;
 use kdoc::doctor::rules::RulePack;
 use kdoc::doctor::run::run;
 use kdoc::doctor::{Act, Finding, Proof, Severity, Subject};
-use kdoc::sim::scenario::builtin;
-use kdoc::sim::scenario::load::LoadSpec;
-use kdoc::sim::{Sim, SimConfig};
+use kdoc::sim::Sim;
 
 const LIMIT: Duration = Duration::from_secs(60);
-
-async fn mlops(speed: f64) -> Sim {
-    common::start_with(SimConfig {
-        scenario: builtin("mlops", &LoadSpec::default()).expect("the mlops scenario"),
-        speed,
-        ..SimConfig::default()
-    })
-    .await
-}
 
 async fn diagnose(
     sim: &Sim,
@@ -67,7 +56,7 @@ fn evidence(f: &Finding) -> String {
 /// SeldonDeployment's pod cannot pull it (until the scenario makes the package public).
 #[tokio::test]
 async fn iris_demo_workflow_never_pushed_its_image() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let f = diagnose(&sim, "workflow/iris-demo", "argowf", |_| {}).await;
     let push = find(&f, "log.kaniko-no-push");
     assert_eq!(push.subject, "pod/iris-demo-kaniko-2925953904");
@@ -88,7 +77,7 @@ async fn iris_demo_workflow_never_pushed_its_image() {
 /// Runbook 000: `-c kaniko` on an Argo pod; the step's container is `main`.
 #[tokio::test]
 async fn kaniko_is_not_a_container_of_the_argo_pod() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let f = diagnose(&sim, "pod/iris-demo-kaniko-2925953904", "argowf", |s| {
         s.container = Some("kaniko".into())
     })
@@ -109,7 +98,7 @@ async fn kaniko_is_not_a_container_of_the_argo_pod() {
 /// Runbook 000: port 8080 on iris-default, which only has 8000 (REST) and 5001 (gRPC).
 #[tokio::test]
 async fn port_8080_is_not_a_port_of_iris_default() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let f = diagnose(&sim, "svc/iris-default", "argowf", |s| {
         s.port = Some("8080".into())
     })
@@ -140,7 +129,7 @@ async fn port_8080_is_not_a_port_of_iris_default() {
 /// The scenario plays 10 times faster; the doctor is asked again until all four show at once.
 #[tokio::test]
 async fn kserve_predictor_gets_runbook_002s_diagnosis() {
-    let sim = mlops(10.0).await;
+    let sim = common::mlops(10.0).await;
     let want = [
         "kserve.no-runtime",
         "log.aws-no-credentials",
@@ -182,7 +171,7 @@ async fn kserve_predictor_gets_runbook_002s_diagnosis() {
 /// skipped because of it.
 #[tokio::test]
 async fn tekton_run_fails_on_a_manifest_never_pushed() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let f = diagnose(
         &sim,
         "pipelinerun/mistral-24b-full-8t9qf",
@@ -209,7 +198,7 @@ async fn tekton_run_fails_on_a_manifest_never_pushed() {
 /// the configmap `iris-src` that does not exist.
 #[tokio::test]
 async fn mlops_namespace_triage() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let f = diagnose(&sim, "ns/mlops", "", |_| {}).await;
     let crash = find(&f, "status.crash-loop");
     assert!(
@@ -243,7 +232,7 @@ async fn mlops_namespace_triage() {
 /// instead of reporting all clear.
 #[tokio::test]
 async fn forbidden_events_are_reported_not_silent() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     sim.state().faults.set_forbidden("events", true);
     let f = diagnose(&sim, "ns/mlops", "", |_| {}).await;
     let u = f
@@ -265,7 +254,7 @@ async fn forbidden_events_are_reported_not_silent() {
 /// and the doctor names the log it could not read and the permission, not "all clear".
 #[tokio::test]
 async fn forbidden_logs_are_reported_with_the_permission() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     sim.state().faults.set_forbidden("pods/log", true);
     let f = diagnose(&sim, "ns/mlops", "", |_| {}).await;
     find(&f, "status.crash-loop");

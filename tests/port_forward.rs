@@ -14,9 +14,9 @@ use k8s_openapi::api::core::v1::{Endpoints, Pod};
 use kdoc::cluster::forward::{self, Forward, StartError, http_check};
 use kdoc::core::cluster_event::ClusterMsg;
 use kdoc::core::forward::{ForwardEvent, ForwardRequest, ForwardState, ForwardTarget, HttpCheck};
+use kdoc::sim::Sim;
 use kdoc::sim::backend::{self, Backend};
 use kdoc::sim::scenario::build::{c, pod};
-use kdoc::sim::{Sim, SimConfig};
 use kube::Api;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -30,21 +30,6 @@ const PREDICT_BODY: &str = r#"{"data": {"ndarray": [[5.1, 3.5, 1.4, 0.2]]}}"#;
 const PREDICTION: &str =
     r#"{"data":{"names":["t:0","t:1","t:2"],"ndarray":[[0.0,0.0,1.0]]},"meta":{}}"#;
 
-/// The mlops scenario; at `speed` 20 the Seldon pod runs (2/2) after about 2.3 s.
-async fn mlops(speed: f64) -> Sim {
-    common::start_with(SimConfig {
-        scenario: kdoc::sim::scenario::builtin(
-            "mlops",
-            &kdoc::sim::scenario::load::LoadSpec::default(),
-        )
-        .unwrap(),
-        speed,
-        bookmark_interval: Duration::from_millis(200),
-        ..SimConfig::default()
-    })
-    .await
-}
-
 fn ready(p: &Pod) -> bool {
     let st = p.status.as_ref();
     st.and_then(|s| s.phase.as_deref()) == Some("Running")
@@ -55,7 +40,7 @@ fn ready(p: &Pod) -> bool {
 
 /// The simulator with the Seldon pod Running and Ready.
 async fn seldon_running() -> Sim {
-    let sim = mlops(20.0).await;
+    let sim = common::mlops(20.0).await;
     let pods: Api<Pod> = Api::namespaced(common::client(&sim), NS);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
@@ -234,7 +219,7 @@ async fn runbook_000_prediction_through_a_service_forward() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn port_8080_fails_with_kubectls_words_and_the_port_meant() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let e = start_error(&sim, req(svc("iris-default"), "8080")).await;
     assert_eq!(
         e.error,
@@ -390,7 +375,7 @@ async fn a_service_forward_follows_its_replaced_pod() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pod_forward_waits_for_its_pod_to_come_back() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let _echo = add_echo(&sim, NS, "echo").await;
     let mut f = Running::start(&sim, req(pod_target("echo"), "0:9000")).await;
     f.state("Active", |s| matches!(s, ForwardState::Active { .. }))
@@ -453,7 +438,7 @@ async fn a_pod_forward_waits_for_its_pod_to_come_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_local_port_in_use_names_the_port_the_os_error_and_a_free_port() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let _echo = add_echo(&sim, NS, "echo").await;
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
@@ -475,7 +460,7 @@ async fn a_local_port_in_use_names_the_port_the_os_error_and_a_free_port() {
 /// free one rather than failing; the report says which.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_default_local_port_in_use_falls_back_to_a_free_one() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let _echo = add_echo(&sim, NS, "echo").await;
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
@@ -491,7 +476,7 @@ async fn a_default_local_port_in_use_falls_back_to_a_free_one() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_each_gets_its_own_message_and_nothing_starts() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let _echo = add_echo(&sim, NS, "echo").await;
     let store = &sim.state().store;
     // A pod whose only port is UDP, and services: UDP only, no selector, ExternalName.
@@ -554,7 +539,7 @@ async fn bad_input_each_gets_its_own_message_and_nothing_starts() {
 async fn a_hundred_connections_at_once_all_echo_and_traffic_counts_every_byte() {
     const N: usize = 100;
     const SIZE: usize = 4096;
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let _echo = add_echo(&sim, NS, "echo").await;
     let mut f = Running::start(&sim, req(pod_target("echo"), "0:9000")).await;
     f.state("Active", |s| matches!(s, ForwardState::Active { .. }))
@@ -620,7 +605,7 @@ async fn a_hundred_connections_at_once_all_echo_and_traffic_counts_every_byte() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aborting_the_effect_closes_the_listener_and_every_connection() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let _echo = add_echo(&sim, NS, "echo").await;
     let (out, mut rx) = mpsc::channel(64);
     let handle = forward::spawn(

@@ -14,27 +14,13 @@ use common::{Bounded, COMMAND_TIMEOUT, run_with_timeout};
 use k8s_openapi::api::core::v1::Pod;
 use kdoc::cluster::forward::http_check;
 use kdoc::core::forward::HttpCheck;
-use kdoc::sim::{Sim, SimConfig};
+use kdoc::sim::Sim;
 use kube::Api;
 
 const NS: &str = "argowf";
 const SELDON_POD: &str = "iris-default-0-classifier-85d56cc6b6-qsjpr";
 const PREDICTION: &str =
     r#"{"data":{"names":["t:0","t:1","t:2"],"ndarray":[[0.0,0.0,1.0]]},"meta":{}}"#;
-
-async fn mlops(speed: f64) -> Sim {
-    common::start_with(SimConfig {
-        scenario: kdoc::sim::scenario::builtin(
-            "mlops",
-            &kdoc::sim::scenario::load::LoadSpec::default(),
-        )
-        .unwrap(),
-        speed,
-        bookmark_interval: Duration::from_millis(200),
-        ..SimConfig::default()
-    })
-    .await
-}
 
 fn kubeconfig(sim: &Sim) -> tempfile::NamedTempFile {
     let kc = tempfile::NamedTempFile::new().unwrap();
@@ -107,7 +93,7 @@ fn predict(local: &str) -> HttpCheck {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarding_a_service_like_kubectl_and_following_its_new_pod() {
-    let sim = mlops(20.0).await;
+    let sim = common::mlops(20.0).await;
     let pods: Api<Pod> = Api::namespaced(common::client(&sim), NS);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while pods
@@ -180,7 +166,7 @@ async fn forwarding_a_service_like_kubectl_and_following_its_new_pod() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_port_the_service_lacks_is_kubectls_error_with_a_suggestion_and_exit_1() {
-    let sim = mlops(1.0).await;
+    let sim = common::mlops(1.0).await;
     let kc = kubeconfig(&sim);
     let path = kc.path().to_str().unwrap().to_string();
     let out = tokio::task::spawn_blocking(move || {

@@ -177,6 +177,22 @@ pub async fn start(scenario: Scenario) -> Sim {
     .await
 }
 
+/// The built-in `mlops` demo scenario, its clock `speed` times real time (bookmarks every
+/// 200 ms, so watches that ask for them see them soon).
+pub async fn mlops(speed: f64) -> Sim {
+    start_with(SimConfig {
+        scenario: kdoc::sim::scenario::builtin(
+            "mlops",
+            &kdoc::sim::scenario::load::LoadSpec::default(),
+        )
+        .expect("the mlops scenario"),
+        speed,
+        bookmark_interval: Duration::from_millis(200),
+        ..SimConfig::default()
+    })
+    .await
+}
+
 pub async fn start_with(cfg: SimConfig) -> Sim {
     Sim::start(cfg)
         .bounded("starting the simulator")
