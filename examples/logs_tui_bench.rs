@@ -73,6 +73,7 @@ async fn main() {
         notices: vec![],
         offline: None,
         profiles: vec![],
+        logs: Default::default(),
     })
     .expect("the app starts");
     let effects = session.app.update(AppMsg::Core(Msg::Resize(120, 35)));

@@ -833,6 +833,9 @@ async fn the_services_pane_shows_ports_and_lists_selected_pods() {
     let s = h.screen();
     assert_eq!(top(&h), "services", "esc returns to services:\n{s}");
     assert!(title(&s).contains("Services"), "{s}");
+    // The services' filter first (as in k9s), then back.
+    h.press("esc");
+    assert_eq!(top(&h), "services", "the first esc clears the filter");
     h.press("esc");
     let s = h.screen();
     assert_eq!(top(&h), "pods");

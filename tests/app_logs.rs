@@ -57,7 +57,7 @@ fn open_logs(h: &mut Harness, filter: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_workflows_steps_arrive_with_their_prefixes_and_the_push_preset_finds_no_push() {
+async fn a_workflows_steps_arrive_with_their_prefixes_presets_find_no_push_and_a_line_copies() {
     let sim = mlops().await;
     let mut h = started(&sim).await;
     h.press("w");
@@ -99,18 +99,45 @@ async fn a_workflows_steps_arrive_with_their_prefixes_and_the_push_preset_finds_
         .wait_for("only push lines", |s| s.contains("--no-push flag"))
         .await;
     assert!(!s.contains("Loading iris dataset"), "filtered out:\n{s}");
-    assert!(
-        s.contains("filter /pushing|pushed"),
-        "the title says so:\n{s}"
-    );
-    // The errors preset: nothing in these steps says error, failed, warning or timeout.
+    assert!(s.contains("filter /@push"), "the title says so:\n{s}");
+    // The errors preset (runbook 000's `grep -i "error\\|failed\\|warning"`, and the doctor's
+    // failure signatures): no line here says error, yet the --no-push line is the one wrong.
     h.press("E");
     let s = h
-        .wait_for("the errors preset", |s| s.contains("filter /error|failed"))
+        .wait_for("the errors preset", |s| {
+            s.contains("filter /@errors") && s.contains("--no-push flag")
+        })
         .await;
-    assert!(!s.contains("--no-push flag"), "{s}");
-    // Again: off.
+    assert!(!s.contains("Loading iris dataset"), "filtered out:\n{s}");
+    assert!(!s.contains("Taking snapshot"), "filtered out:\n{s}");
+    // Copy a line (OSC 52): the newest while following; `k` pauses on the line above it.
     h.press("E");
+    h.press("/");
+    h.type_text("skipping push|snapshotting");
+    h.press("enter");
+    h.wait_for("two kaniko lines", |s| s.contains("skipping snapshotting"))
+        .await;
+    let copied = |fx: Vec<Effect>| -> Vec<String> {
+        fx.into_iter()
+            .filter_map(|e| match e.kind {
+                EffectKind::Copy(t) => Some(t),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        copied(h.press_effects("c")),
+        ["INFO[0077] Skipping push to container registry due to --no-push flag"]
+    );
+    assert_eq!(
+        copied(h.press_effects("k c")),
+        ["INFO[0075] No files changed in this command, skipping snapshotting."]
+    );
+    assert!(!logs(&h).follow, "moving the cursor up pauses");
+    h.press("G");
+    assert!(logs(&h).follow, "the bottom follows again");
+    // esc clears the filter first (as in k9s); the next esc would go back.
+    h.press("esc");
     h.wait_for("no filter", |s| {
         s.contains("following") && !s.contains("filter /")
     })
@@ -416,6 +443,18 @@ async fn logs_typed_on_the_command_line_a_service_or_a_label_selector() {
     h.press("enter");
     h.wait_until("the selector's pods", |_, st| {
         st.find::<LogsPane>().is_some_and(|p| !p.streams.is_empty())
+    })
+    .await;
+    // A Deployment, through its pods' ReplicaSet.
+    h.press("esc :");
+    h.type_text("logs deploy/mlflow -n mlflow");
+    h.press("enter");
+    h.wait_until("the mlflow deployment's pod", |_, st| {
+        st.find::<LogsPane>().is_some_and(|p| {
+            p.target.label() == "deploy/mlflow"
+                && p.order.iter().any(|k| k.1.starts_with("mlflow-"))
+                && !p.buf.is_empty()
+        })
     })
     .await;
     // A pod name alone finds its namespace.

@@ -12,7 +12,19 @@ use kdoc::sim::Sim;
 use kdoc::sim::scenario::{builtin, load::LoadSpec};
 
 async fn kdoc_logs(kubeconfig: &std::path::Path, args: &[&str]) -> Output {
+    kdoc_logs_with(kubeconfig, args, None).await
+}
+
+/// `kdoc logs`, with `XDG_CONFIG_HOME` pointing at `config` when given.
+async fn kdoc_logs_with(
+    kubeconfig: &std::path::Path,
+    args: &[&str],
+    config: Option<&std::path::Path>,
+) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kdoc"));
+    if let Some(dir) = config {
+        cmd.env("XDG_CONFIG_HOME", dir);
+    }
     cmd.arg("logs")
         .args(args)
         .arg("--kubeconfig")
@@ -135,4 +147,79 @@ async fn bad_input_is_a_clear_error_with_exit_code_2() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A preset from the user's config.toml, and the built-in `@errors`, through `--include`; and a
+/// Deployment by name, which prints what `kubectl logs deploy/NAME` prints for its one pod.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_presets_errors_and_a_deployment() {
+    let sim = common::start(builtin("mlops", &LoadSpec::default()).unwrap()).await;
+    let Some(k) = Kubectl::new(&sim) else { return };
+    let kc = kubeconfig(&sim);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("kdoc")).unwrap();
+    std::fs::write(
+        home.path().join("kdoc/config.toml"),
+        "[logs.presets]\nsteps = \"model saved|seldondeployment\"\n",
+    )
+    .unwrap();
+    let out = kdoc_logs_with(
+        kc.path(),
+        &[
+            "workflow/iris-demo",
+            "-n",
+            "argowf",
+            "--include",
+            "@steps",
+            "--no-prefix",
+        ],
+        Some(home.path()),
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want = kubectl_grep(
+        &k,
+        &regex::Regex::new("(?i)model saved|seldondeployment").unwrap(),
+    )
+    .await;
+    assert!(!want.is_empty());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), want);
+    // Without that config the name is unknown, and the error lists the presets there are.
+    let out = kdoc_logs(
+        kc.path(),
+        &["workflow/iris-demo", "-n", "argowf", "--include", "@steps"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no preset @steps (presets: @errors @push @mlflow"),
+        "{err}"
+    );
+    // @errors finds kaniko's --no-push line, which says no "error".
+    let out = kdoc_logs(
+        kc.path(),
+        &["workflow/iris-demo", "-n", "argowf", "--include", "@errors"],
+    )
+    .await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Skipping push to container registry due to --no-push flag"),
+        "{text}"
+    );
+    assert!(!text.contains("Taking snapshot"), "{text}");
+    // deploy/NAME: the pods its ReplicaSet owns.
+    let out = kdoc_logs(kc.path(), &["deploy/mlflow", "-n", "mlflow"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want = k.ok(&["logs", "-n", "mlflow", "deploy/mlflow"]).await;
+    assert!(!want.is_empty());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), want);
 }

@@ -326,7 +326,7 @@ fn sigterm_restores_the_terminal() {
 }
 
 #[test]
-fn logs_of_the_workflow_with_a_preset_pause_and_resume() {
+fn logs_of_the_workflow_with_the_errors_preset_a_copy_pause_and_resume() {
     let Some(t) = Tmux::start("logs", 120, 35, &["--demo"]) else {
         return;
     };
@@ -342,16 +342,30 @@ fn logs_of_the_workflow_with_a_preset_pause_and_resume() {
         s.contains("argowf/workflow/iris-demo") && s.contains("ended: exit code 0")
     });
     assert!(s.contains(&format!("{KANIKO}/main")), "{s}");
-    // The push preset: one key.
-    t.type_text("P");
-    let s = t.wait_until("only push lines", wait, |s| s.contains("--no-push flag"));
-    assert!(s.contains("filter /pushing|pushed"), "{s}");
+    // The errors preset: one key, and the --no-push line is among what it finds.
+    t.type_text("E");
+    let s = t.wait_until("the errors preset", wait, |s| s.contains("--no-push flag"));
+    assert!(s.contains("filter /@errors"), "{s}");
+    assert!(!s.contains("Taking snapshot"), "{s}");
+    // Copy the newest line (OSC 52): tmux, told to take clipboard writes, holds it.
+    t.tmux(&["set-option", "-s", "set-clipboard", "on"]);
+    t.type_text("c");
+    t.wait_until("copied", wait, |s| s.contains("copied the selected line"));
+    let buffer = t.tmux(&["show-buffer"]);
+    assert_eq!(
+        String::from_utf8_lossy(&buffer.stdout),
+        "INFO[0077] Skipping push to container registry due to --no-push flag"
+    );
     // Pause and resume.
     t.type_text(" ");
     t.wait_until("paused", wait, |s| s.contains("paused, 0 new"));
     t.type_text(" ");
     t.wait_until("following again", wait, |s| s.contains("following"));
-    // esc walks back to the workflows, their filter kept.
+    // esc clears the logs' filter, then walks back to the workflows, their filter kept.
+    t.esc();
+    t.wait_until("the filter cleared", wait, |s| {
+        !s.contains("filter /@errors")
+    });
     t.esc();
     t.wait_until("back on the workflows", wait, |s| {
         s.contains("Workflows(") && s.contains("</iris-demo>")

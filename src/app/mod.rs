@@ -39,6 +39,8 @@ pub struct Options {
     pub offline: Option<String>,
     /// Named forwards from the user's `forwards.toml` (the autostart ones start with kdoc).
     pub profiles: Vec<crate::core::forward::Profile>,
+    /// Logs panes' buffer size and the user's filter presets (`config.toml`).
+    pub logs: crate::core::panes::logs::LogSettings,
 }
 
 /// The app, its effect runner and the channel of what the cluster says: what both the terminal
@@ -85,6 +87,7 @@ fn wire(opts: &Options) -> Result<Wired, String> {
     });
     state.offline = opts.offline.as_deref().map(Safe::new);
     state.profiles = opts.profiles.clone();
+    state.logs = opts.logs.clone();
     let (tx, rx) = mpsc::channel(CHANNEL);
     let runner = Runner::spawn(target.clone(), client, tx);
     let effects = state.start();

@@ -10,7 +10,8 @@ use super::tui_cmd::connect;
 
 #[derive(Debug, clap::Args)]
 pub struct LogsArgs {
-    /// pod/NAME, workflow/NAME, pipelinerun/NAME, taskrun/NAME, svc/NAME, or a pod-name regex.
+    /// pod/NAME, workflow/NAME, pipelinerun/NAME, taskrun/NAME, svc/NAME, deploy/NAME (or
+    /// sts/, ds/, rs/, job/), or a pod-name regex.
     pub target: Option<String>,
     /// Namespace (default: the context's).
     #[arg(short = 'n', long, value_name = "NS")]
@@ -24,7 +25,8 @@ pub struct LogsArgs {
     /// Every container of each pod, init containers included.
     #[arg(long)]
     pub all_containers: bool,
-    /// Only lines matching (case-insensitive regex); repeatable, any may match.
+    /// Only lines matching (case-insensitive regex); repeatable, any may match. `@errors`,
+    /// `@push`, `@mlflow` and the presets of config.toml name filters.
     #[arg(long, value_name = "RE")]
     pub include: Vec<String>,
     /// Drop lines matching; repeatable.
@@ -92,6 +94,28 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     Ok(total)
 }
 
+/// The presets `@NAME` may name: built-in, the user's config, and (only when a pattern names
+/// one, as compiling the rule pack costs a little) the doctor's signatures in `@errors`.
+fn presets(args: &LogsArgs) -> Result<kdoc::logs::Presets, String> {
+    let named = args
+        .include
+        .iter()
+        .chain(&args.exclude)
+        .chain(&args.highlight)
+        .any(|p| p.contains('@'));
+    if !named {
+        return Ok(kdoc::logs::Presets::builtin());
+    }
+    let (config, problems) = kdoc::config::file::load_user();
+    for p in problems {
+        eprintln!("kdoc: {p}");
+    }
+    let rules = kdoc::config::doctor_rules();
+    Ok((*config.logs.presets)
+        .clone()
+        .with_signatures(rules.pack().signatures()))
+}
+
 pub async fn run(args: LogsArgs) -> Result<i32, String> {
     let output = match args.output.as_str() {
         "raw" => Output::Raw,
@@ -109,12 +133,14 @@ pub async fn run(args: LogsArgs) -> Result<i32, String> {
     let query = if args.include.is_empty() && args.exclude.is_empty() && args.highlight.is_none() {
         None
     } else {
+        let presets = presets(&args)?;
         Some(Query::builder(
             &args.include,
             &args.exclude,
             args.highlight.as_deref(),
             0,
             0,
+            &presets,
         )?)
     };
     let (cluster, _sim, notices) = connect(&args.cluster, 1.0).await?;

@@ -114,6 +114,8 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
         None => (vec![], vec![]),
     };
     notices.extend(problems);
+    let (config, problems) = kdoc::config::file::load_user();
+    notices.extend(problems);
     for n in &notices {
         // Also on stderr, where it stays after the TUI exits.
         eprintln!("kdoc: {n}");
@@ -131,6 +133,7 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
             .as_ref()
             .map(|d| d.display().to_string()),
         profiles,
+        logs: config.logs,
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! Theme and keymap loading: built-in defaults (from `themes/` and `keymaps/`) merged with the
 //! user's files, with errors that name the file, line and column.
 
+pub mod file;
 pub mod forwards;
 pub mod keymap;
 pub mod theme;

@@ -47,6 +47,7 @@ pub enum Action {
     LogSince1h,
     LogClear,
     LogSave,
+    LogCopy,
     Doctor,
     DoctorRerun,
     Forwards,
@@ -98,7 +99,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::Back,
         "back",
-        "Walk back to the previous pane; close an overlay; clear the filter",
+        "Clear the filter; without one, walk back to the previous pane or close an overlay",
     ),
     info(Action::Help, "help", "Show this help"),
     info(
@@ -199,17 +200,17 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::LogPresetErrors,
         "preset-errors",
-        "Filter error|failed|warning|exception|timeout (again: off)",
+        "Filter @errors: error|failed|warning|exception|timeout and the doctor's signatures",
     ),
     info(
         Action::LogPresetPush,
         "preset-push",
-        "Filter pushing|pushed|ghcr|manifest|push (again: off)",
+        "Filter @push: pushing|pushed|ghcr|manifest|push (again: off)",
     ),
     info(
         Action::LogPresetMlflow,
         "preset-mlflow",
-        "Filter mlflow (again: off)",
+        "Filter @mlflow (again: off); / takes @NAME, config.toml adds presets",
     ),
     info(
         Action::LogPrevious,
@@ -246,6 +247,11 @@ pub const ACTIONS: &[ActionInfo] = &[
         Action::LogSave,
         "save",
         "Save the lines shown (as filtered) to kdoc-logs-*.log in the current directory",
+    ),
+    info(
+        Action::LogCopy,
+        "copy",
+        "Copy the selected line (the newest while following) to the clipboard (OSC 52)",
     ),
     info(
         Action::Doctor,

@@ -60,7 +60,34 @@ pub enum LogTarget {
         pattern: regex::Regex,
         pick: Pick,
     },
+    /// Pods a controller owns (`deploy/NAME`, `sts/NAME`, `ds/NAME`, `rs/NAME`, `job/NAME`),
+    /// found by their ownerReferences as they come and go.
+    Owned {
+        ns: String,
+        /// The owner's kind: Deployment, ReplicaSet, StatefulSet, DaemonSet or Job.
+        kind: &'static str,
+        name: String,
+        pick: Pick,
+    },
 }
+
+/// `TYPE/NAME` words for the controllers a pod's ownerReferences lead to, with their kind and
+/// the short form used in labels.
+const OWNERS: &[(&[&str], &str, &str)] = &[
+    (
+        &["deploy", "deployment", "deployments"],
+        "Deployment",
+        "deploy",
+    ),
+    (&["rs", "replicaset", "replicasets"], "ReplicaSet", "rs"),
+    (
+        &["sts", "statefulset", "statefulsets"],
+        "StatefulSet",
+        "sts",
+    ),
+    (&["ds", "daemonset", "daemonsets"], "DaemonSet", "ds"),
+    (&["job", "jobs"], "Job", "job"),
+];
 
 impl PartialEq for LogTarget {
     fn eq(&self, o: &LogTarget) -> bool {
@@ -106,7 +133,8 @@ impl LogTarget {
         match self {
             LogTarget::Pod { ns, .. }
             | LogTarget::Selector { ns, .. }
-            | LogTarget::Matching { ns, .. } => ns,
+            | LogTarget::Matching { ns, .. }
+            | LogTarget::Owned { ns, .. } => ns,
         }
     }
 
@@ -119,6 +147,13 @@ impl LogTarget {
             },
             LogTarget::Selector { label, .. } => label.clone(),
             LogTarget::Matching { pattern, .. } => format!("pods ~ {}", pattern.as_str()),
+            LogTarget::Owned { kind, name, .. } => {
+                let short = OWNERS
+                    .iter()
+                    .find(|o| o.1 == *kind)
+                    .map_or("owner", |o| o.2);
+                format!("{short}/{name}")
+            }
         }
     }
 }
@@ -185,7 +220,7 @@ pub fn target(spec: &TargetSpec, ns: &str) -> Result<LogTarget, String> {
         });
     }
     let Some(t) = spec.target else {
-        return Err("say what to read: pod/NAME, workflow/NAME, pipelinerun/NAME, taskrun/NAME, svc/NAME, a pod-name regex, or -l SELECTOR".into());
+        return Err("say what to read: pod/NAME, workflow/NAME, pipelinerun/NAME, taskrun/NAME, svc/NAME, deploy/NAME (or sts/, ds/, rs/, job/), a pod-name regex, or -l SELECTOR".into());
     };
     let labelled =
         |kind: &str, name: &str, key: &str, default: Pick| -> Result<LogTarget, String> {
@@ -223,9 +258,17 @@ pub fn target(spec: &TargetSpec, ns: &str) -> Result<LogTarget, String> {
             pick: pick(spec, Pick::All)?,
             label: format!("svc/{name}"),
         }),
-        Some(_) => Err(format!(
-            "{t:?}: logs read pod/, workflow/, pipelinerun/, taskrun/ and svc/ targets, or a pod-name regex"
-        )),
+        Some((kind, name)) => match OWNERS.iter().find(|o| o.0.contains(&kind)) {
+            Some(o) if !name.is_empty() => Ok(LogTarget::Owned {
+                ns: ns.into(),
+                kind: o.1,
+                name: name.into(),
+                pick: pick(spec, Pick::All)?,
+            }),
+            _ => Err(format!(
+                "{t:?}: logs read pod/, workflow/, pipelinerun/, taskrun/, svc/, deploy/, sts/, ds/, rs/ and job/ targets, or a pod-name regex"
+            )),
+        },
         None => {
             let re = regex::Regex::new(t)
                 .map_err(|e| format!("{t:?} is not a valid pod-name regex: {}", regex_error(&e)))?;
@@ -395,6 +438,29 @@ pub fn containers(pod: &Pod, pick: &Pick) -> Vec<Wanted> {
 
 /// Every container `target` wants among the cached pods, pods oldest first (step order for a
 /// workflow), containers in pod order.
+/// The pod, if `kind`/`name` owns it. A Deployment owns its pods through a ReplicaSet named
+/// `NAME-HASH`, HASH being the pods' `pod-template-hash` label (how the deployment controller
+/// names them); the others own their pods directly. A text search comes first so that only
+/// candidates are parsed.
+fn owned(e: &crate::core::pods::PodEntry, kind: &str, name: &str) -> Option<Pod> {
+    let (kind, name) = if kind == "Deployment" {
+        let hash = e.labels.get("pod-template-hash")?;
+        ("ReplicaSet", format!("{name}-{hash}"))
+    } else {
+        (kind, name.to_string())
+    };
+    if !e.json.contains(&format!("\"{name}\"")) {
+        return None;
+    }
+    let pod = e.pod()?;
+    pod.metadata
+        .owner_references
+        .as_ref()?
+        .iter()
+        .any(|o| o.kind == kind && o.name == name)
+        .then_some(pod)
+}
+
 pub fn wanted(target: &LogTarget, cache: &Cache) -> Vec<Wanted> {
     let mut pods: Vec<(Option<jiff::Timestamp>, Pod, &Pick)> = match target {
         LogTarget::Pod { ns, pod, pick } => cache
@@ -414,6 +480,15 @@ pub fn wanted(target: &LogTarget, cache: &Cache) -> Vec<Wanted> {
             .pods_in(ns)
             .filter(|(k, _)| pattern.is_match(&k.1))
             .filter_map(|(_, e)| e.pod().map(|p| (e.row.created, p, pick)))
+            .collect(),
+        LogTarget::Owned {
+            ns,
+            kind,
+            name,
+            pick,
+        } => cache
+            .pods_in(ns)
+            .filter_map(|(_, e)| owned(e, kind, name).map(|p| (e.row.created, p, pick)))
             .collect(),
     };
     pods.sort_by(|a, b| (a.0, &a.1.metadata.name).cmp(&(b.0, &b.1.metadata.name)));

@@ -22,6 +22,8 @@ use crate::doctor::{Piece, Subject};
 /// What the reducer lends a pane while it handles an action.
 pub struct Cx<'a> {
     pub cache: &'a Cache,
+    /// How a logs pane opened from here is set up (buffer size, presets).
+    pub logs: &'a crate::core::panes::logs::LogSettings,
     /// Rows one page holds, from the terminal's size.
     pub page: usize,
     /// The terminal's size in cells (for panes whose layout depends on it, like help).
@@ -97,8 +99,9 @@ pub trait Pane: Any {
 /// A pane's `/` filter: the text as typed and the filter it compiled to.
 #[derive(Clone, Debug, Default)]
 pub struct FilterState {
-    /// A logs pane's filter: the text is a log query (`crate::logs::query::Query`), not a row filter.
-    pub logs: bool,
+    /// A logs pane's filter: the text is a log query (`crate::logs::query::Query`) naming
+    /// these presets, not a row filter.
+    pub logs: Option<std::sync::Arc<crate::logs::Presets>>,
     pub text: String,
     pub filter: Filter,
     /// Bumped when the filter changes, so the pane knows to rebuild its rows.
@@ -108,8 +111,8 @@ pub struct FilterState {
 impl FilterState {
     /// Apply `text`; an invalid one leaves the filter as it was and says why.
     pub fn set(&mut self, text: &str) -> Result<(), String> {
-        if self.logs {
-            crate::logs::query::Query::parse(text.trim())?;
+        if let Some(presets) = &self.logs {
+            crate::logs::query::Query::parse_with(text.trim(), presets)?;
             self.text = text.trim().to_string();
             self.rev += 1;
             return Ok(());

@@ -14,13 +14,12 @@ use super::log_sources::{LogTarget, TargetSpec, service_selector, target};
 use super::pane::{Cx, Pane, Reply};
 use super::panes::doctor::DoctorPane;
 use super::panes::help::{HelpEntry, HelpPane};
-use super::panes::logs::LogsPane;
+use super::panes::logs::{LogSettings, LogsPane};
 use super::panes::picker::{PickerKind, PickerPane};
 use super::panes::{self, pods::PodsOf, pods::PodsPane};
 use super::text::{Safe, common_prefix};
 use crate::doctor::pack::LazyRules;
 use crate::doctor::{Subject, SubjectKind};
-use crate::logs::buffer::LogBuffer;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
@@ -119,9 +118,31 @@ pub struct AppState {
     checks: std::collections::BTreeMap<EffectId, (u64, String)>,
     /// The user's named forwards (`:pf @NAME`; autostart ones start with kdoc).
     pub profiles: Vec<crate::core::forward::Profile>,
+    /// Logs panes' buffer size and presets, from the config file.
+    pub logs: LogSettings,
+    /// `logs` with the doctor's signatures added to `@errors`, made when first needed (the
+    /// rule pack compiles in the background meanwhile).
+    logs_ready: std::sync::OnceLock<LogSettings>,
 }
 
 mod forwards;
+
+/// `base` with the doctor's error and warning signatures in `@errors` (by field, so a pane
+/// can be handed it while the stack is borrowed).
+fn log_settings<'a>(
+    cell: &'a std::sync::OnceLock<LogSettings>,
+    base: &LogSettings,
+    rules: &LazyRules,
+) -> &'a LogSettings {
+    cell.get_or_init(|| LogSettings {
+        cap: base.cap,
+        presets: Arc::new(
+            (*base.presets)
+                .clone()
+                .with_signatures(rules.pack().signatures()),
+        ),
+    })
+}
 
 const HISTORY: usize = 100;
 
@@ -160,7 +181,14 @@ impl AppState {
             rules: Arc::new(LazyRules::builtin()),
             checks: Default::default(),
             profiles: vec![],
+            logs: LogSettings::default(),
+            logs_ready: Default::default(),
         }
+    }
+
+    /// What a logs pane opens with.
+    pub fn log_settings(&self) -> &LogSettings {
+        log_settings(&self.logs_ready, &self.logs, &self.rules)
     }
 
     /// The effects to run at start: the first watch, and the forwards set to autostart on
@@ -254,7 +282,10 @@ impl AppState {
                 }
             }
             Msg::OpenLogs(target) => {
-                self.push(Box::new(LogsPane::new(target, LogBuffer::DEFAULT_CAP)));
+                self.push(Box::new(LogsPane::new(
+                    target,
+                    &self.log_settings().clone(),
+                )));
                 vec![]
             }
             Msg::Resize(w, h) => {
@@ -359,6 +390,7 @@ impl AppState {
             self.message = None;
         }
         let cx = Cx {
+            logs: log_settings(&self.logs_ready, &self.logs, &self.rules),
             cache: &self.cache,
             page: self.page,
             size: self.size,
@@ -414,11 +446,15 @@ impl AppState {
                 }
                 vec![]
             }
+            // As in k9s: esc clears the pane's filter first, and goes back once there is none.
             Action::Back => {
-                if !self.pop()
-                    && let Some(f) = self.stack.last_mut().and_then(|p| p.filter_mut())
-                {
-                    f.clear();
+                let cleared = self
+                    .stack
+                    .last_mut()
+                    .and_then(|p| p.filter_mut())
+                    .is_some_and(|f| f.clear());
+                if !cleared {
+                    self.pop();
                 }
                 vec![]
             }
@@ -606,7 +642,10 @@ impl AppState {
             }
             Command::Logs(words) => {
                 match self.logs_target(&words) {
-                    Ok(t) => self.push(Box::new(LogsPane::new(t, LogBuffer::DEFAULT_CAP))),
+                    Ok(t) => {
+                        let settings = self.log_settings().clone();
+                        self.push(Box::new(LogsPane::new(t, &settings)))
+                    }
                     Err(e) => self.say(e),
                 }
                 vec![]

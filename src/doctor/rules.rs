@@ -222,6 +222,16 @@ impl RulePack {
         &self.rules
     }
 
+    /// The regexes (and case sensitivity) of the rules that find something wrong (errors and
+    /// warnings, not info): what the logs pane's `@errors` adds to its words. Word boundaries
+    /// are ASCII ones, as in the set, so a filter stays fast on non-ASCII lines.
+    pub fn signatures(&self) -> impl Iterator<Item = (Cow<'_, str>, bool)> {
+        self.rules
+            .iter()
+            .filter(|r| r.severity != Severity::Info)
+            .map(|r| (ascii_boundaries(&r.regex), r.case_sensitive))
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }

@@ -4,13 +4,15 @@
 
 pub mod buffer;
 pub mod json;
+pub mod presets;
 pub mod query;
 pub mod sanitize;
 pub mod source;
 pub mod view;
 
 pub use buffer::{LineKind, LogBuffer, LogLine, Source, SourceId};
-pub use query::{Mode, PRESETS, Query};
+pub use presets::{Preset, Presets};
+pub use query::{Mode, Query};
 pub use sanitize::{Clean, Colour, Sgr, clean};
 pub use view::View;
 

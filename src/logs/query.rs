@@ -2,6 +2,7 @@
 
 use regex::{Regex, RegexBuilder};
 
+use super::presets::Presets;
 use crate::core::text::sanitize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -24,19 +25,18 @@ pub struct Query {
     pub after: usize,
 }
 
-/// (name, key hint, regex) from the runbooks.
-pub const PRESETS: &[(&str, &str, &str)] = &[
-    ("errors", "E", "error|failed|warning|exception|timeout"),
-    ("push", "P", "pushing|pushed|ghcr|manifest|push"),
-    ("mlflow", "M", "mlflow"),
-];
-
 impl Query {
     /// Grammar: optional leading context flags `-A N`, `-B N`, `-C N` (like grep; `-A3` too),
     /// then the include regex; ` !RE` (space, bang) adds an exclude regex, everything after
     /// the first ` !` being the exclude; a text that is only `!RE` excludes without including.
     /// Case-insensitive unless the regex has `(?-i)`. Errors are one line naming the bad part.
+    /// `@NAME` stands for a built-in preset (see [`Query::parse_with`] for the user's).
     pub fn parse(text: &str) -> Result<Query, String> {
+        Query::parse_with(text, &Presets::builtin())
+    }
+
+    /// [`Query::parse`], with `@NAME` taken from `presets`.
+    pub fn parse_with(text: &str, presets: &Presets) -> Result<Query, String> {
         let (before, after, rest) = context_flags(text)?;
         let (inc, exc) = if let Some(e) = rest.strip_prefix('!') {
             ("", Some(e))
@@ -48,11 +48,11 @@ impl Query {
         let include = if inc.is_empty() {
             None
         } else {
-            Some(compile(inc, "filter")?)
+            Some(compile(&presets.expand(inc)?, "filter")?)
         };
         let exclude = match exc {
             Some("") => return Err("exclude `!` needs a regex after it".into()),
-            Some(e) => Some(compile(e, "exclude")?),
+            Some(e) => Some(compile(&presets.expand(e)?, "exclude")?),
             None => None,
         };
         Ok(Query {
@@ -65,13 +65,15 @@ impl Query {
         })
     }
 
-    /// For the CLI: several includes are OR-ed, several excludes are OR-ed.
+    /// For the CLI: several includes are OR-ed, several excludes are OR-ed; each may name
+    /// presets (`--include @errors`).
     pub fn builder(
         include: &[String],
         exclude: &[String],
         highlight: Option<&str>,
         before: usize,
         after: usize,
+        presets: &Presets,
     ) -> Result<Query, String> {
         let mut text = String::new();
         if before > 0 {
@@ -85,11 +87,15 @@ impl Query {
             text.push_str(" !");
             text.push_str(&exclude.join("|"));
         }
+        let expand = |res: &[String]| -> Result<Vec<String>, String> {
+            res.iter().map(|r| presets.expand(r)).collect()
+        };
+        let highlight = highlight.map(|h| presets.expand(h)).transpose()?;
         Ok(Query {
             text: text.trim().to_string(),
-            include: any_of(include, "--include")?,
-            exclude: any_of(exclude, "--exclude")?,
-            highlight: highlight.map(|h| compile(h, "--highlight")).transpose()?,
+            include: any_of(&expand(include)?, "--include")?,
+            exclude: any_of(&expand(exclude)?, "--exclude")?,
+            highlight: highlight.map(|h| compile(&h, "--highlight")).transpose()?,
             before,
             after,
         })
@@ -169,7 +175,7 @@ fn any_of(res: &[String], what: &str) -> Result<Option<Regex>, String> {
     }
 }
 
-fn compile(re: &str, what: &str) -> Result<Regex, String> {
+pub(crate) fn compile(re: &str, what: &str) -> Result<Regex, String> {
     RegexBuilder::new(re)
         .case_insensitive(true)
         .build()

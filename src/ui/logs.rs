@@ -365,9 +365,17 @@ pub fn draw(f: &mut Frame, area: Rect, p: &LogsPane, _state: &AppState, view: &V
         let extra = out.len().saturating_sub(height);
         out.drain(..extra);
     } else {
+        // Paused: the selected line (what `copy` takes) is marked.
+        let cursor = p.cursor_row();
+        let sel = Style::default().bg(t.selected_bg);
         let mut i = p.first_row(height);
         while i < len && out.len() < height {
-            out.extend(line_at(i));
+            let lines = line_at(i);
+            if cursor == Some(i) {
+                out.extend(lines.into_iter().map(|l| l.patch_style(sel)));
+            } else {
+                out.extend(lines);
+            }
             i += 1;
         }
         out.truncate(height);

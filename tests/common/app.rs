@@ -52,6 +52,7 @@ impl Harness {
             notices: vec![],
             offline: None,
             profiles: vec![],
+            logs: Default::default(),
         };
         let mut session = Session::start(&opts).expect("the app starts");
         session.send(AppMsg::Core(Msg::Resize(120, 35)));
@@ -84,6 +85,23 @@ impl Harness {
             quit |= self.session.send(AppMsg::Key(key(k)));
         }
         quit
+    }
+
+    /// Press keys like [`Harness::press`] and return the effects they asked for (after running
+    /// them, except clipboard writes, which would land on the test's own terminal).
+    pub fn press_effects(&mut self, keys: &str) -> Vec<kdoc::core::effect::Effect> {
+        let mut all = vec![];
+        for k in keys.split_whitespace() {
+            let effects = self.session.app.update(AppMsg::Key(key(k)));
+            let run: Vec<_> = effects
+                .iter()
+                .filter(|e| !matches!(e.kind, kdoc::core::effect::EffectKind::Copy(_)))
+                .cloned()
+                .collect();
+            kdoc::app::run_effects(&self.session.runner, run);
+            all.extend(effects);
+        }
+        all
     }
 
     /// Type text into the prompt, character by character.

@@ -12,7 +12,6 @@ use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::pane::{Cx, FilterState, Pane, Reply, clamp, list_keys};
 use crate::core::panes::logs::LogsPane;
 use crate::core::text::Safe;
-use crate::logs::buffer::LogBuffer;
 
 /// One pod condition as `kubectl describe` lists them.
 #[derive(Clone, Debug, PartialEq)]
@@ -167,7 +166,7 @@ impl Pane for ContainersPane {
                 pod: self.pod.clone(),
                 pick,
             };
-            return Reply::Open(Box::new(LogsPane::new(target, LogBuffer::DEFAULT_CAP)));
+            return Reply::Open(Box::new(LogsPane::new(target, cx.logs)));
         }
         list_keys(&mut self.selected, self.rows.len(), action, cx)
     }

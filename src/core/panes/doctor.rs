@@ -17,8 +17,6 @@ use crate::core::panes::logs::LogsPane;
 use crate::doctor::pack::LazyRules;
 use crate::doctor::run::run;
 use crate::doctor::{Act, Evidence, Finding, Piece, Severity, Subject};
-use crate::logs::buffer::LogBuffer;
-use crate::logs::query::PRESETS;
 
 pub struct DoctorPane {
     pub subject: Subject,
@@ -91,7 +89,7 @@ impl DoctorPane {
         }
     }
 
-    fn act(&self) -> Reply {
+    fn act(&self, cx: &Cx) -> Reply {
         let Some(f) = self.selected() else {
             return Reply::Done;
         };
@@ -105,7 +103,7 @@ impl DoctorPane {
                     pod: pod.to_string(),
                     pick: Pick::Named(c.to_string()),
                 },
-                LogBuffer::DEFAULT_CAP,
+                cx.logs,
             )
         };
         match a {
@@ -125,9 +123,7 @@ impl DoctorPane {
                 container,
             } => {
                 let mut p = logs(namespace, pod, container);
-                if let Some((_, _, re)) = PRESETS.first() {
-                    let _ = p.filter.set(re);
-                }
+                let _ = p.filter.set("@errors");
                 Reply::Open(Box::new(p))
             }
             Act::Events { namespace, object } => {
@@ -220,7 +216,7 @@ impl Pane for DoctorPane {
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
         match action {
-            Action::Select => self.act(),
+            Action::Select => self.act(cx),
             Action::DoctorRerun => {
                 self.rerun();
                 Reply::Message(format!(

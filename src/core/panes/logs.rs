@@ -2,6 +2,7 @@
 //! followed as pods come, restart and go, filtered or searched without blocking.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
@@ -11,8 +12,9 @@ use crate::core::cluster_event::LogEvent;
 use crate::core::effect::{Effect, EffectId, EffectKind, LogRequest};
 use crate::core::log_sources::{LogTarget, RunState, Wanted, wanted};
 use crate::core::pane::{Cx, FilterState, Pane, Reply, cancels};
+use crate::logs::Presets;
 use crate::logs::buffer::{LogBuffer, Source, SourceId};
-use crate::logs::query::{Mode, PRESETS, Query};
+use crate::logs::query::{Mode, Query};
 use crate::logs::view::View;
 
 /// Lines re-filtered per turn of the event loop, so typing never waits for a big buffer.
@@ -96,6 +98,26 @@ fn reopen_delay(reopens: u32) -> f64 {
     f64::from(1u32 << reopens.min(5)).min(30.0)
 }
 
+/// What every logs pane starts with: the buffer's bound and the filter presets (built-in,
+/// the doctor's signatures in `@errors`, the user's from the config file).
+#[derive(Clone, Debug)]
+pub struct LogSettings {
+    pub cap: usize,
+    pub presets: Arc<Presets>,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        LogSettings {
+            cap: LogBuffer::DEFAULT_CAP,
+            presets: Arc::new(Presets::builtin()),
+        }
+    }
+}
+
+/// The presets one key each applies (`preset-errors`, `preset-push`, `preset-mlflow`).
+const KEYED_PRESETS: [&str; 3] = ["errors", "push", "mlflow"];
+
 pub struct LogsPane {
     pub target: LogTarget,
     pub buf: LogBuffer,
@@ -111,6 +133,8 @@ pub struct LogsPane {
     pub paused_at: Option<u64>,
     /// First visible row while not following (a seq, so eviction does not move the view).
     pub anchor: Option<u64>,
+    /// The selected line (a seq) while paused: what `copy` takes. Following, the newest line.
+    pub cursor: Option<u64>,
     pub tail: Option<i64>,
     pub since: Option<i64>,
     pub previous: bool,
@@ -129,18 +153,20 @@ pub struct LogsPane {
     requests: Vec<(StreamKey, LogRequest)>,
     /// Files to write (a save), as (path, contents).
     saves: Vec<(String, Vec<u8>)>,
+    /// Text to put on the clipboard (OSC 52).
+    copies: Vec<String>,
     cancels: Vec<EffectId>,
     by_id: BTreeMap<EffectId, StreamKey>,
 }
 
 impl LogsPane {
-    pub fn new(target: LogTarget, cap: usize) -> LogsPane {
+    pub fn new(target: LogTarget, settings: &LogSettings) -> LogsPane {
         LogsPane {
             target,
-            buf: LogBuffer::new(cap.max(1)),
+            buf: LogBuffer::new(settings.cap.max(1)),
             view: View::new(),
             filter: FilterState {
-                logs: true,
+                logs: Some(settings.presets.clone()),
                 ..FilterState::default()
             },
             mode: Mode::Filter,
@@ -149,6 +175,7 @@ impl LogsPane {
             follow: true,
             paused_at: None,
             anchor: None,
+            cursor: None,
             tail: TAILS[1],
             since: None,
             previous: false,
@@ -163,6 +190,7 @@ impl LogsPane {
             recheck: false,
             requests: vec![],
             saves: vec![],
+            copies: vec![],
             cancels: vec![],
             by_id: BTreeMap::new(),
         }
@@ -356,30 +384,62 @@ impl LogsPane {
         let q = if self.filter.text.is_empty() {
             None
         } else {
-            Query::parse(&self.filter.text).ok()
+            let presets = self.filter.logs.clone().unwrap_or_default();
+            Query::parse_with(&self.filter.text, &presets).ok()
         };
         self.view.set_query(q, self.mode);
         self.anchor = None;
+        self.cursor = None;
     }
 
-    fn scroll(&mut self, action: Action) {
+    /// The row of the selected line: the cursor's while paused, else the newest.
+    pub fn cursor_row(&self) -> Option<usize> {
         let len = self.view.len(&self.buf);
-        let page = self.page.max(1);
-        let first = self.first_row(page);
-        let last_first = len.saturating_sub(page);
-        let to = match action {
-            Action::Up => first.saturating_sub(1),
-            Action::Down => first + 1,
-            Action::PageUp => first.saturating_sub(page),
-            Action::PageDown => first + page,
-            Action::Top => 0,
-            _ => last_first,
-        };
-        if to >= last_first {
-            self.resume();
+        if len == 0 {
+            return None;
+        }
+        let at = if self.follow {
+            None
         } else {
-            self.pause();
-            self.anchor = self.view.row(&self.buf, to);
+            self.cursor
+                .and_then(|seq| self.view.index_of(&self.buf, seq))
+        };
+        Some(at.unwrap_or(len - 1).min(len - 1))
+    }
+
+    /// Cursor keys move the selected line; the view follows it. Reaching the newest line
+    /// (or `bottom`) follows again.
+    fn scroll(&mut self, action: Action) {
+        let Some(cur) = self.cursor_row() else {
+            return;
+        };
+        let last = self.view.len(&self.buf) - 1;
+        let page = self.page.max(1);
+        let to = match action {
+            Action::Up => cur.saturating_sub(1),
+            Action::Down => cur + 1,
+            Action::PageUp => cur.saturating_sub(page),
+            Action::PageDown => cur + page,
+            Action::Top => 0,
+            _ => last,
+        };
+        if to >= last {
+            self.resume();
+            return;
+        }
+        self.pause();
+        self.select_row(to);
+    }
+
+    /// Select row `to` and scroll as little as keeps it on screen.
+    fn select_row(&mut self, to: usize) {
+        let page = self.page.max(1);
+        self.cursor = self.view.row(&self.buf, to);
+        let first = self.first_row(page);
+        if to < first {
+            self.anchor = self.cursor;
+        } else if to >= first + page {
+            self.anchor = self.view.row(&self.buf, to + 1 - page);
         }
     }
 
@@ -389,7 +449,26 @@ impl LogsPane {
             self.paused_at = Some(self.buf.next_seq());
             let first = self.first_row_following();
             self.anchor = self.view.row(&self.buf, first);
+            let len = self.view.len(&self.buf);
+            self.cursor = len.checked_sub(1).and_then(|l| self.view.row(&self.buf, l));
         }
+    }
+
+    /// The selected line's text, as the pane shows it (sanitised), for the clipboard.
+    fn copy(&mut self) -> Reply {
+        let line = self
+            .cursor_row()
+            .and_then(|r| self.view.row(&self.buf, r))
+            .and_then(|seq| self.buf.get(seq));
+        let Some(line) = line else {
+            return Reply::Message("no line to copy".into());
+        };
+        let text = line.text.text.clone();
+        let n = text.chars().count();
+        self.copies.push(text);
+        Reply::Message(format!(
+            "copied the selected line ({n} characters) to the clipboard (OSC 52)"
+        ))
     }
 
     fn first_row_following(&self) -> usize {
@@ -400,6 +479,7 @@ impl LogsPane {
         self.follow = true;
         self.paused_at = None;
         self.anchor = None;
+        self.cursor = None;
     }
 
     fn jump_match(&mut self, forward: bool) -> Reply {
@@ -407,9 +487,10 @@ impl LogsPane {
         if len == 0 {
             return Reply::Done;
         }
-        let page = self.page.max(1);
-        let first = self.first_row(page);
-        let here = self.view.row(&self.buf, first).unwrap_or(0);
+        let here = self
+            .cursor_row()
+            .and_then(|r| self.view.row(&self.buf, r))
+            .unwrap_or(0);
         let found = if forward {
             self.view.next_match(here)
         } else {
@@ -418,6 +499,7 @@ impl LogsPane {
         match found {
             Some(seq) => {
                 self.pause();
+                self.cursor = Some(seq);
                 self.anchor = Some(seq);
                 Reply::Done
             }
@@ -463,15 +545,24 @@ impl LogsPane {
     }
 
     fn preset(&mut self, i: usize) -> Reply {
-        let Some((name, _, re)) = PRESETS.get(i) else {
+        let Some(name) = KEYED_PRESETS.get(i) else {
             return Reply::Done;
         };
-        if self.filter.text == *re {
+        let text = format!("@{name}");
+        if self.filter.text == text {
             self.filter.clear();
-        } else if let Err(e) = self.filter.set(re) {
+            return Reply::Message(format!("filter preset @{name} off"));
+        }
+        if let Err(e) = self.filter.set(&text) {
             return Reply::Message(e);
         }
-        Reply::Message(format!("filter preset {name}"))
+        let about = self
+            .filter
+            .logs
+            .as_ref()
+            .and_then(|p| p.get(name).map(|p| p.about.clone()))
+            .unwrap_or_default();
+        Reply::Message(format!("filter preset @{name}: {about}"))
     }
 }
 
@@ -599,9 +690,11 @@ impl Pane for LogsPane {
                 self.saves.push((path.clone(), contents));
                 return Reply::Message(format!("saving {n} lines to {path}"));
             }
+            Action::LogCopy => return self.copy(),
             Action::LogClear => {
                 self.buf.clear();
                 self.anchor = None;
+                self.cursor = None;
                 self.paused_at = self.paused_at.map(|_| self.buf.next_seq());
             }
             _ => return Reply::Ignored,
@@ -631,6 +724,7 @@ impl Pane for LogsPane {
             Action::LogPresetMlflow,
             Action::LogClear,
             Action::LogSave,
+            Action::LogCopy,
             Action::Up,
             Action::Down,
             Action::PageUp,
@@ -645,6 +739,14 @@ impl Pane for LogsPane {
 
     fn take_effects(&mut self, next_id: &mut EffectId) -> Vec<Effect> {
         let mut out = cancels(self.cancels.drain(..));
+        for text in self.copies.drain(..) {
+            let id = *next_id;
+            *next_id += 1;
+            out.push(Effect {
+                id,
+                kind: EffectKind::Copy(text),
+            });
+        }
         for (path, contents) in self.saves.drain(..) {
             let id = *next_id;
             *next_id += 1;

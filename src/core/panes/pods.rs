@@ -15,7 +15,6 @@ use crate::core::panes::logs::LogsPane;
 use crate::core::pods::{PodEntry, PodRow, Sort, compare, rows};
 use crate::core::services::selects;
 use crate::core::text::Safe;
-use crate::logs::buffer::LogBuffer;
 
 use super::containers::ContainersPane;
 
@@ -173,7 +172,7 @@ impl Pane for PodsPane {
                             pod: r.key.1.clone(),
                             pick: Pick::All,
                         },
-                        LogBuffer::DEFAULT_CAP,
+                        cx.logs,
                     ))),
                     None => Reply::Done,
                 };

@@ -11,7 +11,6 @@ use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list
 use crate::core::panes::logs::LogsPane;
 use crate::core::services::{ServiceEntry, endpoints_summary};
 use crate::core::text::Safe;
-use crate::logs::buffer::LogBuffer;
 
 use super::pods::{PodsOf, PodsPane};
 
@@ -201,7 +200,7 @@ impl Pane for ServicesPane {
                     pick: Pick::All,
                     label: format!("svc/{}", r.key.1),
                 },
-                LogBuffer::DEFAULT_CAP,
+                cx.logs,
             )));
         }
         Reply::Open(Box::new(PodsPane::new(PodsOf::Selector {

@@ -11,7 +11,6 @@ use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list
 use crate::core::panes::logs::LogsPane;
 use crate::core::text::Safe;
 use crate::core::workflows::{self, StepRow, WfKey};
-use crate::logs::buffer::LogBuffer;
 
 use super::containers::ContainersPane;
 
@@ -130,7 +129,7 @@ impl Pane for StepsPane {
                 },
                 _ => super::workflows::workflow_target(&self.key),
             };
-            return Reply::Open(Box::new(LogsPane::new(target, LogBuffer::DEFAULT_CAP)));
+            return Reply::Open(Box::new(LogsPane::new(target, cx.logs)));
         }
         if action != Action::Select {
             return list_keys(&mut self.selected, self.rows.len(), action, cx);

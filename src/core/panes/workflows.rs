@@ -9,7 +9,6 @@ use crate::core::log_sources::LogTarget;
 use crate::core::pane::{Cx, DRILL_ACTIONS, FilterState, Pane, Reply, clamp, list_keys};
 use crate::core::panes::logs::LogsPane;
 use crate::core::workflows::{self, WorkflowRow};
-use crate::logs::buffer::LogBuffer;
 
 use super::steps::StepsPane;
 
@@ -74,10 +73,7 @@ impl Pane for WorkflowsPane {
                 None => Reply::Done,
             },
             Action::Logs => match self.rows.get(self.selected) {
-                Some(r) => Reply::Open(Box::new(LogsPane::new(
-                    workflow_target(&r.key),
-                    LogBuffer::DEFAULT_CAP,
-                ))),
+                Some(r) => Reply::Open(Box::new(LogsPane::new(workflow_target(&r.key), cx.logs))),
                 None => Reply::Done,
             },
             _ => list_keys(&mut self.selected, self.rows.len(), action, cx),
