@@ -176,8 +176,12 @@ fn any_of(res: &[String], what: &str) -> Result<Option<Regex>, String> {
 }
 
 pub(crate) fn compile(re: &str, what: &str) -> Result<Regex, String> {
+    // A preset with the doctor's signatures is a big alternation: give the lazy DFA room so
+    // it keeps its states instead of falling back to a slower engine.
     RegexBuilder::new(re)
         .case_insensitive(true)
+        .size_limit(64 << 20)
+        .dfa_size_limit(16 << 20)
         .build()
         .map_err(|e| format!("{what} regex `{}`: {}", sanitize(re), error_line(&e)))
 }
