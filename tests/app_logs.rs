@@ -253,6 +253,21 @@ async fn a_container_a_pod_lacks_fails_with_the_apis_words_and_the_others_go_on(
         s.contains("Skipping push"),
         "the other streams went on:\n{s}"
     );
+    // Runbook 000's own mistake: `-c kaniko` on the Argo step (its build runs in `main`).
+    h.press("esc :");
+    h.type_text(&format!("logs pod/{KANIKO} -c kaniko -n argowf"));
+    h.press("enter");
+    h.wait_until("the API's refusal in the stream's state", |_, st| {
+        st.find::<LogsPane>().is_some_and(|p| {
+            p.streams.values().any(|s| {
+                s.state
+                    == StreamState::Failed(format!(
+                        "container kaniko is not valid for pod {KANIKO}"
+                    ))
+            })
+        })
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

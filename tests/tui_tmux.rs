@@ -372,6 +372,45 @@ fn logs_of_the_workflow_with_the_errors_preset_a_copy_pause_and_resume() {
     });
 }
 
+/// Runbook 002 in a real terminal: the KServe predictor pod's logs, the errors preset and wrap
+/// on, show the S3 credentials failure under storage-initializer and the istiod timeout under
+/// istio-proxy; a pause while its containers keep logging counts what arrived.
+#[test]
+fn logs_of_the_kserve_predictor_with_each_containers_failure() {
+    // Four times faster: the pod's containers start 21 scenario seconds in.
+    let Some(t) = Tmux::start("kserve-logs", 120, 35, &["--demo", "--speed", "4"]) else {
+        return;
+    };
+    let wait = Duration::from_secs(20);
+    t.wait_until("the pods", START_WAIT, |s| {
+        row(s, "iris-model-predictor").is_some()
+    });
+    t.type_text("/");
+    t.type_text("iris-model-predictor");
+    t.enter();
+    t.type_text("l");
+    t.type_text("E");
+    t.type_text("w");
+    let s = t.wait_until("both failures", wait, |s| {
+        s.contains("NoCredentialsError") && s.contains("i/o timeout")
+    });
+    let line = |needle: &str| s.lines().find(|l| l.contains(needle)).unwrap_or_default();
+    assert!(
+        line("NoCredentialsError").contains("storage-initializer"),
+        "{s}"
+    );
+    assert!(line("failed to sign").contains("istio-proxy"), "{s}");
+    // Paused, the lines that keep coming are counted; resumed, they show.
+    t.type_text("E");
+    t.type_text(" ");
+    let s = t.wait_until("lines counted while paused", wait, |s| {
+        s.contains("paused, ") && !s.contains("paused, 0 new")
+    });
+    assert!(!s.contains("following"), "{s}");
+    t.type_text(" ");
+    t.wait_until("following again", wait, |s| s.contains("following"));
+}
+
 /// Runbook 000 in a real terminal: D on the workflow's kaniko step names the image it never
 /// pushed and the pod that cannot pull it; enter opens that step's log; `:doctor` with the
 /// port the runbook tried names iris-default's real ports and the one to use.
