@@ -13,6 +13,9 @@ pub const DEFAULT: &str = include_str!("../../themes/default.toml");
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// The syntect theme (bundled) that highlights YAML in this theme's colours.
+    syntax: Option<String>,
+    #[serde(default)]
     colors: HashMap<String, String>,
 }
 
@@ -33,6 +36,8 @@ pub struct Theme {
     pub completed: Color,
     pub error: Color,
     pub accent: Color,
+    /// Name of the bundled syntect theme for YAML (`base16-ocean.dark`, `InspiredGitHub`, ...).
+    pub syntax: String,
 }
 
 const ROLES: &[&str] = &[
@@ -135,6 +140,11 @@ impl Theme {
             completed: get("completed", b.map(|t| t.completed))?,
             error: get("error", b.map(|t| t.error))?,
             accent: get("accent", b.map(|t| t.accent))?,
+            syntax: match (file.syntax, b) {
+                (Some(s), _) => s,
+                (None, Some(b)) => b.syntax.clone(),
+                (None, None) => "base16-ocean.dark".into(),
+            },
         })
     }
 
