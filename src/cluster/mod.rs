@@ -5,6 +5,7 @@ pub mod doctor;
 pub mod forward;
 pub mod kubeconfig;
 pub mod logs;
+pub mod objects;
 pub mod runner;
 pub mod watch;
 pub mod workflows;

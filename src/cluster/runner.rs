@@ -103,6 +103,12 @@ async fn run(
                     EffectKind::Forward(req) => {
                         pending.insert(id, super::forward::spawn(client.clone(), id, req, out.clone()));
                     }
+                    EffectKind::Get(r) => {
+                        pending.insert(id, super::objects::spawn_get(client.clone(), id, r, out.clone()));
+                    }
+                    EffectKind::Events(what) => {
+                        pending.insert(id, super::objects::spawn_events(client.clone(), id, what, out.clone()));
+                    }
                     EffectKind::Http(check) => {
                         pending.insert(id, super::forward::http(id, check, out.clone()));
                     }

@@ -32,6 +32,8 @@ pub const LAYERS: &[&str] = &[
     "logs",
     "doctor",
     "events",
+    "yaml",
+    "describe",
     "forwards",
     "port-forward",
     "help",

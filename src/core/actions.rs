@@ -48,6 +48,10 @@ pub enum Action {
     LogClear,
     LogSave,
     LogCopy,
+    ManagedFields,
+    Reveal,
+    Reload,
+    Events,
     Doctor,
     DoctorRerun,
     Forwards,
@@ -249,6 +253,22 @@ pub const ACTIONS: &[ActionInfo] = &[
         "Save the lines shown (as filtered) to kdoc-logs-*.log in the current directory",
     ),
     info(
+        Action::ManagedFields,
+        "managed-fields",
+        "Show or hide metadata.managedFields",
+    ),
+    info(
+        Action::Reveal,
+        "reveal",
+        "Show a Secret's values, base64-decoded (again: hide them)",
+    ),
+    info(Action::Reload, "reload", "Read the object again"),
+    info(
+        Action::Events,
+        "events",
+        "Events of the selection, newest first, live (:events for the namespace)",
+    ),
+    info(
         Action::LogCopy,
         "copy",
         "Copy the selected line (the newest while following) to the clipboard (OSC 52)",
@@ -292,12 +312,12 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::Describe,
         "describe",
-        "Describe the selection (not yet)",
+        "Describe the selection as kubectl describe does, its events live",
     ),
     info(
         Action::Yaml,
         "yaml",
-        "YAML of the selection (not in kdoc yet)",
+        "YAML of the selection, read fresh (:yaml KIND/NAME for any)",
     ),
     info(
         Action::Shell,

@@ -80,6 +80,23 @@ pub enum ClusterMsg {
         id: EffectId,
         result: EffectResult,
     },
+    /// An item of an events watch (`EffectKind::Events`).
+    Events {
+        id: EffectId,
+        event: EventsEvent,
+    },
+}
+
+/// What an events watch reports.
+#[derive(Clone, Debug)]
+pub enum EventsEvent {
+    /// The full list (the first, and after a relist).
+    Reset(Vec<k8s_openapi::api::core::v1::Event>),
+    Applied(Box<k8s_openapi::api::core::v1::Event>),
+    /// Gone (events expire after an hour by default): its uid.
+    Deleted(String),
+    /// The server refused (403, ...): its own words.
+    Failed(String),
 }
 
 impl ClusterMsg {

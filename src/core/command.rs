@@ -32,6 +32,9 @@ pub enum Command {
     ForwardOp(u64, crate::core::panes::forwards::ForwardOp),
     /// The forward dialog on (namespace, `svc/NAME` or `pod/NAME`), this port selected.
     ForwardDialog(String, String, u16),
+    /// `:yaml KIND/NAME [-n NS]`, `:describe ...`, `:events [KIND/NAME] [-n NS]`: the view
+    /// (`Action::Yaml`, `Describe` or `Events`) and the words after the command.
+    View(crate::core::actions::Action, String),
 }
 
 /// A namespace argument: a name, or all of them.
@@ -41,8 +44,10 @@ pub enum NsArg {
     Name(String),
 }
 
-const OTHERS: &[&str] = &["ns", "ctx", "logs", "doctor", "check", "help", "q", "quit"];
-const USAGE: &str = "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, doctor [TARGET], pf [TARGET PORT], q";
+const OTHERS: &[&str] = &[
+    "ns", "ctx", "logs", "doctor", "yaml", "describe", "events", "check", "help", "q", "quit",
+];
+const USAGE: &str = "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, doctor [TARGET], yaml|describe KIND/NAME, events [KIND/NAME], pf [TARGET PORT], q";
 
 /// Every word completion offers first: the first alias of each pane, then the others.
 fn command_words() -> impl Iterator<Item = &'static str> {
@@ -84,6 +89,16 @@ pub fn parse(input: &str, namespaces: &BTreeSet<String>) -> Result<Command, Stri
     }
     if line == "doctor" {
         return Ok(Command::Doctor(String::new()));
+    }
+    let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let view = match head {
+        "yaml" | "y" => Some(crate::core::actions::Action::Yaml),
+        "describe" | "desc" => Some(crate::core::actions::Action::Describe),
+        "events" | "ev" | "event" => Some(crate::core::actions::Action::Events),
+        _ => None,
+    };
+    if let Some(v) = view {
+        return Ok(Command::View(v, rest.trim().to_string()));
     }
     if line == "logs" || line == "log" {
         return Err("logs what? :logs pod/NAME, workflow/NAME, svc/NAME, a pod-name regex or -l k=v; -n NS, -c CONTAINER".into());

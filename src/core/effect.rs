@@ -48,9 +48,22 @@ pub enum EffectKind {
     Http(super::forward::HttpCheck),
     /// Put text on the clipboard (OSC 52, which works over ssh too): the app's to do.
     Copy(String),
+    /// Read one object as the server has it (every field); answers `Object` or `Failed`.
+    Get(super::objects::ObjRef),
+    /// Watch events: of one object, of a namespace, or of all namespaces (`namespace` empty).
+    /// They come back as `ClusterMsg::Events` until `Cancel`.
+    Events(EventsFor),
     /// Stop the effect with this id (a stream or a pending request).
     Cancel(EffectId),
     Quit,
+}
+
+/// Which events to watch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventsFor {
+    pub namespace: String,
+    /// `(kind, name)` of the involved object, or every event of the namespace.
+    pub object: Option<(String, String)>,
 }
 
 /// One container's log, as `kubectl logs` options say it.
@@ -70,8 +83,16 @@ pub struct LogRequest {
 /// A finished effect's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EffectResult {
-    ContextResolved { context: String, cluster: String },
-    Written { path: String, bytes: usize },
+    ContextResolved {
+        context: String,
+        cluster: String,
+    },
+    Written {
+        path: String,
+        bytes: usize,
+    },
     Http(super::forward::HttpAnswer),
+    /// A `Get`'s object, as JSON.
+    Object(serde_json::Value),
     Failed(String),
 }

@@ -89,6 +89,14 @@ pub trait Pane: Any {
     fn subject(&self) -> Option<Subject> {
         None
     }
+    /// A finished effect's answer (a `Get`'s object); false when the id is not this pane's.
+    fn on_result(&mut self, _id: EffectId, _result: &super::effect::EffectResult) -> bool {
+        false
+    }
+    /// An item of an events watch; false when the id is not this pane's.
+    fn on_events(&mut self, _id: EffectId, _event: &super::cluster_event::EventsEvent) -> bool {
+        false
+    }
     /// A piece of doctor evidence; false when the id is not this pane's.
     fn on_doctor(&mut self, _id: EffectId, _piece: &Piece) -> bool {
         false

@@ -11,11 +11,15 @@ use super::cluster_event::ClusterMsg;
 use super::command::{self, Command, NsArg};
 use super::effect::{Effect, EffectId, EffectKind, EffectResult};
 use super::log_sources::{LogTarget, TargetSpec, service_selector, target};
+use super::objects::ObjRef;
 use super::pane::{Cx, Pane, Reply};
+use super::panes::describe::DescribePane;
 use super::panes::doctor::DoctorPane;
+use super::panes::events::EventsPane;
 use super::panes::help::{HelpEntry, HelpPane};
 use super::panes::logs::{LogSettings, LogsPane};
 use super::panes::picker::{PickerKind, PickerPane};
+use super::panes::yaml::YamlPane;
 use super::panes::{self, pods::PodsOf, pods::PodsPane};
 use super::text::{Safe, common_prefix};
 use crate::doctor::pack::LazyRules;
@@ -318,6 +322,14 @@ impl AppState {
                 self.cache.forward_event(id, event);
                 vec![]
             }
+            Msg::Cluster(ClusterMsg::Events { id, event }) => {
+                for p in self.stack.iter_mut().rev() {
+                    if p.on_events(id, &event) {
+                        break;
+                    }
+                }
+                vec![]
+            }
             Msg::Cluster(ClusterMsg::Log { id, event }) => {
                 // A stream whose pane has closed finds no owner: stale, dropped.
                 for p in self.stack.iter_mut().rev() {
@@ -485,8 +497,15 @@ impl AppState {
                 }
                 vec![]
             }
-            Action::Describe => self.not_yet("describe", "kubectl describe pod POD -n NAMESPACE"),
-            Action::Yaml => self.not_yet("YAML", "kubectl get pod POD -n NAMESPACE -o yaml"),
+            Action::Describe | Action::Yaml | Action::Events => {
+                match self.top().subject().as_ref().and_then(ObjRef::of) {
+                    Some(r) => self.open_object(a, r),
+                    None => self.say(
+                        "select a pod, container, workflow, step or service first (or :yaml KIND/NAME)",
+                    ),
+                }
+                vec![]
+            }
             Action::Shell => self.not_yet("shell", "kubectl exec -it POD -c CONTAINER -- sh"),
             Action::PortForward => self.open_forward_dialog(),
             Action::Forwards => self.open_pane("forwards"),
@@ -588,6 +607,74 @@ impl AppState {
         Ok(s)
     }
 
+    /// `KIND/NAME [-n NS]` (or `-n NS` alone for `:events`). Without `-n`: the namespace in
+    /// view, or across all namespaces the only one that has a pod of that name.
+    fn view_target(&self, view: Action, words: &str) -> Result<Option<ObjRef>, String> {
+        let cmd = crate::core::actions::info_of(view).name;
+        let mut target = None;
+        let mut ns: Option<String> = None;
+        let mut it = words.split_whitespace();
+        while let Some(w) = it.next() {
+            match w {
+                "-n" => {
+                    ns = Some(
+                        it.next()
+                            .ok_or_else(|| format!(":{cmd} -n needs a namespace"))?
+                            .to_string(),
+                    )
+                }
+                t if target.is_none() => target = Some(t),
+                extra => return Err(format!(":{cmd}: unexpected {extra:?}")),
+            }
+        }
+        let Some(t) = target else {
+            return match (view, ns) {
+                // The namespace's events.
+                (Action::Events, Some(n)) => Ok(Some(ObjRef::parse(&format!("ns/{n}"), "")?)),
+                (Action::Events, None) => Ok(None),
+                _ => Err(format!(":{cmd} KIND/NAME [-n NS], e.g. :{cmd} pod/web-0")),
+            };
+        };
+        let ns = match (ns, &self.cache.scope) {
+            (Some(n), _) => n,
+            (None, Scope::Namespace(n)) => n.clone(),
+            (None, Scope::All) => {
+                let pod = t
+                    .strip_prefix("pod/")
+                    .or(t.strip_prefix("po/"))
+                    .unwrap_or(t);
+                let mut homes = self
+                    .cache
+                    .pods
+                    .keys()
+                    .filter(|k| k.1 == pod)
+                    .map(|k| k.0.clone());
+                match (homes.next(), homes.next()) {
+                    (Some(n), None) => n,
+                    _ => String::new(),
+                }
+            }
+        };
+        let r = ObjRef::parse(t, &ns)?;
+        if r.namespaced && r.namespace.is_empty() {
+            return Err(format!(
+                ":{cmd} across all namespaces: say which with -n NS"
+            ));
+        }
+        Ok(Some(r))
+    }
+
+    /// The YAML, describe or events view of `r`.
+    fn open_object(&mut self, view: Action, r: ObjRef) {
+        let pane: Box<dyn Pane> = match view {
+            Action::Yaml => Box::new(YamlPane::new(r)),
+            Action::Describe => Box::new(DescribePane::new(r)),
+            _ if r.kind == "Namespace" => Box::new(EventsPane::live(&r.name, None)),
+            _ => Box::new(EventsPane::live(&r.namespace, Some((&r.kind, &r.name)))),
+        };
+        self.push(pane);
+    }
+
     fn not_yet(&mut self, what: &str, instead: &str) -> Vec<Effect> {
         self.say(format!("{what} is not in kdoc yet; meanwhile: {instead}"));
         vec![]
@@ -638,6 +725,21 @@ impl AppState {
             }],
             Command::Help => {
                 self.info("press ? for help");
+                vec![]
+            }
+            Command::View(view, words) => {
+                match self.view_target(view, &words) {
+                    Ok(Some(r)) => self.open_object(view, r),
+                    // `:events` alone: the namespace in view, or every one.
+                    Ok(None) => {
+                        let ns = match &self.cache.scope {
+                            Scope::Namespace(n) => n.clone(),
+                            Scope::All => String::new(),
+                        };
+                        self.push(Box::new(EventsPane::live(&ns, None)));
+                    }
+                    Err(e) => self.say(e),
+                }
                 vec![]
             }
             Command::Logs(words) => {
@@ -723,6 +825,11 @@ impl AppState {
     fn done(&mut self, id: EffectId, result: EffectResult) -> Vec<Effect> {
         if self.check_done(id, &result) {
             return vec![];
+        }
+        for p in self.stack.iter_mut().rev() {
+            if p.on_result(id, &result) {
+                return vec![];
+            }
         }
         match (&self.switching, result) {
             (Some((want, _)), EffectResult::ContextResolved { context, cluster })

@@ -1,26 +1,48 @@
-//! One object's events, as `kubectl events --for` lists them; the message gets what is left.
+//! Events newest first, Warnings in the warning colour; the message gets what is left.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
 use super::{View, fit, offset, render_table, selected_style, title_spans, want};
 use crate::core::panes::events::EventsPane;
 use crate::core::state::AppState;
-use crate::core::text::ellipsis;
+use crate::core::text::{Safe, ellipsis};
 
 pub fn draw(f: &mut Frame, area: Rect, p: &EventsPane, _state: &AppState, view: &View) {
     let t = view.theme;
-    let scope = format!("{} {}", p.namespace, p.object);
-    let title = title_spans(t, "Events", Some(&scope), p.rows.len(), Some(&p.filter));
+    let ns = if p.namespace.is_empty() {
+        "all namespaces"
+    } else {
+        p.namespace.as_str()
+    };
+    let scope = format!("{ns} {}", p.object);
+    let mut title = title_spans(
+        t,
+        "Events",
+        Some(scope.trim()),
+        p.rows.len(),
+        Some(&p.filter),
+    );
+    if p.is_live() {
+        title.push(Span::styled("live ", Style::default().fg(t.ok)));
+    }
+    if let Some(e) = &p.error {
+        title.push(Span::styled(
+            format!("{} ", Safe::new(e)),
+            Style::default().fg(t.error),
+        ));
+    }
     let inner = super::pane(f, area, Line::from(title), t);
     if p.rows.is_empty() {
-        let msg = if p.filter.text.is_empty() {
-            "No events for this object (events expire after an hour by default)."
-        } else {
+        let msg = if !p.filter.text.is_empty() {
             "No events match the filter (esc clears it)."
+        } else if p.object.is_empty() {
+            "No events in this namespace (events expire after an hour by default)."
+        } else {
+            "No events for this object (events expire after an hour by default)."
         };
         f.render_widget(Paragraph::new(msg).style(Style::default().fg(t.dim)), inner);
         return;

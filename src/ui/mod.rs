@@ -15,6 +15,7 @@ mod pods;
 mod services;
 mod status;
 mod steps;
+mod text_view;
 mod workflows;
 
 use jiff::Timestamp;

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use super::View;
 use crate::core::pane::Pane;
 use crate::core::panes::{
-    containers, doctor, events, forward_dialog, forwards, help, logs, picker, pods, services,
-    steps, workflows,
+    containers, describe, doctor, events, forward_dialog, forwards, help, logs, picker, pods,
+    services, steps, workflows, yaml,
 };
 use crate::core::state::AppState;
 
@@ -34,6 +34,8 @@ drawers! {
     logs::LogsPane => super::logs::draw,
     doctor::DoctorPane => super::doctor::draw,
     events::EventsPane => super::events::draw,
+    yaml::YamlPane => super::text_view::draw_yaml,
+    describe::DescribePane => super::text_view::draw_describe,
     forwards::ForwardsPane => super::forwards::draw,
     forward_dialog::ForwardDialog => super::forward_dialog::draw,
     help::HelpPane => super::help::draw,

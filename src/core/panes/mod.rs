@@ -1,6 +1,7 @@
 //! Every pane kdoc has. Those that `:name` opens are registered here, one line each.
 
 pub mod containers;
+pub mod describe;
 pub mod doctor;
 pub mod events;
 pub mod forward_dialog;
@@ -11,7 +12,9 @@ pub mod picker;
 pub mod pods;
 pub mod services;
 pub mod steps;
+pub mod text_view;
 pub mod workflows;
+pub mod yaml;
 
 use super::pane::Pane;
 
