@@ -644,6 +644,8 @@ fn config_path_says_where_each_file_is_looked_for() {
             p("rules"),
         )
     );
+    // --readonly takes its value only as --readonly=BOOL, so it never swallows what follows.
+    assert_eq!(home.kdoc(&["--readonly", "config", "path"]), (0, out));
 }
 
 // The app ----------------------------------------------------------------------------------------

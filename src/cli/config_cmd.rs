@@ -2,6 +2,8 @@
 //! `file:line:col: message` (exit 1 when there is one). `kdoc config path`: where each file is
 //! looked for and whether it is there.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::Path;
 
 use clap::Subcommand;
@@ -32,16 +34,20 @@ pub struct CheckArgs {
 
 pub fn run(cmd: ConfigCommand) -> i32 {
     let env = Env::from_process();
-    match cmd {
-        ConfigCommand::Check(args) => check(&env, args),
+    let mut out = String::new();
+    let code = match cmd {
+        ConfigCommand::Check(args) => check(&env, args, &mut out),
         ConfigCommand::Path => {
-            path(&env);
+            path(&env, &mut out);
             0
         }
-    }
+    };
+    // All at once, and a reader that went away (| head) is no error of ours.
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    code
 }
 
-fn check(env: &Env, args: CheckArgs) -> i32 {
+fn check(env: &Env, args: CheckArgs, out: &mut String) -> i32 {
     let flags = Flags {
         theme: args.theme,
         keymap: args.keymap,
@@ -54,23 +60,23 @@ fn check(env: &Env, args: CheckArgs) -> i32 {
     let rules = LazyRules::new(files.clone(), read);
     problems.extend(rules.get().1.iter().cloned());
     for line in &s.checked {
-        println!("checked {line}");
+        let _ = writeln!(out, "checked {line}");
     }
     if names.is_empty() {
-        println!("checked rules: the built-in rules only");
+        let _ = writeln!(out, "checked rules: the built-in rules only");
     } else {
-        println!("checked rules: {}", names.join(", "));
+        let _ = writeln!(out, "checked rules: {}", names.join(", "));
     }
     for p in &problems {
-        println!("{p}");
+        let _ = writeln!(out, "{p}");
     }
     match problems.len() {
         0 => {
-            println!("no problems");
+            let _ = writeln!(out, "no problems");
             0
         }
         n => {
-            println!("{n} problem{}", if n == 1 { "" } else { "s" });
+            let _ = writeln!(out, "{n} problem{}", if n == 1 { "" } else { "s" });
             1
         }
     }
@@ -86,17 +92,20 @@ fn there(p: &Path) -> &'static str {
     }
 }
 
-fn path(env: &Env) {
+fn path(env: &Env, out: &mut String) {
     let Some(dir) = &env.dir else {
-        println!("no config folder: neither XDG_CONFIG_HOME nor HOME is set");
+        let _ = writeln!(
+            out,
+            "no config folder: neither XDG_CONFIG_HOME nor HOME is set"
+        );
         return;
     };
-    let row = |what: &str, p: &Path, note: &str| {
-        println!("{what:<14} {} ({}){note}", p.display(), there(p));
-    };
-    row("config folder", dir, "");
+    fn row(out: &mut String, what: &str, p: &Path, note: &str) {
+        let _ = writeln!(out, "{what:<14} {} ({}){note}", p.display(), there(p));
+    }
+    row(out, "config folder", dir, "");
     let config = dir.join("config.toml");
-    row("config", &config, "");
+    row(out, "config", &config, "");
     let (c, _) = kdoc::config::file::load(&config);
     for (kind, file, set) in [
         (&theme::KIND, "theme.toml", &c.theme),
@@ -105,6 +114,7 @@ fn path(env: &Env) {
         let what = kind.what;
         let folder = dir.join(kind.dir);
         row(
+            out,
             &format!("{}/", kind.dir),
             &folder,
             &format!(
@@ -114,24 +124,26 @@ fn path(env: &Env) {
                 kind.names().join(", ")
             ),
         );
-        println!(
+        let _ = writeln!(
+            out,
             "{:<14} {}",
             format!("{what} in use"),
             in_use(env, kind, set, &c)
         );
         row(
+            out,
             file,
             &dir.join(file),
             &format!("; merged over the {what} in use"),
         );
     }
-    row("forwards", &dir.join("forwards.toml"), "");
-    row("rules/", &dir.join("rules"), "; every *.toml in it");
+    row(out, "forwards", &dir.join("forwards.toml"), "");
+    row(out, "rules/", &dir.join("rules"), "; every *.toml in it");
     for (p, s) in settings::rule_paths(env, &c) {
-        row("rules", &p, &format!("; from {}", s.at));
+        row(out, "rules", &p, &format!("; from {}", s.at));
     }
     if env.no_color {
-        println!("NO_COLOR is set: no colours");
+        let _ = writeln!(out, "NO_COLOR is set: no colours");
     }
 }
 

@@ -59,7 +59,13 @@ pub struct TuiArgs {
     pub all_namespaces: bool,
     /// Never change anything in the cluster (`--readonly=false` overrides config.toml's
     /// `readonly = true`).
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
     pub readonly: Option<bool>,
     /// With --demo: scenario time runs this many times faster.
     #[arg(long, default_value_t = 1.0, requires = "demo")]
