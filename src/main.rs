@@ -24,6 +24,7 @@ fn main() {
         Some(Command::Logs(args)) => runtime.block_on(cli::logs_cmd::run(*args)),
         Some(Command::Doctor(args)) => Ok(runtime.block_on(cli::doctor_cmd::run(*args))),
         Some(Command::PortForward(args)) => runtime.block_on(cli::port_forward_cmd::run(*args)),
+        Some(Command::Config(cmd)) => Ok(cli::config_cmd::run(cmd)),
         None => runtime.block_on(cli::tui_cmd::run(cli.tui)).map(|()| 0),
     };
     match result {

@@ -1,5 +1,6 @@
 //! Command-line interface.
 
+pub mod config_cmd;
 pub mod doctor_cmd;
 pub mod logs_cmd;
 pub mod port_forward_cmd;
@@ -56,18 +57,27 @@ pub struct TuiArgs {
     /// Show every namespace.
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
-    /// Never change anything in the cluster.
-    #[arg(long)]
-    pub readonly: bool,
+    /// Never change anything in the cluster (`--readonly=false` overrides config.toml's
+    /// `readonly = true`).
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    pub readonly: Option<bool>,
     /// With --demo: scenario time runs this many times faster.
     #[arg(long, default_value_t = 1.0, requires = "demo")]
     pub speed: f64,
-    /// Keymap file to use over the built-in one.
-    #[arg(long, value_name = "PATH")]
-    pub keymap: Option<PathBuf>,
-    /// Theme file to use over the built-in one.
-    #[arg(long, value_name = "PATH")]
-    pub theme: Option<PathBuf>,
+    /// Keymap: a shipped one (default, vim), one of yours in ~/.config/kdoc/keymaps/NAME.toml,
+    /// or a file's path (merged over the default unless it says `inherits`).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
+    /// Theme: a shipped one (default, light, 16color), one of yours in
+    /// ~/.config/kdoc/themes/NAME.toml, or a file's path.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,6 +92,9 @@ pub enum Command {
     /// Forward local ports to a pod or service, as kubectl port-forward does, following a
     /// service to a new pod and reconnecting (headless; runs until Ctrl-C).
     PortForward(Box<port_forward_cmd::PortForwardArgs>),
+    /// Check the config files (config.toml, theme, keymap, rule files) or show where they are.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
 }
 
 #[derive(Debug, clap::Args)]

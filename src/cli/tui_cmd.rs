@@ -1,45 +1,15 @@
 //! `kdoc [--demo | --from-dir PATH | --kubeconfig ... --context ...]`: resolve everything that
 //! can fail before the terminal is touched, then run the TUI.
 
-use std::path::Path;
-
 use kdoc::app::{self, Options};
 use kdoc::cluster::kubeconfig::{self, Target};
-use kdoc::config::keymap::Keymap;
-use kdoc::config::theme::Theme;
-use kdoc::config::user_file;
+use kdoc::config::Env;
+use kdoc::config::settings::{self, Flags};
 use kdoc::core::state::Scope;
 use kdoc::sim::scenario::{self, Scenario, load::LoadSpec};
 use kdoc::sim::{Sim, SimConfig};
 
 use super::{ClusterArgs, TuiArgs};
-
-/// The preset with the user's keymap merged over it. A bad binding in the user's file is
-/// reported (file:line:col) and skipped, so the preset's binding for that key stays.
-fn load_keymap(path: Option<&Path>) -> Result<(Keymap, Vec<String>), String> {
-    let base = Keymap::builtin();
-    match path
-        .map(Path::to_path_buf)
-        .or_else(|| user_file("keymap.toml").filter(|p| p.exists()))
-    {
-        Some(p) => {
-            let (user, problems) = Keymap::load(&p)?;
-            Ok((base.merged(user), problems))
-        }
-        None => Ok((base, vec![])),
-    }
-}
-
-fn load_theme(path: Option<&Path>) -> Result<Theme, String> {
-    let base = Theme::builtin();
-    match path
-        .map(Path::to_path_buf)
-        .or_else(|| user_file("theme.toml").filter(|p| p.exists()))
-    {
-        Some(p) => Theme::load_over(&p, &base),
-        None => Ok(base),
-    }
-}
 
 async fn sim_target(sim: &Sim) -> Result<Target, String> {
     let kc = kube::config::Kubeconfig::from_yaml(&sim.kubeconfig())
@@ -95,10 +65,21 @@ pub async fn connect(
 }
 
 pub async fn run(args: TuiArgs) -> Result<(), String> {
-    let (keymap, mut notices) = load_keymap(args.keymap.as_deref())?;
-    let theme = load_theme(args.theme.as_deref())?;
-    let (target, _sim, sim_notices) = connect(&args.cluster, args.speed).await?;
-    notices.extend(sim_notices);
+    // Never fails: a bad file is a notice and its defaults stand in.
+    let settings = settings::load(
+        &Env::from_process(),
+        &Flags {
+            theme: args.theme.clone(),
+            keymap: args.keymap.clone(),
+            readonly: args.readonly,
+        },
+    );
+    let (target, _sim, mut notices) = connect(&args.cluster, args.speed).await?;
+    // Each on stderr, where it stays after the TUI exits; all of them on the status line.
+    for n in notices.iter().chain(&settings.problems) {
+        eprintln!("kdoc: {n}");
+    }
+    notices.extend(settings::notice(&settings.problems));
     let local = args.cluster.demo || args.cluster.from_dir.is_some();
     let scope = if args.all_namespaces || (local && args.namespace.is_none()) {
         Scope::All
@@ -109,31 +90,20 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
                 .unwrap_or_else(|| target.config.default_namespace.clone()),
         )
     };
-    let (profiles, problems) = match kdoc::config::user_file("forwards.toml") {
-        Some(p) => kdoc::config::forwards::load(&p),
-        None => (vec![], vec![]),
-    };
-    notices.extend(problems);
-    let (config, problems) = kdoc::config::file::load_user();
-    notices.extend(problems);
-    for n in &notices {
-        // Also on stderr, where it stays after the TUI exits.
-        eprintln!("kdoc: {n}");
-    }
     app::run(Options {
         target,
         scope,
-        readonly: args.readonly,
-        keymap,
-        theme,
+        readonly: settings.readonly,
+        keymap: settings.keymap,
+        theme: settings.theme,
         notices,
         offline: args
             .cluster
             .from_dir
             .as_ref()
             .map(|d| d.display().to_string()),
-        profiles,
-        logs: config.logs,
+        profiles: settings.profiles,
+        logs: settings.config.logs,
     })
     .await
 }

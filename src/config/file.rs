@@ -1,24 +1,37 @@
 //! The config file, `~/.config/kdoc/config.toml` ($XDG_CONFIG_HOME/kdoc/ if set):
 //!
 //! ```toml
+//! theme = "light"          # a theme's name (themes/, ~/.config/kdoc/themes/) or a file's path
+//! keymap = "vim"           # a keymap's name (keymaps/, ~/.config/kdoc/keymaps/) or a path
+//! readonly = true          # never change anything in the cluster (as --readonly)
+//! rules = ["~/runbooks/kdoc-rules.toml"]   # doctor rule files besides rules/*.toml
+//!
 //! [logs]
 //! buffer = 200000          # lines a logs pane keeps; older ones are dropped and counted
 //!
 //! [logs.presets]           # filters named @NAME in `/` and `kdoc logs --include`
 //! oom = "out of memory|oomkilled|killed process"
 //! errors = "error|fatal"   # a built-in name replaces that preset
+//!
+//! [[forwards.profile]]     # as [[profile]] in forwards.toml, which is read too
+//! name = "iris"
+//! namespace = "argowf"
+//! target = "svc/iris-default"
+//! ports = ["8000"]
 //! ```
 //!
-//! A mistake is reported as `file:line:col: message` and only that setting is skipped (a file
-//! TOML cannot parse is skipped whole); kdoc starts anyway.
+//! Relative paths are under the config file's folder. The command line's flags win over the
+//! file. A mistake is reported as `file:line:col: message` and only that setting is skipped (a
+//! file TOML cannot parse is skipped whole); kdoc starts anyway.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::core::forward::Profile;
 use crate::core::panes::logs::LogSettings;
 use crate::logs::Presets;
 
@@ -30,8 +43,15 @@ pub const MAX_BUFFER: usize = 20_000_000;
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Raw {
+    theme: Option<Spanned<String>>,
+    keymap: Option<Spanned<String>>,
+    readonly: Option<bool>,
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
     #[serde(default)]
     logs: RawLogs,
+    #[serde(default)]
+    forwards: RawForwards,
 }
 
 #[derive(Deserialize, Default)]
@@ -42,10 +62,33 @@ struct RawLogs {
     presets: BTreeMap<String, Spanned<String>>,
 }
 
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawForwards {
+    #[serde(default)]
+    profile: Vec<Spanned<Profile>>,
+}
+
+/// A string setting as written, and where (`file:line:col`), for messages about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setting {
+    pub value: String,
+    pub at: String,
+}
+
 /// What the config file sets (defaults where it is silent or absent).
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     pub logs: LogSettings,
+    pub theme: Option<Setting>,
+    pub keymap: Option<Setting>,
+    pub readonly: Option<bool>,
+    /// `[[forwards.profile]]`.
+    pub profiles: Vec<Profile>,
+    /// Doctor rule files, as written (see `dir`).
+    pub rules: Vec<Setting>,
+    /// The folder relative paths in the file are under.
+    pub dir: Option<PathBuf>,
 }
 
 /// The config at `path` (defaults when it does not exist), and its problems.
@@ -85,11 +128,30 @@ pub fn parse(path: &Path, text: &str) -> (Config, Vec<String>) {
         }
     };
     let mut problems = vec![];
-    let at = |span: std::ops::Range<usize>, msg: String| {
-        let (line, col) = super::line_col(text, span.start);
-        format!("{}:{line}:{col}: {msg}", path.display())
+    let pos = |offset: usize| {
+        let (line, col) = super::line_col(text, offset);
+        format!("{}:{line}:{col}", path.display())
     };
-    let mut config = Config::default();
+    let at = |span: std::ops::Range<usize>, msg: String| format!("{}: {msg}", pos(span.start));
+    let setting = |v: Spanned<String>| Setting {
+        at: pos(v.span().start),
+        value: v.into_inner(),
+    };
+    let mut config = Config {
+        theme: raw.theme.map(setting),
+        keymap: raw.keymap.map(setting),
+        readonly: raw.readonly,
+        rules: raw.rules.into_iter().map(setting).collect(),
+        dir: path.parent().map(Path::to_path_buf),
+        ..Config::default()
+    };
+    super::forwards::add(
+        path,
+        text,
+        raw.forwards.profile,
+        &mut config.profiles,
+        &mut problems,
+    );
     if let Some(b) = raw.logs.buffer {
         let n = *b.get_ref();
         match usize::try_from(n) {
@@ -166,5 +228,47 @@ mod tests {
         let (c, problems) = load(Path::new("/nonexistent/kdoc/config.toml"));
         assert!(problems.is_empty());
         assert_eq!(c.logs.cap, crate::logs::LogBuffer::DEFAULT_CAP);
+    }
+
+    #[test]
+    fn theme_keymap_readonly_rules_and_profiles() {
+        let (c, problems) = parsed(
+            "theme = \"light\"\nkeymap = \"./keys.toml\"\nreadonly = true\n\
+             rules = [\"~/r.toml\", \"more.toml\"]\n\n\
+             [[forwards.profile]]\nname = \"iris\"\nnamespace = \"a\"\ntarget = \"svc/x\"\n\
+             ports = [\"8000\"]\n\n\
+             [[forwards.profile]]\nname = \"iris\"\nnamespace = \"b\"\ntarget = \"svc/y\"\n\
+             ports = [\"9000\"]\n",
+        );
+        let at = |l: usize, c: usize| format!("/home/u/.config/kdoc/config.toml:{l}:{c}");
+        assert_eq!(
+            c.theme,
+            Some(Setting {
+                value: "light".into(),
+                at: at(1, 9)
+            })
+        );
+        assert_eq!(
+            c.keymap.as_ref().map(|k| k.value.as_str()),
+            Some("./keys.toml")
+        );
+        assert_eq!(c.readonly, Some(true));
+        assert_eq!(c.rules.len(), 2);
+        assert_eq!(c.rules[1].at, at(4, 22));
+        assert_eq!(c.dir.as_deref(), Some(Path::new("/home/u/.config/kdoc")));
+        assert_eq!(c.profiles.len(), 1);
+        assert_eq!(c.profiles[0].namespace, "a");
+        assert_eq!(
+            problems,
+            [format!(
+                "{}: profile \"iris\" is defined twice; the first one is used",
+                at(12, 1)
+            )]
+        );
+        let (_, problems) = parsed("readonly = \"yes\"\n");
+        assert!(
+            problems[0].starts_with("/home/u/.config/kdoc/config.toml:1:12: "),
+            "{problems:?}"
+        );
     }
 }

@@ -16,10 +16,19 @@ use std::path::Path;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use toml::de::DeTable;
 
+use super::inherit::{Kind, Parent, Source};
 use crate::core::actions::{ACTIONS, Action, by_name};
 
 /// The shipped keymap (`keymaps/default.toml`).
 pub const DEFAULT: &str = include_str!("../../keymaps/default.toml");
+pub const VIM: &str = include_str!("../../keymaps/vim.toml");
+
+/// The shipped keymaps, `default` first; the others build on it (`inherits`).
+pub const KIND: Kind = Kind {
+    what: "keymap",
+    dir: "keymaps",
+    shipped: &[("default", DEFAULT), ("vim", VIM)],
+};
 
 /// The layers a keymap file may have, one TOML table each.
 pub const LAYERS: &[&str] = &[
@@ -99,10 +108,24 @@ impl Keymap {
     /// `file:line:col: message` and skipped (so the defaults for that key stay in force after a
     /// merge). A TOML syntax error gives an empty keymap and that one diagnostic.
     pub fn parse(path: &Path, text: &str) -> (Keymap, Vec<String>) {
+        let (keymap, _, diagnostics) = Keymap::parse_file(path, text);
+        (keymap, diagnostics)
+    }
+
+    /// [`Keymap::parse`], and the file's `inherits = "NAME"` if it has one (a file found by
+    /// name or path builds on its parent; see [`super::inherit`]).
+    pub fn parse_file(path: &Path, text: &str) -> (Keymap, Option<Parent>, Vec<String>) {
         let doc = match DeTable::parse(text) {
             Ok(doc) => doc,
-            Err(e) => return (Keymap::default(), vec![super::toml_error(path, text, &e)]),
+            Err(e) => {
+                return (
+                    Keymap::default(),
+                    None,
+                    vec![super::toml_error(path, text, &e)],
+                );
+            }
         };
+        let mut parent = None;
         let at = |offset: usize| {
             let (l, c) = super::line_col(text, offset);
             format!("{}:{l}:{c}", path.display())
@@ -114,6 +137,20 @@ impl Keymap {
         for (name, value) in layers {
             let layer: &str = name.get_ref();
             let here = at(name.span().start);
+            if layer == "inherits" {
+                match value.get_ref().as_str() {
+                    Some(p) => {
+                        parent = Some(Parent {
+                            name: p.to_string(),
+                            at: at(value.span().start),
+                        })
+                    }
+                    None => diagnostics.push(format!(
+                        "{here}: inherits must be a keymap's name or path, in quotes"
+                    )),
+                }
+                continue;
+            }
             let Some(table) = value.get_ref().as_table() else {
                 diagnostics.push(format!(
                     "{here}: {layer:?} is outside any layer; put bindings under a layer header \
@@ -209,7 +246,25 @@ impl Keymap {
                 kept.push((seq, spec, key.span().start));
             }
         }
-        (keymap, diagnostics)
+        (keymap, parent, diagnostics)
+    }
+
+    /// A shipped keymap by name, merged over what it inherits, and its problems (none: tested).
+    pub fn shipped(name: &str) -> Option<(Keymap, Vec<String>)> {
+        let src = KIND.shipped(name)?;
+        Some(Keymap::from_chain(&super::Env::default(), src))
+    }
+
+    /// `src` merged over the files it inherits from (the shipped default at the root).
+    pub fn from_chain(env: &super::Env, src: Source) -> (Keymap, Vec<String>) {
+        let (chain, problems) = KIND.chain(env, src, |s| {
+            Keymap::parse_file(Path::new(&s.label), &s.text)
+        });
+        let keymap = chain
+            .into_iter()
+            .rev()
+            .fold(Keymap::default(), |base, (_, k)| base.merged(k));
+        (keymap, problems)
     }
 
     /// Read and parse a keymap file. `Err` only when the file cannot be read; problems inside it
@@ -394,7 +449,7 @@ separated by spaces (\"g g\")";
 
 /// The canonical chords of a key spec as written in a keymap file (`"g g"`, `"shift-g"`), or
 /// the reason it is not one.
-fn parse_keys(spec: &str) -> Result<Vec<String>, String> {
+pub fn parse_keys(spec: &str) -> Result<Vec<String>, String> {
     let tokens: Vec<&str> = spec.split_whitespace().collect();
     if tokens.is_empty() {
         return Err(format!("{spec:?} is not a key; {KEY_HELP}"));
@@ -595,6 +650,45 @@ mod tests {
         for layer in LAYERS {
             assert!(DEFAULT.contains(&format!("\n[{layer}]\n")), "{layer}");
         }
+    }
+
+    #[test]
+    fn the_vim_preset_builds_on_the_default() {
+        let (k, d) = Keymap::shipped("vim").unwrap();
+        assert!(d.is_empty(), "{d:#?}");
+        let g = ["global"];
+        let pods = ["pods", "global"];
+        assert_eq!(k.lookup(&g, &keys("g")), Lookup::Pending);
+        assert_eq!(k.lookup(&g, &keys("g g")), Lookup::Action(Action::Top));
+        assert_eq!(
+            k.lookup(&g, &keys("ctrl-f")),
+            Lookup::Action(Action::PageDown)
+        );
+        assert_eq!(
+            k.lookup(&g, &keys("ctrl-b")),
+            Lookup::Action(Action::PageUp)
+        );
+        assert_eq!(k.lookup(&g, &keys("?")), Lookup::Action(Action::Filter));
+        assert_eq!(k.lookup(&g, &keys("f1")), Lookup::Action(Action::Help));
+        assert_eq!(k.lookup(&g, &keys("l")), Lookup::Action(Action::Select));
+        assert_eq!(k.lookup(&g, &keys("Z Z")), Lookup::Action(Action::Quit));
+        // What vim does not rebind is the default's.
+        assert_eq!(
+            k.lookup(&pods, &keys("S")),
+            Lookup::Action(Action::SortStatus)
+        );
+        assert_eq!(k.lookup(&g, &keys("G")), Lookup::Action(Action::Bottom));
+        assert_eq!(
+            k.lookup(&["logs", "global"], &keys("y y")),
+            Lookup::Action(Action::LogCopy)
+        );
+        assert_eq!(
+            k.lookup(&["input"], &keys("ctrl-p")),
+            Lookup::Action(Action::HistoryPrev)
+        );
+        assert_eq!(k.keys_for(&g, Action::Help), ["f1"]);
+        let (d, _) = Keymap::shipped("default").unwrap();
+        assert_eq!(d.keys_for(&g, Action::Help), ["?"]);
     }
 
     #[test]

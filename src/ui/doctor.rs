@@ -18,9 +18,9 @@ use crate::doctor::{Finding, Severity};
 
 fn colour(s: Severity, t: &Theme) -> Color {
     match s {
-        Severity::Error => t.error,
-        Severity::Warning => t.warn,
-        Severity::Info => t.dim,
+        Severity::Error => t.doctor_error,
+        Severity::Warning => t.doctor_warn,
+        Severity::Info => t.doctor_info,
     }
 }
 

@@ -17,21 +17,6 @@ use crate::logs::query::Mode;
 use crate::logs::sanitize::{Colour, Sgr};
 use crate::logs::source::{colour, prefix};
 
-/// Stream colours, by `logs::source::colour`.
-const PALETTE: [Color; 12] = [
-    Color::Cyan,
-    Color::Green,
-    Color::Yellow,
-    Color::Magenta,
-    Color::LightBlue,
-    Color::LightRed,
-    Color::LightCyan,
-    Color::LightGreen,
-    Color::LightYellow,
-    Color::LightMagenta,
-    Color::Blue,
-    Color::Red,
-];
 /// Stream state lines shown above the log at most.
 const STATE_LINES: usize = 6;
 /// Display lines one log line may take when wrapped (a 10 MB line stays drawable).
@@ -82,6 +67,7 @@ fn runs(
     sgr: &[(u32, u32, Sgr)],
     marks: &[(usize, usize)],
     hl: Style,
+    colours: bool,
 ) -> Vec<(usize, usize, Style)> {
     let mut cuts = vec![0, text.len()];
     for (a, b, _) in sgr {
@@ -100,6 +86,10 @@ fn runs(
                 .iter()
                 .filter(|(s, e, _)| (*s as usize) <= a && b <= *e as usize)
                 .fold(Style::default(), |acc, (_, _, g)| acc.patch(sgr_style(g)));
+            if !colours {
+                // NO_COLOR: the line's own colours go too; its bold and underline stay.
+                (st.fg, st.bg) = (None, None);
+            }
             if marks.iter().any(|(s, e)| *s <= a && b <= *e) {
                 st = st.patch(hl);
             }
@@ -123,7 +113,7 @@ fn display(
     if p.prefix
         && let Some(s) = src
     {
-        let c = PALETTE[colour(s) as usize % PALETTE.len()];
+        let c = t.source(colour(s) as usize);
         head.push(Span::styled(
             format!("{:<prefix_w$} ", prefix(s, prefix_w)),
             Style::default().fg(c),
@@ -165,14 +155,12 @@ fn display(
     }
     let text = &line.text.text;
     let marks = p.view.query().map(|q| q.spans(text)).unwrap_or_default();
-    let hl = Style::default()
-        .fg(Color::Black)
-        .bg(if p.view.mode() == Mode::Find {
-            t.warn
-        } else {
-            t.accent
-        });
-    let runs = runs(text, &line.text.styles, &marks, hl);
+    let hl = if p.view.mode() == Mode::Find {
+        t.log_find
+    } else {
+        t.log_match
+    };
+    let runs = runs(text, &line.text.styles, &marks, hl, !t.no_color);
     // Cut the text into display lines of `avail` characters (one when not wrapping).
     let max_lines = if p.wrap { MAX_WRAP } else { 1 };
     let mut out: Vec<Vec<Span<'static>>> = vec![head];
@@ -282,7 +270,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &LogsPane, _state: &AppState, view: &V
     let mut state_h = 0usize;
     for (k, s) in states.iter().take(shown) {
         let src = p.buf.sources().get(s.source as usize);
-        let c = src.map_or(t.fg, |s| PALETTE[colour(s) as usize % PALETTE.len()]);
+        let c = src.map_or(t.fg, |s| t.source(colour(s) as usize));
         let who = format!("● {}/{} ", Safe::new(&k.1), Safe::new(&k.2));
         let what = Safe::new(&s.state.text()).into_string();
         let count = format!("  {} lines", s.lines);
@@ -367,7 +355,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &LogsPane, _state: &AppState, view: &V
     } else {
         // Paused: the selected line (what `copy` takes) is marked.
         let cursor = p.cursor_row();
-        let sel = Style::default().bg(t.selected_bg);
+        let sel = t.line_cursor();
         let mut i = p.first_row(height);
         while i < len && out.len() < height {
             let lines = line_at(i);

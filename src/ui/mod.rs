@@ -62,6 +62,13 @@ pub fn draw(f: &mut Frame, state: &AppState, view: &View) {
         Constraint::Length(1),
     ])
     .areas(area);
+    // A theme with its own background (light) paints it under everything; "reset" keeps the
+    // terminal's.
+    let t = view.theme;
+    if t.bg != ratatui::style::Color::Reset || t.fg != ratatui::style::Color::Reset {
+        f.buffer_mut()
+            .set_style(area, Style::default().bg(t.bg).fg(t.fg));
+    }
     header::draw(f, head, state, view);
     panes::draw(f, body, state.base(), state, view);
     status::draw(f, foot, state, view);
@@ -90,10 +97,7 @@ pub fn line(s: impl Into<String>, style: Style) -> Line<'static> {
 
 /// The highlight of a selected row.
 pub fn selected_style(t: &Theme) -> Style {
-    Style::default()
-        .bg(t.selected_bg)
-        .fg(t.selected_fg)
-        .add_modifier(ratatui::style::Modifier::BOLD)
+    t.selection
 }
 
 /// A bordered pane with this title; returns the area inside the border.

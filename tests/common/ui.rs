@@ -150,9 +150,25 @@ pub fn render_with(
     width: u16,
     height: u16,
 ) -> Buffer {
-    let theme = Theme::builtin();
+    render_full(state, &Theme::builtin(), keymap, input, width, height)
+}
+
+/// `state` drawn in `theme`, with the built-in keymap.
+pub fn render_themed(state: &AppState, theme: &Theme, width: u16, height: u16) -> Buffer {
+    let keymap = Keymap::builtin();
+    render_full(state, theme, &keymap, &TextArea::default(), width, height)
+}
+
+fn render_full(
+    state: &AppState,
+    theme: &Theme,
+    keymap: &Keymap,
+    input: &TextArea<'static>,
+    width: u16,
+    height: u16,
+) -> Buffer {
     let view = View {
-        theme: &theme,
+        theme,
         keymap,
         input,
         now: base(),
