@@ -100,7 +100,7 @@ fn body(f: &mut Frame, area: Rect, text: &TextView, styled: Option<&[Styled]>, v
     let t = view.theme;
     let height = area.height as usize;
     let top = text.top.min(text.lines.len().saturating_sub(1));
-    let mark = Style::default().bg(t.selected_bg).fg(t.selected_fg);
+    let mark = super::selected_style(t);
     let out: Vec<Line> = (top..(top + height).min(text.lines.len()))
         .map(|i| {
             let matched = text.matches.binary_search(&i).is_ok();
@@ -207,8 +207,14 @@ pub fn draw_yaml(f: &mut Frame, area: Rect, p: &YamlPane, _state: &AppState, vie
     if loading(f, inner, &p.load, &label, view) {
         return;
     }
-    let styled = highlighted(&p.text, &t.syntax);
-    body(f, inner, &p.text, Some(&styled), view);
+    // No syntect theme (16 colours, NO_COLOR): the text in the theme's own colour.
+    match t.syntax_theme() {
+        Some(syntax) => {
+            let styled = highlighted(&p.text, syntax);
+            body(f, inner, &p.text, Some(&styled), view);
+        }
+        None => body(f, inner, &p.text, None, view),
+    }
 }
 
 pub fn draw_describe(f: &mut Frame, area: Rect, p: &DescribePane, _state: &AppState, view: &View) {
