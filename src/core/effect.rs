@@ -15,6 +15,15 @@ pub struct Effect {
     pub kind: EffectKind,
 }
 
+impl Effect {
+    /// An effect with the next free id (taken from `next_id`, which moves on).
+    pub fn next(next_id: &mut EffectId, kind: EffectKind) -> Effect {
+        let id = *next_id;
+        *next_id += 1;
+        Effect { id, kind }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EffectKind {
     /// Watch pods, namespaces, services, endpoints and workflows in `scope`, replacing the

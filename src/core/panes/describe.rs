@@ -126,24 +126,17 @@ impl Pane for DescribePane {
             return out;
         }
         out.extend(cancels(self.get.take()));
-        let id = *next_id;
-        *next_id += 1;
-        self.get = Some(id);
-        out.push(Effect {
-            id,
-            kind: EffectKind::Get(self.target.clone()),
-        });
+        let get = Effect::next(next_id, EffectKind::Get(self.target.clone()));
+        self.get = Some(get.id);
+        out.push(get);
         if self.watch.is_none() && !self.target.namespace.is_empty() {
-            let id = *next_id;
-            *next_id += 1;
-            self.watch = Some(id);
-            out.push(Effect {
-                id,
-                kind: EffectKind::Events(EventsFor {
-                    namespace: self.target.namespace.clone(),
-                    object: Some((self.target.kind.clone(), self.target.name.clone())),
-                }),
-            });
+            let what = EventsFor {
+                namespace: self.target.namespace.clone(),
+                object: Some((self.target.kind.clone(), self.target.name.clone())),
+            };
+            let watch = Effect::next(next_id, EffectKind::Events(what));
+            self.watch = Some(watch.id);
+            out.push(watch);
         }
         out
     }

@@ -247,16 +247,15 @@ impl Pane for DoctorPane {
         let mut out = cancels(self.cancels.drain(..));
         if self.start {
             self.start = false;
-            let id = *next_id;
-            *next_id += 1;
-            self.id = Some(id);
-            out.push(Effect {
-                id,
-                kind: EffectKind::Doctor {
+            let e = Effect::next(
+                next_id,
+                EffectKind::Doctor {
                     subject: self.subject.clone(),
                     probe: self.probe,
                 },
-            });
+            );
+            self.id = Some(e.id);
+            out.push(e);
         }
         out
     }

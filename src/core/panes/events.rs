@@ -140,13 +140,9 @@ impl Pane for EventsPane {
     fn take_effects(&mut self, next_id: &mut EffectId) -> Vec<Effect> {
         match &self.live {
             Some(what) if self.watch.is_none() => {
-                let id = *next_id;
-                *next_id += 1;
-                self.watch = Some(id);
-                vec![Effect {
-                    id,
-                    kind: EffectKind::Events(what.clone()),
-                }]
+                let e = Effect::next(next_id, EffectKind::Events(what.clone()));
+                self.watch = Some(e.id);
+                vec![e]
             }
             _ => vec![],
         }

@@ -740,32 +740,21 @@ impl Pane for LogsPane {
     fn take_effects(&mut self, next_id: &mut EffectId) -> Vec<Effect> {
         let mut out = cancels(self.cancels.drain(..));
         for text in self.copies.drain(..) {
-            let id = *next_id;
-            *next_id += 1;
-            out.push(Effect {
-                id,
-                kind: EffectKind::Copy(text),
-            });
+            out.push(Effect::next(next_id, EffectKind::Copy(text)));
         }
         for (path, contents) in self.saves.drain(..) {
-            let id = *next_id;
-            *next_id += 1;
-            out.push(Effect {
-                id,
-                kind: EffectKind::WriteFile { path, contents },
-            });
+            out.push(Effect::next(
+                next_id,
+                EffectKind::WriteFile { path, contents },
+            ));
         }
         for (key, req) in std::mem::take(&mut self.requests) {
-            let id = *next_id;
-            *next_id += 1;
+            let e = Effect::next(next_id, EffectKind::Logs(req));
             if let Some(s) = self.streams.get_mut(&key) {
-                s.id = Some(id);
+                s.id = Some(e.id);
             }
-            self.by_id.insert(id, key);
-            out.push(Effect {
-                id,
-                kind: EffectKind::Logs(req),
-            });
+            self.by_id.insert(e.id, key);
+            out.push(e);
         }
         out
     }

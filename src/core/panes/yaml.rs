@@ -184,14 +184,10 @@ impl Pane for YamlPane {
         if !std::mem::take(&mut self.want) {
             return vec![];
         }
-        let id = *next_id;
-        *next_id += 1;
         let mut out = crate::core::pane::cancels(self.get.take());
-        self.get = Some(id);
-        out.push(Effect {
-            id,
-            kind: EffectKind::Get(self.target.clone()),
-        });
+        let get = Effect::next(next_id, EffectKind::Get(self.target.clone()));
+        self.get = Some(get.id);
+        out.push(get);
         out
     }
 
