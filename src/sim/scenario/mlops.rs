@@ -761,7 +761,8 @@ fn argo_step(base: Timestamp, s: &mut Scenario, t: &ArgoTask) {
         ]))
         .build();
     s.objects.push(finish(p, "BestEffort"));
-    s.objects.push(scheduled(base, ARGOWF, &name, 4 - t.start));
+    // Scheduled a second after the pod was created (`4 - t.start` seconds ago).
+    s.objects.push(scheduled(base, ARGOWF, &name, t.start - 3));
     argo_logs(base, s, t, &name);
 }
 
