@@ -58,6 +58,7 @@ pub fn scenario(base: Timestamp) -> Scenario {
     kserve(base, &mut s);
     tekton(base, &mut s);
     mlops(base, &mut s);
+    super::cluster::complete(&mut s, base);
     s
 }
 
