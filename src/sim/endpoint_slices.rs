@@ -11,6 +11,7 @@ use super::store::str_at;
 
 pub const SERVICE_NAME: &str = "kubernetes.io/service-name";
 const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
+const CONTROLLER: &str = "endpointslice-controller.k8s.io";
 
 /// The stable 5-character suffix the controller's generated names end with.
 fn suffix(ns: &str, svc: &str, i: usize) -> String {
@@ -51,7 +52,7 @@ pub fn desired(ep: &Value) -> Vec<Value> {
         .cloned()
         .unwrap_or_default();
     labels.insert(SERVICE_NAME.into(), json!(svc));
-    labels.insert(MANAGED_BY.into(), json!("endpointslice-controller.k8s.io"));
+    labels.insert(MANAGED_BY.into(), json!(CONTROLLER));
     let subsets = ep["subsets"].as_array().cloned().unwrap_or_default();
     // A service with no endpoints still gets one empty slice.
     let parts: Vec<(Vec<Value>, Value)> = if subsets.is_empty() {

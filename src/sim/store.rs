@@ -79,6 +79,8 @@ struct Inner {
     /// Endpoints written from outside (loaded from files, a scenario's own): served as given,
     /// never recomputed, so a captured cluster's port mismatches stay visible.
     given_endpoints: std::collections::HashSet<ObjKey>,
+    /// Services (namespace, name) whose EndpointSlices were written from outside: never derived.
+    given_slices: std::collections::HashSet<ObjKey>,
 }
 
 pub struct Store {
@@ -127,6 +129,7 @@ impl Store {
                 uid_seq: 0,
                 collections,
                 given_endpoints: Default::default(),
+                given_slices: Default::default(),
             }),
         }
     }
@@ -223,7 +226,14 @@ impl Store {
         }
         if api_version == "v1" && kind == "Endpoints" {
             let name = str_at(&value, &["metadata", "name"]).to_string();
-            inner.given_endpoints.insert((ns, name));
+            inner.given_endpoints.insert((ns.clone(), name));
+        }
+        if api_version == "discovery.k8s.io/v1" && kind == "EndpointSlice" {
+            let svc = value["metadata"]["labels"][endpoint_slices::SERVICE_NAME]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            inner.given_slices.insert((ns, svc));
         }
         inner.write(idx, value);
         Ok(inner.rv)
@@ -575,10 +585,17 @@ impl Inner {
             .or(prev)
             .map_or("", |e| str_at(e, &["metadata", "name"]))
             .to_string();
-        let wanted = now.map(endpoint_slices::desired).unwrap_or_default();
-        let stale: Vec<String> = self
+        let of_svc: Vec<&Arc<Value>> = self
             .in_namespace(slice_idx, ns)
             .filter(|s| s["metadata"]["labels"][endpoint_slices::SERVICE_NAME] == svc.as_str())
+            .collect();
+        // A service whose slices were written from outside (a loaded bundle's own) keeps them.
+        if self.given_slices.contains(&(ns.to_string(), svc.clone())) {
+            return;
+        }
+        let wanted = now.map(endpoint_slices::desired).unwrap_or_default();
+        let stale: Vec<String> = of_svc
+            .iter()
             .map(|s| str_at(s, &["metadata", "name"]).to_string())
             .filter(|name| {
                 !wanted
@@ -667,4 +684,42 @@ pub fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
         }
     }
     v.as_str().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slices_of(store: &Store, svc: &str) -> Vec<Value> {
+        let idx = store
+            .find_kind("discovery.k8s.io/v1", "EndpointSlice")
+            .unwrap();
+        store
+            .list(idx, Some("ns"), &|_| true, None, None)
+            .items
+            .into_iter()
+            .filter(|s| s.value["metadata"]["labels"][endpoint_slices::SERVICE_NAME] == svc)
+            .map(|s| (*s.value).clone())
+            .collect()
+    }
+
+    #[test]
+    fn loaded_slices_are_served_as_given_and_derived_ones_follow_the_endpoints() {
+        let store = Store::new();
+        let svc = |name: &str| {
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": "ns"},
+                   "spec": {"selector": {"app": name}, "ports": [{"port": 80}]}})
+        };
+        store.upsert(svc("web")).unwrap();
+        assert_eq!(slices_of(&store, "web").len(), 1, "a placeholder slice");
+        store
+            .upsert(json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                "metadata": {"name": "db-abcde", "namespace": "ns", "labels": {"kubernetes.io/service-name": "db"}},
+                "addressType": "IPv4", "endpoints": [{"addresses": ["10.1.1.1"]}]}))
+            .unwrap();
+        store.upsert(svc("db")).unwrap();
+        let db = slices_of(&store, "db");
+        assert_eq!(db.len(), 1);
+        assert_eq!(db[0]["metadata"]["name"], "db-abcde");
+    }
 }
