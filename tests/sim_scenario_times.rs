@@ -120,3 +120,65 @@ fn every_timestamp_of_every_built_in_scenario_is_in_the_past() {
         );
     }
 }
+
+/// The story's ages agree: each namespace is older than everything in it, every pod's node
+/// exists, and the namespaces every cluster has are there.
+#[test]
+fn namespaces_predate_their_objects_and_every_named_node_exists() {
+    let base = Timestamp::now();
+    let spec = load::LoadSpec {
+        pods: 50,
+        namespaces: 3,
+        log_rate: 0.0,
+    };
+    for s in [
+        mlops::scenario(base),
+        load::scenario(&spec, base),
+        builtin("empty", &spec).unwrap(),
+    ] {
+        let created = |o: &Value| {
+            o["metadata"]["creationTimestamp"]
+                .as_str()
+                .and_then(|t| t.parse::<Timestamp>().ok())
+        };
+        let of_kind = |kind: &'static str| s.objects.iter().filter(move |o| o["kind"] == kind);
+        for ns in ["default", "kube-system", "kube-public"] {
+            assert!(
+                of_kind("Namespace").any(|n| n["metadata"]["name"] == ns),
+                "{}: namespace {ns}",
+                s.name
+            );
+        }
+        for o in &s.objects {
+            let Some(ns) = o["metadata"]["namespace"].as_str() else {
+                continue;
+            };
+            let namespace = of_kind("Namespace")
+                .find(|n| n["metadata"]["name"] == ns)
+                .unwrap_or_else(|| panic!("{}: no namespace {ns}", s.name));
+            let (Some(n), Some(t)) = (created(namespace), created(o)) else {
+                panic!(
+                    "{}: {} or {ns} has no creationTimestamp",
+                    s.name,
+                    name_of(o)
+                );
+            };
+            assert!(
+                n < t,
+                "{}: {ns} ({n}) is younger than {}",
+                s.name,
+                name_of(o)
+            );
+        }
+        for p in of_kind("Pod") {
+            if let Some(node) = p["spec"]["nodeName"].as_str() {
+                assert!(
+                    of_kind("Node").any(|n| n["metadata"]["name"] == node),
+                    "{}: node {node} of {}",
+                    s.name,
+                    name_of(p)
+                );
+            }
+        }
+    }
+}
