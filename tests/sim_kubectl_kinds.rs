@@ -69,7 +69,9 @@ async fn get_pods_watch_prints_a_full_row_for_an_update() {
             v["metadata"]["labels"]["kdoc.test/touched"] = json!("yes");
         }));
     });
-    let out = k.output_for(8, &["get", "pods", "-w", "-n", "mlops"]).await;
+    let out = k
+        .output_for(12, &["get", "pods", "-w", "-n", "mlops"])
+        .await;
     poke.await.unwrap();
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -295,6 +297,13 @@ async fn nodes_wide_and_the_default_namespace() {
         ])
         .await;
     assert_eq!(alloc, "4");
+
+    // `describe node` finds the kubelet's Lease.
+    let describe = k.ok(&["describe", "node", "kdoc-worker-1"]).await;
+    assert!(
+        describe.contains("HolderIdentity:  kdoc-worker-1"),
+        "{describe}"
+    );
 
     // The simulator's own kubeconfig selects `default`, which exists (with no pods).
     let (ok, out, err) = k.run(&["get", "pods"]).await;

@@ -156,6 +156,7 @@ pub fn builtin() -> Vec<ResourceType> {
         r("apps", "v1", "daemonsets", "DaemonSet", true, &["ds"]).in_all(),
         r("batch", "v1", "jobs", "Job", true, &[]).in_all(),
         r("batch", "v1", "cronjobs", "CronJob", true, &["cj"]).in_all(),
+        r("coordination.k8s.io", "v1", "leases", "Lease", true, &[]),
         r(
             "discovery.k8s.io",
             "v1",

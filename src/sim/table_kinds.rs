@@ -100,6 +100,7 @@ pub fn columns(group: &str, kind: &str) -> Option<Vec<ColDef>> {
             ("VolumeMode", 1),
         ],
         ("", "ServiceAccount") => vec![("Secrets", 0), ("Age", 0)],
+        ("coordination.k8s.io", "Lease") => vec![("Holder", 0), ("Age", 0)],
         ("discovery.k8s.io", "EndpointSlice") => vec![
             ("AddressType", 0),
             ("Ports", 0),
@@ -511,6 +512,12 @@ pub fn cells(group: &str, kind: &str, v: &Value, now: Timestamp) -> Vec<Value> {
             json!(v["secrets"].as_array().map_or(0, Vec::len)),
             json!(created),
         ],
+        ("coordination.k8s.io", "Lease") => {
+            vec![
+                json!(str_at(v, &["spec", "holderIdentity"])),
+                json!(created),
+            ]
+        }
         ("discovery.k8s.io", "EndpointSlice") => {
             let ports: Vec<String> = v["ports"]
                 .as_array()
@@ -572,6 +579,7 @@ mod tests {
             ("", "PersistentVolume"),
             ("", "PersistentVolumeClaim"),
             ("", "ServiceAccount"),
+            ("coordination.k8s.io", "Lease"),
             ("discovery.k8s.io", "EndpointSlice"),
         ] {
             let cols = columns(g, k).unwrap();

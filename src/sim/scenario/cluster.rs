@@ -41,7 +41,24 @@ pub fn complete(s: &mut Scenario, base: Timestamp) {
         s.objects
             .push(node_named(base, name, &format!("10.0.0.{}", 11 + i % 200)));
     }
+    // Each kubelet renews its Lease every 10 s (`kubectl describe node` shows it).
+    let leases: Vec<Value> = kind_names(s, "Node")
+        .iter()
+        .map(|node| node_lease(base, node, &born))
+        .collect();
+    s.objects.extend(leases);
     age_namespaces(s, &born);
+}
+
+fn node_lease(base: Timestamp, node: &str, born: &str) -> Value {
+    json!({
+        "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+        "metadata": {"name": node, "namespace": "kube-node-lease", "uid": uid_for("kube-node-lease", node),
+                     "creationTimestamp": born,
+                     "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": node, "uid": uid_for("", node)}]},
+        "spec": {"holderIdentity": node, "leaseDurationSeconds": 40,
+                 "renewTime": offset(base, -4).strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string()},
+    })
 }
 
 /// Pods the scenario starts with and those its timeline creates.
