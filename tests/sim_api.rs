@@ -157,14 +157,15 @@ async fn paging_and_selectors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tables_for_kubectl() {
-    // Whole seconds, as objects store times: otherwise the dropped fraction can make "4m" "4m1s".
-    let base = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second()).unwrap();
-    let p = pod(base, "t", "crashy", 600)
+    let base = jiff::Timestamp::now();
+    // Ages past ten minutes print in whole minutes, so a slow start cannot turn the expected
+    // cells into "20m1s" (below ten minutes kubectl prints the seconds too).
+    let p = pod(base, "t", "crashy", 1830)
         .container(
             c("app", "busybox")
                 .waiting("CrashLoopBackOff", "back-off")
                 .restarts(4)
-                .last(1, "Error", -300, -240),
+                .last(1, "Error", -1290, -1230),
         )
         .build();
     let sim = common::start(Scenario {
@@ -194,8 +195,8 @@ async fn tables_for_kubectl() {
     assert_eq!(cells[0], "crashy");
     assert_eq!(cells[1], "0/1");
     assert_eq!(cells[2], "CrashLoopBackOff");
-    assert_eq!(cells[3], "4 (4m ago)");
-    assert_eq!(cells[4], "10m");
+    assert_eq!(cells[3], "4 (20m ago)");
+    assert_eq!(cells[4], "30m");
     assert_eq!(t["rows"][0]["object"]["metadata"]["namespace"], "t");
 }
 
