@@ -121,8 +121,9 @@ async fn forbidden_pods_show_the_api_message_and_namespaces_still_load() {
             "pods is forbidden: User \"system:anonymous\" cannot list resource \"pods\" in API group \"\" in the namespace \"load-001\""
         )
     );
+    // The three of the load scenario and default, kube-node-lease, kube-public, kube-system.
     until(&mut rx, &mut st, "namespaces for the picker", |s| {
-        s.cache.namespaces.len() == 3
+        s.cache.namespaces.len() == 7
     })
     .await;
     assert_eq!(

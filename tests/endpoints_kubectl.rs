@@ -1,6 +1,7 @@
 //! The simulator's endpoints controller, checked through real kubectl: every Service with a
 //! selector has an Endpoints object naming exactly the pods the apiserver's own label selector
-//! returns (ready ones as addresses, the rest as not-ready), and it follows a pod's readiness.
+//! returns (ready ones as addresses, the rest as not-ready), and it follows a pod's readiness;
+//! the EndpointSlices say the same.
 //! Skips with a printed reason where kubectl is absent, unless KDOC_REQUIRE_KUBECTL is set.
 
 mod common;
@@ -104,7 +105,7 @@ async fn every_selector_service_has_endpoints_naming_the_pods_it_selects() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn endpoints_follow_a_pods_readiness_and_deletion() {
+async fn endpoints_and_slices_follow_a_pods_readiness_and_deletion() {
     let sim = common::start(builtin("empty", &LoadSpec::default()).unwrap()).await;
     let Some(k) = Kubectl::new(&sim) else { return };
     let store = &sim.state().store;
@@ -134,10 +135,42 @@ async fn endpoints_follow_a_pods_readiness_and_deletion() {
             .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_default()
     };
+    // The EndpointSlices of `web`, as (address, ready) pairs, sorted.
+    let slices = || async {
+        let out = k
+            .ok(&[
+                "get",
+                "endpointslices",
+                "-n",
+                "shop",
+                "-l",
+                "kubernetes.io/service-name=web",
+                "-o",
+                "json",
+            ])
+            .await;
+        let mut pairs: Vec<(String, bool)> = items(&parse(&out))
+            .iter()
+            .flat_map(|sl| sl["endpoints"].as_array().cloned().unwrap_or_default())
+            .map(|e| {
+                (
+                    e["addresses"][0].as_str().unwrap_or("").to_string(),
+                    e["conditions"]["ready"] == true,
+                )
+            })
+            .collect();
+        pairs.sort();
+        (items(&parse(&out)).len(), pairs)
+    };
     // Not ready: no ready addresses, so kubectl prints an empty ENDPOINTS cell.
     let row = ep(k.ok(&["get", "ep", "web", "-n", "shop"]).await);
     assert!(row.starts_with("web "), "{row}");
     assert!(!row.contains("10.0.0."), "{row}");
+    let not_ready = vec![
+        ("10.0.0.1".to_string(), false),
+        ("10.0.0.2".to_string(), false),
+    ];
+    assert_eq!(slices().await, (1, not_ready));
 
     let pods = store.find_kind("v1", "Pod").unwrap();
     let ready = |v: &mut Value| v["status"]["conditions"][0]["status"] = json!("True");
@@ -145,13 +178,24 @@ async fn endpoints_follow_a_pods_readiness_and_deletion() {
     assert!(store.update(pods, "shop", "web-a", ready));
     let row = ep(k.ok(&["get", "ep", "web", "-n", "shop"]).await);
     assert!(row.contains("10.0.0.1:8080,10.0.0.2:8080"), "{row}");
+    let ready_both = vec![
+        ("10.0.0.1".to_string(), true),
+        ("10.0.0.2".to_string(), true),
+    ];
+    assert_eq!(slices().await, (1, ready_both));
 
     assert!(store.delete(pods, "shop", "web-a"));
     let row = ep(k.ok(&["get", "ep", "web", "-n", "shop"]).await);
     assert!(row.starts_with("web 10.0.0.2:8080 "), "{row}");
+    assert_eq!(slices().await, (1, vec![("10.0.0.2".to_string(), true)]));
 
     let svcs = store.find_kind("v1", "Service").unwrap();
     assert!(store.delete(svcs, "shop", "web"));
     let (ok, _, err) = k.run(&["get", "ep", "web", "-n", "shop"]).await;
     assert!(!ok && err.contains("NotFound"), "{err}");
+    assert_eq!(
+        slices().await,
+        (0, vec![]),
+        "the service's slices go with it"
+    );
 }

@@ -342,3 +342,43 @@ async fn open_watches_are_counted_until_the_client_goes_away() {
     })
     .await;
 }
+
+/// A watch asked for as Table (what `kubectl get -w` sends) carries a one-row Table per event;
+/// only the first carries the column definitions, as the apiserver does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_watch_sends_one_row_tables() {
+    let base = jiff::Timestamp::now();
+    let pods = ["a", "b", "c"].map(|n| {
+        pod(base, "t", n, 60)
+            .container(c("app", "busybox").running(-50))
+            .build()
+    });
+    let sim = common::start(Scenario {
+        objects: pods.to_vec(),
+        ..Default::default()
+    })
+    .await;
+    let accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+    let (code, body) = common::raw(
+        &sim,
+        "GET",
+        "/api/v1/namespaces/t/pods?watch=1&resourceVersion=0&timeoutSeconds=1",
+        &[("Accept", accept)],
+    )
+    .await;
+    assert_eq!(code, 200);
+    let events: Vec<serde_json::Value> = body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(events.len(), 3, "{body}");
+    for (i, ev) in events.iter().enumerate() {
+        assert_eq!(ev["type"], "ADDED");
+        let t = &ev["object"];
+        assert_eq!(t["kind"], "Table", "{ev}");
+        assert_eq!(t["rows"].as_array().unwrap().len(), 1);
+        assert_eq!(t["rows"][0]["cells"][1], "1/1");
+        assert_eq!(t["rows"][0]["cells"][2], "Running");
+        assert_eq!(t.get("columnDefinitions").is_some(), i == 0, "{ev}");
+    }
+}

@@ -105,9 +105,10 @@ pub struct SimArgs {
     /// Allow listening on a non-loopback address (the simulator has no authentication).
     #[arg(long)]
     pub allow_remote: bool,
-    /// Built-in scenario: mlops, empty or load.
-    #[arg(long, default_value = "mlops")]
-    pub scenario: String,
+    /// Built-in scenario: mlops, empty or load (default: mlops, or empty with --load, so a
+    /// loaded bundle is served alone unless a scenario is asked for).
+    #[arg(long)]
+    pub scenario: Option<String>,
     /// Files or folders of Kubernetes objects (YAML or JSON) to serve; repeatable.
     #[arg(long, value_name = "PATH")]
     pub load: Vec<PathBuf>,

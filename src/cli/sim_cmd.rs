@@ -38,7 +38,7 @@ pub fn config(args: &SimArgs) -> Result<SimConfig, String> {
         namespaces: args.namespaces.max(1),
         log_rate: args.log_rate,
     };
-    let scenario = scenario::builtin(&args.scenario, &load)?;
+    let scenario = scenario::builtin(&scenario_name(args), &load)?;
     Ok(SimConfig {
         addr,
         scenario,
@@ -46,6 +46,16 @@ pub fn config(args: &SimArgs) -> Result<SimConfig, String> {
         speed: args.speed,
         ..SimConfig::default()
     })
+}
+
+/// The scenario asked for, else `mlops`, or `empty` when files are loaded: someone loading a
+/// support bundle expects to see that bundle alone.
+fn scenario_name(args: &SimArgs) -> String {
+    match &args.scenario {
+        Some(name) => name.clone(),
+        None if args.load.is_empty() => "mlops".into(),
+        None => "empty".into(),
+    }
 }
 
 pub async fn run(args: SimArgs) -> Result<(), String> {
@@ -95,4 +105,30 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::super::{Cli, Command};
+    use super::*;
+
+    fn sim_args(argv: &[&str]) -> SimArgs {
+        let cli = Cli::try_parse_from(["kdoc", "sim"].iter().chain(argv)).unwrap();
+        match cli.command {
+            Some(Command::Sim(a)) => a,
+            other => panic!("not sim: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn load_alone_serves_the_empty_scenario_and_scenario_adds_one_explicitly() {
+        assert_eq!(config(&sim_args(&[])).unwrap().scenario.name, "mlops");
+        let load = config(&sim_args(&["--load", "/tmp/x"])).unwrap();
+        assert_eq!(load.scenario.name, "empty");
+        assert_eq!(load.load, [PathBuf::from("/tmp/x")]);
+        let both = config(&sim_args(&["--load", "/tmp/x", "--scenario", "mlops"])).unwrap();
+        assert_eq!(both.scenario.name, "mlops");
+    }
 }

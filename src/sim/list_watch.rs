@@ -227,6 +227,36 @@ fn visible(ev: &WatchEvent, ns: Option<&str>, f: &Filters) -> Option<EventType> 
     }
 }
 
+/// A watch asked for `as=Table`: every event carries a one-row Table, and only the first
+/// carries the column definitions (the apiserver leaves them out afterwards to save bandwidth,
+/// and kubectl reuses the last ones it saw).
+struct TableRows {
+    state: Arc<SimState>,
+    rt: ResourceType,
+    full: bool,
+    first: bool,
+}
+
+fn watch_line(kind: EventType, ev: &WatchEvent, rows: Option<&mut TableRows>) -> Bytes {
+    let Some(rows) = rows else {
+        return event_line(kind.as_str(), &ev.object.json);
+    };
+    let mut t = table::render(
+        &rows.rt,
+        std::slice::from_ref(&ev.object),
+        ev.rv,
+        None,
+        rows.state.now(),
+        rows.full,
+    );
+    if !std::mem::take(&mut rows.first)
+        && let Some(o) = t.as_object_mut()
+    {
+        o.remove("columnDefinitions");
+    }
+    event_line(kind.as_str(), t.to_string().as_bytes())
+}
+
 fn watch(ctx: Ctx<'_>) -> Response<Body> {
     let filters = match Filters::parse(&ctx) {
         Ok(f) => f,
@@ -272,6 +302,12 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
     let mut drops = ctx.state.faults.drops();
     let mut shutdown = ctx.state.shutdown_signal();
     let bookmark_every = ctx.state.bookmark_interval;
+    let mut rows = wants_table(ctx.accept).then(|| TableRows {
+        state: ctx.state.clone(),
+        rt: ctx.rt.clone(),
+        full: ctx.query.get("includeObject") == Some("Object"),
+        first: true,
+    });
     tokio::spawn(async move {
         let mut sub = match sub {
             Ok(s) => s,
@@ -285,10 +321,7 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
         let mut last_rv = sub.rv;
         for ev in &sub.initial {
             if let Some(kind) = visible(ev, ns.as_deref(), &filters)
-                && tx
-                    .send(event_line(kind.as_str(), &ev.object.json))
-                    .await
-                    .is_err()
+                && tx.send(watch_line(kind, ev, rows.as_mut())).await.is_err()
             {
                 return;
             }
@@ -310,7 +343,7 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
                     Ok(ev) => {
                         last_rv = last_rv.max(ev.rv);
                         if let Some(kind) = visible(&ev, ns.as_deref(), &filters)
-                            && tx.send(event_line(kind.as_str(), &ev.object.json)).await.is_err() {
+                            && tx.send(watch_line(kind, &ev, rows.as_mut())).await.is_err() {
                             return;
                         }
                     }

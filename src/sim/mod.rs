@@ -3,6 +3,7 @@
 
 pub mod backend;
 mod discovery;
+mod endpoint_slices;
 mod endpoints;
 pub mod faults;
 mod http;
@@ -21,6 +22,7 @@ pub mod state;
 pub mod status;
 pub mod store;
 mod table;
+mod table_kinds;
 pub mod time;
 
 use std::net::SocketAddr;

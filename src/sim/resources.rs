@@ -12,6 +12,8 @@ pub struct ResourceType {
     pub kind: String,
     pub namespaced: bool,
     pub short_names: Vec<String>,
+    /// Discovery categories (`all` is what `kubectl get all` expands to).
+    pub categories: Vec<String>,
 }
 
 impl ResourceType {
@@ -31,7 +33,14 @@ impl ResourceType {
             kind: kind.into(),
             namespaced,
             short_names: short.iter().map(|s| s.to_string()).collect(),
+            categories: vec![],
         }
+    }
+
+    /// The same resource in `kubectl get all` (and the apiserver's other categories).
+    fn in_all(mut self) -> Self {
+        self.categories = vec!["all".into()];
+        self
     }
 
     /// `v1` or `group/version`, as objects carry it in `apiVersion`.
@@ -61,6 +70,7 @@ impl ResourceType {
             "kind": self.kind,
             "verbs": ["get", "list", "watch"],
             "shortNames": self.short_names,
+            "categories": self.categories,
         })
     }
 
@@ -87,6 +97,7 @@ impl ResourceType {
             "singularResource": self.singular,
             "verbs": ["get", "list", "watch"],
             "shortNames": self.short_names,
+            "categories": self.categories,
             "subresources": subresources,
         })
     }
@@ -99,14 +110,16 @@ pub fn split_api_version(api_version: &str) -> (&str, &str) {
     }
 }
 
-/// The kinds every simulator serves, whether or not objects of them exist.
+/// The kinds every simulator serves, whether or not objects of them exist: the standard
+/// built-in APIs clients poll (so none of them answers 404) and the ML custom resources. Short
+/// names and categories are the real apiserver's and CRDs'.
 pub fn builtin() -> Vec<ResourceType> {
     let r = ResourceType::new;
     vec![
         r("", "v1", "namespaces", "Namespace", false, &["ns"]),
         r("", "v1", "nodes", "Node", false, &["no"]),
-        r("", "v1", "pods", "Pod", true, &["po"]),
-        r("", "v1", "services", "Service", true, &["svc"]),
+        r("", "v1", "pods", "Pod", true, &["po"]).in_all(),
+        r("", "v1", "services", "Service", true, &["svc"]).in_all(),
         r("", "v1", "endpoints", "Endpoints", true, &["ep"]),
         r("", "v1", "events", "Event", true, &["ev"]),
         r("", "v1", "configmaps", "ConfigMap", true, &["cm"]),
@@ -120,8 +133,94 @@ pub fn builtin() -> Vec<ResourceType> {
             true,
             &["pvc"],
         ),
-        r("apps", "v1", "deployments", "Deployment", true, &["deploy"]),
-        r("apps", "v1", "replicasets", "ReplicaSet", true, &["rs"]),
+        r(
+            "",
+            "v1",
+            "persistentvolumes",
+            "PersistentVolume",
+            false,
+            &["pv"],
+        ),
+        r(
+            "",
+            "v1",
+            "replicationcontrollers",
+            "ReplicationController",
+            true,
+            &["rc"],
+        )
+        .in_all(),
+        r("apps", "v1", "deployments", "Deployment", true, &["deploy"]).in_all(),
+        r("apps", "v1", "replicasets", "ReplicaSet", true, &["rs"]).in_all(),
+        r("apps", "v1", "statefulsets", "StatefulSet", true, &["sts"]).in_all(),
+        r("apps", "v1", "daemonsets", "DaemonSet", true, &["ds"]).in_all(),
+        r("batch", "v1", "jobs", "Job", true, &[]).in_all(),
+        r("batch", "v1", "cronjobs", "CronJob", true, &["cj"]).in_all(),
+        r("coordination.k8s.io", "v1", "leases", "Lease", true, &[]),
+        r(
+            "discovery.k8s.io",
+            "v1",
+            "endpointslices",
+            "EndpointSlice",
+            true,
+            &[],
+        ),
+        r(
+            "networking.k8s.io",
+            "v1",
+            "ingresses",
+            "Ingress",
+            true,
+            &["ing"],
+        ),
+        r(
+            "networking.k8s.io",
+            "v1",
+            "networkpolicies",
+            "NetworkPolicy",
+            true,
+            &["netpol"],
+        ),
+        r(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "roles",
+            "Role",
+            true,
+            &[],
+        ),
+        r(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "rolebindings",
+            "RoleBinding",
+            true,
+            &[],
+        ),
+        r(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "clusterroles",
+            "ClusterRole",
+            false,
+            &[],
+        ),
+        r(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "clusterrolebindings",
+            "ClusterRoleBinding",
+            false,
+            &[],
+        ),
+        r(
+            "storage.k8s.io",
+            "v1",
+            "storageclasses",
+            "StorageClass",
+            false,
+            &["sc"],
+        ),
         r(
             "argoproj.io",
             "v1alpha1",

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
+use super::endpoint_slices;
 use super::endpoints;
 use super::resources::{ResourceType, builtin};
 
@@ -78,6 +79,8 @@ struct Inner {
     /// Endpoints written from outside (loaded from files, a scenario's own): served as given,
     /// never recomputed, so a captured cluster's port mismatches stay visible.
     given_endpoints: std::collections::HashSet<ObjKey>,
+    /// Services (namespace, name) whose EndpointSlices were written from outside: never derived.
+    given_slices: std::collections::HashSet<ObjKey>,
 }
 
 pub struct Store {
@@ -126,6 +129,7 @@ impl Store {
                 uid_seq: 0,
                 collections,
                 given_endpoints: Default::default(),
+                given_slices: Default::default(),
             }),
         }
     }
@@ -213,11 +217,23 @@ impl Store {
             .unwrap_or("")
             .to_string();
         if !ns.is_empty() {
-            inner.ensure_namespace(&ns);
+            // A namespace made up for a loaded object is older than it, as on the cluster.
+            let created = str_at(&value, &["metadata", "creationTimestamp"])
+                .parse::<jiff::Timestamp>()
+                .ok()
+                .map(|t| super::time::offset(t, -60));
+            inner.ensure_namespace(&ns, created);
         }
         if api_version == "v1" && kind == "Endpoints" {
             let name = str_at(&value, &["metadata", "name"]).to_string();
-            inner.given_endpoints.insert((ns, name));
+            inner.given_endpoints.insert((ns.clone(), name));
+        }
+        if api_version == "discovery.k8s.io/v1" && kind == "EndpointSlice" {
+            let svc = value["metadata"]["labels"][endpoint_slices::SERVICE_NAME]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            inner.given_slices.insert((ns, svc));
         }
         inner.write(idx, value);
         Ok(inner.rv)
@@ -420,7 +436,7 @@ impl Inner {
             .position(|c| c.rt.api_version() == api_version && c.rt.kind == kind)
     }
 
-    fn ensure_namespace(&mut self, ns: &str) {
+    fn ensure_namespace(&mut self, ns: &str, created: Option<jiff::Timestamp>) {
         let Some(idx) = self.find_kind("v1", "Namespace") else {
             return;
         };
@@ -430,9 +446,10 @@ impl Inner {
         {
             return;
         }
+        let created = super::time::rfc3339(created.unwrap_or_else(jiff::Timestamp::now));
         let ns_obj = json!({
             "apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
+            "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}, "creationTimestamp": created},
             "spec": {"finalizers": ["kubernetes"]},
             "status": {"phase": "Active"},
         });
@@ -490,6 +507,10 @@ impl Inner {
         if !rt.group.is_empty() || ns.is_empty() {
             return;
         }
+        if rt.kind == "Endpoints" {
+            self.mirror_slices(ns, prev, now);
+            return;
+        }
         let Some(svc_idx) = self.find_kind("v1", "Service") else {
             return;
         };
@@ -512,8 +533,10 @@ impl Inner {
                     let given = self
                         .given_endpoints
                         .contains(&(ns.to_string(), name.clone()));
-                    if let Some(ep_idx) = self.find_kind("v1", "Endpoints").filter(|_| !given) {
-                        self.remove(ep_idx, ns, &name);
+                    if let Some(ep_idx) = self.find_kind("v1", "Endpoints").filter(|_| !given)
+                        && let Some(old) = self.remove(ep_idx, ns, &name)
+                    {
+                        self.mirror_slices(ns, Some(&old), None);
                     }
                     return;
                 }
@@ -549,6 +572,56 @@ impl Inner {
                 }
             }
             self.write(ep_idx, want);
+        }
+    }
+
+    /// Keep the EndpointSlices of a service in step with its Endpoints (which changed from
+    /// `prev` to `now`): write the slices that differ, delete the ones no longer wanted.
+    fn mirror_slices(&mut self, ns: &str, prev: Option<&Value>, now: Option<&Value>) {
+        let Some(slice_idx) = self.find_kind("discovery.k8s.io/v1", "EndpointSlice") else {
+            return;
+        };
+        let svc = now
+            .or(prev)
+            .map_or("", |e| str_at(e, &["metadata", "name"]))
+            .to_string();
+        let of_svc: Vec<&Arc<Value>> = self
+            .in_namespace(slice_idx, ns)
+            .filter(|s| s["metadata"]["labels"][endpoint_slices::SERVICE_NAME] == svc.as_str())
+            .collect();
+        // A service whose slices were written from outside (a loaded bundle's own) keeps them.
+        if self.given_slices.contains(&(ns.to_string(), svc.clone())) {
+            return;
+        }
+        let wanted = now.map(endpoint_slices::desired).unwrap_or_default();
+        let stale: Vec<String> = of_svc
+            .iter()
+            .map(|s| str_at(s, &["metadata", "name"]).to_string())
+            .filter(|name| {
+                !wanted
+                    .iter()
+                    .any(|w| w["metadata"]["name"] == name.as_str())
+            })
+            .collect();
+        for name in stale {
+            self.remove(slice_idx, ns, &name);
+        }
+        for mut want in wanted {
+            let key = (
+                ns.to_string(),
+                str_at(&want, &["metadata", "name"]).to_string(),
+            );
+            if let Some(old) = self.collections[slice_idx].objects.get(&key) {
+                if endpoint_slices::same(&old.value, &want) {
+                    continue;
+                }
+                for field in ["uid", "creationTimestamp"] {
+                    if let Some(v) = old.value["metadata"].get(field) {
+                        want["metadata"][field] = v.clone();
+                    }
+                }
+            }
+            self.write(slice_idx, want);
         }
     }
 
@@ -611,4 +684,42 @@ pub fn str_at<'a>(value: &'a Value, path: &[&str]) -> &'a str {
         }
     }
     v.as_str().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slices_of(store: &Store, svc: &str) -> Vec<Value> {
+        let idx = store
+            .find_kind("discovery.k8s.io/v1", "EndpointSlice")
+            .unwrap();
+        store
+            .list(idx, Some("ns"), &|_| true, None, None)
+            .items
+            .into_iter()
+            .filter(|s| s.value["metadata"]["labels"][endpoint_slices::SERVICE_NAME] == svc)
+            .map(|s| (*s.value).clone())
+            .collect()
+    }
+
+    #[test]
+    fn loaded_slices_are_served_as_given_and_derived_ones_follow_the_endpoints() {
+        let store = Store::new();
+        let svc = |name: &str| {
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": "ns"},
+                   "spec": {"selector": {"app": name}, "ports": [{"port": 80}]}})
+        };
+        store.upsert(svc("web")).unwrap();
+        assert_eq!(slices_of(&store, "web").len(), 1, "a placeholder slice");
+        store
+            .upsert(json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                "metadata": {"name": "db-abcde", "namespace": "ns", "labels": {"kubernetes.io/service-name": "db"}},
+                "addressType": "IPv4", "endpoints": [{"addresses": ["10.1.1.1"]}]}))
+            .unwrap();
+        store.upsert(svc("db")).unwrap();
+        let db = slices_of(&store, "db");
+        assert_eq!(db.len(), 1);
+        assert_eq!(db[0]["metadata"]["name"], "db-abcde");
+    }
 }

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::resources::ResourceType;
 use super::store::{Stored, str_at};
+use super::table_kinds;
 use crate::core::age::age_since;
 use crate::core::pod_status;
 
@@ -71,17 +72,15 @@ fn columns(rt: &ResourceType) -> Vec<Col> {
             col("Roles", 0),
             col("Age", 0),
             col("Version", 0),
+            col("Internal-IP", 1),
+            col("External-IP", 1),
+            col("OS-Image", 1),
+            col("Kernel-Version", 1),
+            col("Container-Runtime", 1),
         ],
         ("", "Endpoints") => vec![name, col("Endpoints", 0), col("Age", 0)],
         ("", "Secret") => vec![name, col("Type", 0), col("Data", 0), col("Age", 0)],
         ("", "ConfigMap") => vec![name, col("Data", 0), col("Age", 0)],
-        ("apps", "Deployment") => vec![
-            name,
-            col("Ready", 0),
-            col("Up-to-date", 0),
-            col("Available", 0),
-            col("Age", 0),
-        ],
         ("argoproj.io", "Workflow") => {
             vec![name, col("Status", 0), col("Age", 0), col("Message", 0)]
         }
@@ -97,7 +96,12 @@ fn columns(rt: &ResourceType) -> Vec<Col> {
         ("serving.kserve.io", "InferenceService") => {
             vec![name, col("URL", 0), col("Ready", 0), col("Age", 0)]
         }
-        _ => vec![name, col("Age", 0)],
+        (group, kind) => {
+            let rest = table_kinds::columns(group, kind).unwrap_or_else(|| vec![("Age", 0)]);
+            std::iter::once(name)
+                .chain(rest.into_iter().map(|(n, p)| col(n, p)))
+                .collect()
+        }
     }
 }
 
@@ -238,12 +242,18 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
                         .join(",")
                 })
                 .unwrap_or_default();
+            let info = &v["status"]["nodeInfo"];
             vec![
                 name,
                 json!(status),
                 json!(none_if_empty(roles)),
                 json!(created),
-                json!(str_at(v, &["status", "nodeInfo", "kubeletVersion"])),
+                json!(str_at(info, &["kubeletVersion"])),
+                json!(none_if_empty(node_address(v, "InternalIP"))),
+                json!(none_if_empty(node_address(v, "ExternalIP"))),
+                json!(str_at(info, &["osImage"])),
+                json!(str_at(info, &["kernelVersion"])),
+                json!(str_at(info, &["containerRuntimeVersion"])),
             ]
         }
         ("", "Endpoints") => vec![name, json!(format_endpoints(v)), json!(created)],
@@ -256,20 +266,6 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
             json!(v["data"].as_object().map_or(0, |d| d.len())),
             json!(created),
         ],
-        ("apps", "Deployment") => {
-            let s = &v["status"];
-            let want = v["spec"]["replicas"].as_i64().unwrap_or(1);
-            vec![
-                name,
-                json!(format!(
-                    "{}/{want}",
-                    s["readyReplicas"].as_i64().unwrap_or(0)
-                )),
-                json!(s["updatedReplicas"].as_i64().unwrap_or(0)),
-                json!(s["availableReplicas"].as_i64().unwrap_or(0)),
-                json!(created),
-            ]
-        }
         ("argoproj.io", "Workflow") => vec![
             name,
             json!(str_at(v, &["status", "phase"])),
@@ -295,8 +291,22 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
                 json!(created),
             ]
         }
+        (group, kind) if table_kinds::columns(group, kind).is_some() => std::iter::once(name)
+            .chain(table_kinds::cells(group, kind, v, now))
+            .collect(),
         _ => vec![name, json!(created)],
     }
+}
+
+/// Upstream `getNodeExternalIP`/`getNodeInternalIP`: the first address of that type.
+fn node_address(v: &Value, ty: &str) -> String {
+    v["status"]["addresses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["type"] == ty)
+        .map(|a| str_at(a, &["address"]).to_string())
+        .unwrap_or_default()
 }
 
 /// A `meta.k8s.io/v1` Table of these objects. With `full`, rows carry whole objects

@@ -51,7 +51,19 @@ impl Kubectl {
     /// Run kubectl; its exit status and output as bytes, exactly as printed. Fails the test as
     /// [`Kubectl::run`] does.
     pub async fn output(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new("kubectl");
+        self.output_of(Command::new("kubectl"), args).await
+    }
+
+    /// Run a kubectl that does not end by itself (`get -w`) for `secs` seconds under
+    /// coreutils' `timeout`, then return what it printed by then.
+    pub async fn output_for(&self, secs: u32, args: &[&str]) -> String {
+        let mut cmd = Command::new("timeout");
+        cmd.arg(secs.to_string()).arg("kubectl");
+        let out = self.output_of(cmd, args).await;
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    async fn output_of(&self, mut cmd: Command, args: &[&str]) -> Output {
         cmd.args(args)
             .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
             .env("KUBECACHEDIR", self.dir.path().join("cache"))

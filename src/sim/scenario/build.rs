@@ -532,20 +532,50 @@ pub fn namespace(name: &str) -> Value {
            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
 }
 
+/// How long ago the simulated cluster was set up: its nodes and system namespaces date from then.
+pub const CLUSTER_AGE: i64 = 86_400 * 40;
+
+/// The simulated worker node: a 4-CPU, 16 GiB kubeadm worker (no taints, so anything that
+/// fits is scheduled; the 16-CPU pod of the `mlops` scenario does not fit).
 pub fn node(base: Timestamp) -> Value {
+    node_named(base, NODE, "10.0.0.11")
+}
+
+/// A Ready worker node as the kubelet reports it: capacity, allocatable (capacity less the
+/// kubelet's eviction reserve), the pressure conditions, addresses and nodeInfo.
+pub fn node_named(base: Timestamp, name: &str, ip: &str) -> Value {
+    let born = rfc3339(offset(base, -CLUSTER_AGE));
+    let cond = |ty: &str, status: &str, reason: &str, message: &str| {
+        json!({"type": ty, "status": status, "reason": reason, "message": message,
+               "lastHeartbeatTime": rfc3339(offset(base, -20)), "lastTransitionTime": born})
+    };
     json!({
         "apiVersion": "v1", "kind": "Node",
-        "metadata": {"name": NODE, "uid": uid_for("", NODE), "creationTimestamp": rfc3339(offset(base, -86400 * 40)),
-                     "labels": {"kubernetes.io/hostname": NODE, "kubernetes.io/os": "linux", "node-role.kubernetes.io/worker": "true"}},
-        "spec": {"podCIDR": "10.42.0.0/24"},
+        "metadata": {"name": name, "uid": uid_for("", name), "creationTimestamp": born,
+                     "labels": {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+                                "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name,
+                                "kubernetes.io/os": "linux", "node-role.kubernetes.io/worker": ""},
+                     "annotations": {"node.alpha.kubernetes.io/ttl": "0",
+                                     "volumes.kubernetes.io/controller-managed-attach-detach": "true"}},
+        "spec": {"podCIDR": "10.42.0.0/24", "podCIDRs": ["10.42.0.0/24"]},
         "status": {
-            "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
-            "allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"},
-            "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status",
-                            "lastHeartbeatTime": rfc3339(base), "lastTransitionTime": rfc3339(offset(base, -86400 * 40))}],
-            "addresses": [{"type": "InternalIP", "address": "10.0.0.11"}, {"type": "Hostname", "address": NODE}],
-            "nodeInfo": {"kubeletVersion": "v1.32.0", "containerRuntimeVersion": "containerd://1.7.23", "osImage": "Ubuntu 24.04.1 LTS",
-                         "architecture": "amd64", "operatingSystem": "linux", "kernelVersion": "6.8.0-49-generic"},
+            "capacity": {"cpu": "4", "ephemeral-storage": "101430960Ki", "hugepages-1Gi": "0",
+                         "hugepages-2Mi": "0", "memory": "16393244Ki", "pods": "110"},
+            "allocatable": {"cpu": "4", "ephemeral-storage": "93478772582", "hugepages-1Gi": "0",
+                            "hugepages-2Mi": "0", "memory": "16290844Ki", "pods": "110"},
+            "conditions": [
+                cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ],
+            "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "nodeInfo": {"kubeletVersion": "v1.32.0", "kubeProxyVersion": "v1.32.0",
+                         "containerRuntimeVersion": "containerd://1.7.23", "osImage": "Ubuntu 24.04.1 LTS",
+                         "architecture": "amd64", "operatingSystem": "linux", "kernelVersion": "6.8.0-49-generic",
+                         "machineID": uid_for("machine", name).replace('-', ""),
+                         "systemUUID": uid_for("system", name), "bootID": uid_for("boot", name)},
         },
     })
 }

@@ -55,5 +55,6 @@ pub fn scenario(spec: &LoadSpec, base: Timestamp) -> Scenario {
             });
         }
     }
+    super::cluster::complete(&mut s, base);
     s
 }

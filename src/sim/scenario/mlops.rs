@@ -58,6 +58,7 @@ pub fn scenario(base: Timestamp) -> Scenario {
     kserve(base, &mut s);
     tekton(base, &mut s);
     mlops(base, &mut s);
+    super::cluster::complete(&mut s, base);
     s
 }
 
@@ -761,7 +762,8 @@ fn argo_step(base: Timestamp, s: &mut Scenario, t: &ArgoTask) {
         ]))
         .build();
     s.objects.push(finish(p, "BestEffort"));
-    s.objects.push(scheduled(base, ARGOWF, &name, 4 - t.start));
+    // Scheduled a second after the pod was created (`4 - t.start` seconds ago).
+    s.objects.push(scheduled(base, ARGOWF, &name, t.start - 3));
     argo_logs(base, s, t, &name);
 }
 

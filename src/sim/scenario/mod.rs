@@ -2,6 +2,7 @@
 //! behind its pods, and a timeline of changes that watches and log followers see live.
 
 pub mod build;
+pub mod cluster;
 mod engine;
 pub mod load;
 pub mod mlops;
@@ -119,10 +120,14 @@ pub const NAMES: [&str; 3] = ["mlops", "empty", "load"];
 pub fn builtin(name: &str, load: &load::LoadSpec) -> Result<Scenario, String> {
     match name {
         "mlops" => Ok(mlops::scenario(jiff::Timestamp::now())),
-        "empty" => Ok(Scenario {
-            name: "empty".into(),
-            ..Default::default()
-        }),
+        "empty" => {
+            let mut s = Scenario {
+                name: "empty".into(),
+                ..Default::default()
+            };
+            cluster::complete(&mut s, jiff::Timestamp::now());
+            Ok(s)
+        }
         "load" => Ok(load::scenario(load, jiff::Timestamp::now())),
         other => Err(format!(
             "unknown scenario {other:?}; the built-in scenarios are: {}",
