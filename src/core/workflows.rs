@@ -156,7 +156,7 @@ pub fn steps(
                     let n = &r.node;
                     let is_pod = matches!(n.node_type, argo::NodeType::Pod);
                     StepRow {
-                        prefix: r.prefix(),
+                        prefix: r.prefix.clone(),
                         name: if n.display_name.is_empty() {
                             Safe::new(&n.name)
                         } else {
