@@ -130,7 +130,8 @@ fn workflows_steps_and_containers() {
     );
     insta::assert_snapshot!("wf_list_120x35", t);
 
-    // Enter on iris-demo: the DAG with train -> build-image -> deploy and their real pods.
+    // Enter on iris-demo: the DAG with its tasks train, build-image and deploy side by side (as
+    // `argo get` draws them) and their real pods.
     let wf = workflows(&s);
     assert_eq!(wf.rows[wf.selected].key.2, "iris-demo");
     act(&mut s, Action::Select);
@@ -155,6 +156,12 @@ fn workflows_steps_and_containers() {
     act(&mut s, Action::Down);
     act(&mut s, Action::Down);
     assert_eq!(selected_step(&s), "build-image");
+    // The tree draws the DAG's tasks side by side; the details keep its edges.
+    let t = screen(&s, W, H);
+    assert!(
+        t.contains("depends on train · needed by deploy"),
+        "the details show build-image's edges:\n{t}"
+    );
     act(&mut s, Action::Select);
     assert!(on_containers_of(&s, "argowf", KANIKO), "{}", s.top().name());
     let names: Vec<&str> = containers(&s)

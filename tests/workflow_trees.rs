@@ -576,6 +576,138 @@ fn argo_get_guides() {
     );
 }
 
+/// (display name, depends on, `depends` as written, needed by) of every drawn row with edges.
+type Edges = (String, Vec<String>, Option<String>, Vec<String>);
+
+fn edges(tree: &Tree) -> Vec<Edges> {
+    tree.rows
+        .iter()
+        .filter_map(|r| {
+            let d = r.deps.as_ref()?;
+            Some((
+                r.node.display_name.clone(),
+                d.depends_on.clone(),
+                d.expression.clone(),
+                d.needed_by.clone(),
+            ))
+        })
+        .collect()
+}
+
+fn e(name: &str, on: &[&str], expr: Option<&str>, by: &[&str]) -> Edges {
+    let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect();
+    (name.into(), v(on), expr.map(str::to_string), v(by))
+}
+
+/// A DAG task's edges come from its template (`depends` or `dependencies`), for the task's
+/// node, its folded retry and its attempts; the DAG itself and Steps nodes have none.
+#[test]
+fn argo_dag_task_edges() {
+    // spec.templates "diamond": B and C `depends: A`, D `depends: B && C`.
+    let tree = argo::build(
+        &load("argo-wf-dag-diamond-podname-v2-succeeded.yaml"),
+        &no_pods(),
+    );
+    assert_eq!(
+        edges(&tree),
+        [
+            e("A", &[], None, &["B", "C"]),
+            e("B", &["A"], Some("A"), &["D"]),
+            e("C", &["A"], Some("A"), &["D"]),
+            e("D", &["B", "C"], Some("B && C"), &[]),
+        ]
+    );
+    // spec.templates "statis": `dependencies` lists. B(0) stands for the folded Retry B; C's
+    // attempts share C's edges.
+    let tree = argo::build(
+        &load("argo-wf-dag-failed-failfast-disabled-retries.yaml"),
+        &no_pods(),
+    );
+    assert_eq!(
+        edges(&tree),
+        [
+            e("A", &[], None, &["B", "C"]),
+            e("B(0)", &["A"], None, &["D"]),
+            e("C", &["A"], None, &[]),
+            e("C(0)", &["A"], None, &[]),
+            e("C(1)", &["A"], None, &[]),
+            e("D", &["B"], None, &["E"]),
+            e("E", &["D"], None, &[]),
+        ]
+    );
+    let tree = argo::build(&load("argo-wf-dag-retry-succeeded.yaml"), &no_pods());
+    assert_eq!(edges(&tree).len(), 4);
+    assert!(
+        edges(&tree)
+            .iter()
+            .all(|(_, on, _, by)| on.is_empty() && by.is_empty())
+    );
+    for file in [
+        "argo-wf-steps-failed-retries-running.yaml",
+        "argo-wf-steps-podname-v2-succeeded.yaml",
+    ] {
+        let tree = argo::build(&load(file), &no_pods());
+        assert!(edges(&tree).is_empty(), "{file}");
+    }
+    assert_eq!(
+        kdoc::core::workflows::deps_text(tree_deps(
+            &argo::build(
+                &load("argo-wf-dag-diamond-podname-v2-succeeded.yaml"),
+                &no_pods()
+            ),
+            "dag-diamond-82q7s-1226654358"
+        )),
+        "depends on B && C · needed by nothing"
+    );
+}
+
+fn tree_deps<'a>(tree: &'a Tree, id: &str) -> &'a argo::TaskDeps {
+    tree.row(id).and_then(|r| r.deps.as_ref()).unwrap()
+}
+
+/// A DAG from another WorkflowTemplate (`templateRef`) is read from `status.storedTemplates`;
+/// a `depends` expression names each task once, whatever the result it asks for.
+#[test]
+fn argo_dag_edges_from_stored_templates() {
+    let t = "2024-01-01T00:00:00Z";
+    let nodes: serde_json::Map<String, Value> = [
+        argo_node("wf", "wf", "wf", "DAG", "", Some(t), &[]),
+        argo_node("wf-a", "wf.a", "a", "Pod", "wf", Some(t), &[]),
+        argo_node("wf-b", "wf.b", "b", "Pod", "wf", Some(t), &[]),
+        argo_node("wf-c", "wf.c(0:x)", "c(0:x)", "Pod", "wf", Some(t), &[]),
+        argo_node("wf-d", "wf.d", "d", "Pod", "wf", Some(t), &[]),
+    ]
+    .into_iter()
+    .collect();
+    let mut wf = wf_with(Value::Object(nodes));
+    wf["status"]["nodes"]["wf"]["templateRef"] = json!({"name": "lib", "template": "pipe"});
+    wf["spec"] = json!({"templates": [{"name": "pipe", "dag": {"tasks": [{"name": "a"}]}}]});
+    wf["status"]["storedTemplates"] = json!({"namespaced/lib/pipe": {"name": "pipe", "dag": {"tasks": [
+        {"name": "a"},
+        {"name": "b"},
+        {"name": "c", "depends": "a"},
+        {"name": "d", "depends": "a.Succeeded || (b && !c.Failed) || a.Failed || unknown"},
+    ]}}});
+    let tree = argo::build(&wf, &no_pods());
+    assert_eq!(
+        edges(&tree),
+        [
+            e("a", &[], None, &["c", "d"]),
+            e("b", &[], None, &["d"]),
+            e("c(0:x)", &["a"], Some("a"), &["d"]),
+            e(
+                "d",
+                &["a", "b", "c"],
+                Some("a.Succeeded || (b && !c.Failed) || a.Failed || unknown"),
+                &[]
+            ),
+        ]
+    );
+    // Without the stored copy the local template of the same name is not it: no edges.
+    wf["status"]["storedTemplates"] = json!({});
+    assert!(edges(&argo::build(&wf, &no_pods())).is_empty());
+}
+
 /// `RecoverIndexFromNodeName`: the number between the first `(` and the first `:`.
 #[test]
 fn argo_item_index() {

@@ -129,6 +129,8 @@ pub struct StepRow {
     /// The pod's name as the API has it, for looking it up (`pod` is for display).
     pub pod_key: Option<String>,
     pub container: Option<Safe>,
+    /// A DAG task's edges, e.g. "depends on B && C · needed by E"; empty elsewhere.
+    pub deps: Safe,
 }
 
 pub struct Steps {
@@ -172,6 +174,7 @@ pub fn steps(
                         pod_key: n.pod_name.clone(),
                         // Argo renames the template's container to `main`.
                         container: is_pod.then(|| "main".into()),
+                        deps: r.deps.as_ref().map(deps_text).unwrap_or_default().into(),
                     }
                 })
                 .collect();
@@ -194,6 +197,7 @@ pub fn steps(
                 pod: None,
                 pod_key: None,
                 container: None,
+                deps: Safe::default(),
             }];
             let n_tasks = tree.tasks.len() + tree.skipped.len();
             for (i, t) in tree.tasks.iter().enumerate() {
@@ -226,6 +230,7 @@ pub fn steps(
                         .find(|s| s.exit_code.is_some_and(|c| c != 0))
                         .or(t.steps.first())
                         .map(|s| Safe::new(&s.container)),
+                    deps: Safe::default(),
                 });
                 let subs: Vec<(&tekton::StepInfo, &str)> = t
                     .steps
@@ -263,6 +268,7 @@ pub fn steps(
                         pod: pod.as_deref().map(Safe::new),
                         pod_key: pod.clone(),
                         container: Some(Safe::new(&s.container)),
+                        deps: Safe::default(),
                     });
                 }
             }
@@ -283,6 +289,7 @@ pub fn steps(
                     pod: None,
                     pod_key: None,
                     container: None,
+                    deps: Safe::default(),
                 });
             }
             Steps {
@@ -291,4 +298,20 @@ pub fn steps(
             }
         }
     }
+}
+
+/// A DAG task's edges in a line: "depends on A, B · needed by D" (`depends` as written when the
+/// task uses it; "nothing" at either end of the DAG).
+pub fn deps_text(d: &argo::TaskDeps) -> String {
+    let on = match &d.expression {
+        Some(e) => e.clone(),
+        None if d.depends_on.is_empty() => "nothing".into(),
+        None => d.depends_on.join(", "),
+    };
+    let by = if d.needed_by.is_empty() {
+        "nothing".into()
+    } else {
+        d.needed_by.join(", ")
+    };
+    format!("depends on {on} · needed by {by}")
 }

@@ -64,6 +64,10 @@ pub fn draw(f: &mut Frame, area: Rect, p: &StepsPane, _state: &AppState, view: &
             text.push_str(&format!("  container {c}"));
         }
         let mut lines = vec![Line::styled(text, Style::default().fg(t.accent))];
+        // The DAG's edges: the tree draws its tasks side by side.
+        if !r.deps.is_empty() {
+            lines.push(Line::styled(r.deps.to_string(), Style::default().fg(t.fg)));
+        }
         if !r.message.is_empty() {
             lines.push(Line::styled(
                 r.message.to_string(),

@@ -1,5 +1,5 @@
 //! Argo Workflows: pod names, nodes and the STATUS of a Workflow, read from its JSON; the node
-//! tree is in [`tree`].
+//! tree is in [`tree`], the edges of a DAG task in [`deps`].
 //!
 //! Ports the parts of argo-workflows the TUI needs (notes/upstream-error-semantics.md §3):
 //! `GeneratePodName` and `GetWorkflowPodNameVersion` (workflow/util/pod_name.go),
@@ -8,8 +8,10 @@
 //! cmd/argo/commands/common). Everything is pure and never panics on odd input: missing
 //! fields behave like Go's zero values.
 
+pub mod deps;
 pub mod tree;
 
+pub use deps::TaskDeps;
 pub use tree::{Tree, TreeRow, build};
 
 use std::collections::HashMap;

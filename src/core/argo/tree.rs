@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use jiff::Timestamp;
 use serde_json::Value;
 
+use super::deps::{TaskDeps, task_deps};
 use super::{ArgoNode, NodeType, node_id, pod_name, pod_name_version};
 
 /// One line of the tree.
@@ -33,6 +34,8 @@ pub struct TreeRow {
     pub parent: Option<String>,
     /// The guides before the node as `argo get` prints them, e.g. "", "├─", "│ └─", "└─┬─".
     pub prefix: String,
+    /// For a node running a DAG task: what the task waits for and what waits for it.
+    pub deps: Option<TaskDeps>,
 }
 
 /// The node tree of a workflow, row by row, plus anything odd found on the way.
@@ -102,9 +105,11 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
         roots.push(r);
     }
 
+    let deps = task_deps(wf, &nodes);
     let mut draw = Draw {
         nodes: &nodes,
         shape: &shape,
+        deps: &deps,
         visited: HashSet::new(),
         rows: vec![],
         problems: vec![],
@@ -365,6 +370,7 @@ fn filtered(n: &ArgoNode) -> (bool, bool) {
 struct Draw<'a> {
     nodes: &'a BTreeMap<String, ArgoNode>,
     shape: &'a Shape<'a>,
+    deps: &'a HashMap<String, TaskDeps>,
     visited: HashSet<&'a str>,
     rows: Vec<TreeRow>,
     problems: Vec<String>,
@@ -404,6 +410,7 @@ impl<'a> Draw<'a> {
                     node: node.clone(),
                     parent: p.parent.map(str::to_string),
                     prefix: p.node_prefix.clone(),
+                    deps: self.deps.get(p.id).cloned(),
                 });
             }
             let kids = self.shape.kids.get(p.id).map(Vec::as_slice).unwrap_or(&[]);
