@@ -1300,7 +1300,7 @@ fn tekton_succeeded_pipelinerun_with_one_taskrun_missing() {
             (
                 "jenkins-x-jx-pr-7463-boot-vault-9mbgb-17-build-2jnvr",
                 false,
-                "Unknown"
+                "not found"
             ),
             (
                 "jenkins-x-jx-pr-7463-boot-vault-9mbgb-17-e2e-tests-ds74m",
@@ -1309,6 +1309,8 @@ fn tekton_succeeded_pipelinerun_with_one_taskrun_missing() {
             ),
         ]
     );
+    // The condition counts both tasks as done: PROGRESS 2/2, not the 1/2 the runs alone show.
+    assert_eq!(tekton::progress(&tree), (2, 2));
     let tr2 = &tree.tasks[1];
     assert_eq!(
         tr2.message.as_deref(),
@@ -1437,6 +1439,191 @@ fn tekton_demo_pipelinerun() {
             "PipelineRun was stopping".to_string()
         )]
     );
+}
+
+/// The counts of a PipelineRun's condition message, in each shape Tekton has written.
+#[test]
+fn tekton_condition_counts() {
+    use tekton::TaskCounts;
+    let c = |completed, failed, cancelled, skipped, incomplete| TaskCounts {
+        completed,
+        failed,
+        cancelled,
+        skipped,
+        incomplete,
+    };
+    for (msg, counts) in [
+        ("Tasks Completed: 2, Skipped: 0", Some(c(2, 0, 0, 0, 0))),
+        (
+            "Tasks Completed: 4 (Failed: 2, Cancelled 0), Skipped: 1",
+            Some(c(4, 2, 0, 1, 0)),
+        ),
+        (
+            "Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 0",
+            Some(c(1, 0, 0, 0, 1)),
+        ),
+        (
+            "Tasks Completed: 3 (Failed: 1 (Ignored: 1), Cancelled 0), Skipped: 2",
+            Some(c(3, 1, 0, 2, 0)),
+        ),
+        ("PipelineRun \"p\" failed to finish within \"1h0m0s\"", None),
+        ("Tasks Completed: many", None),
+        ("", None),
+    ] {
+        assert_eq!(tekton::task_counts(msg), counts, "{msg}");
+    }
+    // Progress: the runs, or the condition when it says more.
+    let pr = load("tekton-pipelinerun-v1-succeeded-two-taskruns.yaml");
+    let tree = tekton::pipeline_run(&pr, &HashMap::new());
+    assert!(tree.tasks.iter().all(|t| t.phase == tekton::NOT_FOUND));
+    assert_eq!(tekton::progress(&tree), (2, 2));
+    let pr = load("tekton-pipelinerun-v1-failed-childrefs.yaml");
+    let tree = tekton::pipeline_run(&pr, &HashMap::new());
+    assert_eq!(tekton::progress(&tree), (0, 1));
+}
+
+/// Fixture TaskRuns as a cluster holds them: in the PipelineRuns' namespace.
+fn in_jx(mut v: Value) -> Value {
+    v["metadata"]["namespace"] = json!("jx");
+    v
+}
+
+/// A TaskRun no PipelineRun owns, labels or references is a row of the workflows view of its
+/// own (the captured TaskRuns carry neither owner nor label, so references decide); its steps
+/// are its tree.
+#[test]
+fn tekton_standalone_taskrun() {
+    use kdoc::core::workflows::{self, WfKind};
+    use std::collections::BTreeMap;
+    let prs: BTreeMap<_, _> = [
+        "tekton-pipelinerun-v1-failed-childrefs.yaml",
+        "tekton-pipelinerun-v1-succeeded-two-taskruns.yaml",
+    ]
+    .map(|f| {
+        let v = load(f);
+        let name = v["metadata"]["name"].as_str().unwrap().to_string();
+        ((WfKind::Tekton, "jx".to_string(), name), v)
+    })
+    .into_iter()
+    .collect();
+    let mut trs: BTreeMap<_, _> = [
+        "tekton-taskrun-v1-failed-step-exit2.yaml",
+        "tekton-taskrun-v1-pending-podinitializing-podname.yaml",
+        "tekton-taskrun-v1-succeeded-e2e-tests.yaml",
+    ]
+    .map(|f| {
+        let v = in_jx(load(f));
+        let name = v["metadata"]["name"].as_str().unwrap().to_string();
+        (("jx".to_string(), name), v)
+    })
+    .into_iter()
+    .collect();
+    let rows = workflows::workflow_rows(&prs, &trs);
+    let got: Vec<(WfKind, &str, &str, usize, usize)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.key.0,
+                r.key.2.as_str(),
+                r.phase.as_str(),
+                r.succeeded,
+                r.total,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                WfKind::Tekton,
+                "jenkins-x-charts-jx-build-templ-wbbx6-7",
+                "Failed",
+                0,
+                1
+            ),
+            (
+                WfKind::Tekton,
+                "jenkins-x-jx-pr-7463-boot-vault-9mbgb-17",
+                "Succeeded",
+                2,
+                2
+            ),
+            (
+                WfKind::TaskRun,
+                "release-zm5v8-from-build-pack-9f2m9",
+                "Pending",
+                0,
+                16
+            ),
+        ]
+    );
+
+    // Its steps: the TaskRun, then its 16 steps, waiting for the pod to initialise.
+    let key = (
+        WfKind::TaskRun,
+        "jx".to_string(),
+        "release-zm5v8-from-build-pack-9f2m9".to_string(),
+    );
+    let tr = &trs[&(key.1.clone(), key.2.clone())];
+    let steps = workflows::steps(&key, tr, &trs, &[]);
+    assert!(steps.problems.is_empty());
+    assert_eq!(steps.rows.len(), 17);
+    let root = &steps.rows[0];
+    assert_eq!(
+        (
+            root.prefix.as_str(),
+            root.name.as_str(),
+            root.kind.as_str(),
+            root.phase.as_str()
+        ),
+        (
+            "",
+            "release-zm5v8-from-build-pack-9f2m9",
+            "TaskRun",
+            "Pending"
+        )
+    );
+    assert_eq!(
+        root.pod_key.as_deref(),
+        Some("release-zm5v8-from-build-pack-9f2m9-pod-xsg5h")
+    );
+    assert_eq!(root.container.as_deref(), Some("step-git-clone"));
+    let first = &steps.rows[1];
+    assert_eq!(
+        (
+            first.prefix.as_str(),
+            first.name.as_str(),
+            first.phase.as_str()
+        ),
+        ("├─", "git-clone", "Waiting: PodInitializing")
+    );
+    let last = &steps.rows[16];
+    assert_eq!(
+        (last.prefix.as_str(), last.name.as_str(), last.kind.as_str()),
+        ("└─", "promote-jx-promote", "Step")
+    );
+
+    // Owned by a PipelineRun (an ownerReference, or the label alone): not on its own, even
+    // when that PipelineRun is not in the cluster.
+    let name = (
+        "jx".to_string(),
+        "release-zm5v8-from-build-pack-9f2m9".to_string(),
+    );
+    let owned = |trs: &BTreeMap<(String, String), Value>| {
+        workflows::workflow_rows(&prs, trs)
+            .iter()
+            .any(|r| r.key.0 == WfKind::TaskRun)
+    };
+    trs.get_mut(&name).unwrap()["metadata"]["ownerReferences"] = json!([
+        {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun", "name": "release-zm5v8", "uid": "u"}
+    ]);
+    assert!(!owned(&trs));
+    trs.get_mut(&name).unwrap()["metadata"]["ownerReferences"] = json!(null);
+    trs.get_mut(&name).unwrap()["metadata"]["labels"] =
+        json!({"tekton.dev/pipelineRun": "release-zm5v8"});
+    assert!(!owned(&trs));
+    trs.get_mut(&name).unwrap()["metadata"]["labels"] = json!({"app": "x"});
+    assert!(owned(&trs));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ fn icon(phase: &str) -> &'static str {
         "Running" => "●",
         "Skipped" | "Omitted" => "○",
         "Pending" | "" => "◷",
+        crate::core::tekton::NOT_FOUND => "?",
         p if p.starts_with("Waiting") => "◷",
         _ => "✖",
     }

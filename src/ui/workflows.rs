@@ -22,6 +22,7 @@ pub fn phase_color(theme: &Theme, phase: &str) -> ratatui::style::Color {
         "Succeeded" | "Completed" => Health::Completed,
         "Running" => Health::Ok,
         "Pending" | "Waiting" | "Unknown" | "" => Health::Pending,
+        crate::core::tekton::NOT_FOUND => Health::Pending,
         p if p.starts_with("Waiting") || p.starts_with("Running") => Health::Pending,
         "Skipped" | "Omitted" | "Cancelled" => Health::Warn,
         _ => Health::Failed,
