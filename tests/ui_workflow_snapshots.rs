@@ -422,3 +422,31 @@ fn step_to_row(state: &mut AppState, name: &str) {
         act(state, Action::Down);
     }
 }
+
+/// The diamond DAG's steps, narrower than everything wants: the empty MESSAGE column gives
+/// its room before a pod name is cut (issue: `dag-diamond-82…echo-1310542453` beside an empty
+/// MESSAGE); the four tasks are siblings under the DAG.
+#[test]
+fn pod_names_are_not_cut_while_the_message_column_is_empty() {
+    let mut s = new_state(Scope::All);
+    cluster(&mut s, ClusterEvent::PodsReset(vec![]));
+    let wf = common::fixtures::values("argo-wf-dag-diamond-podname-v2-succeeded.yaml");
+    cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Argo, wf));
+    cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Tekton, vec![]));
+    cluster(&mut s, ClusterEvent::TaskRunsReset(vec![]));
+    cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
+    send(&mut s, Msg::Command("wf".into()));
+    act(&mut s, Action::Select);
+    assert!(on_steps_of(&s, "dag-diamond-82q7s"), "{}", s.top().name());
+    // Everything wants 85 columns inside the border; 80 are there.
+    let t = screen(&s, 82, 24);
+    for (task, pod) in [
+        ("├─✔ A", "dag-diamond-82q7s-echo-1310542453"),
+        ("├─✔ B", "dag-diamond-82q7s-echo-1260209596"),
+        ("├─✔ C", "dag-diamond-82q7s-echo-1276987215"),
+        ("└─✔ D", "dag-diamond-82q7s-echo-1226654358"),
+    ] {
+        assert!(line_of(&t, task).contains(pod), "{t}");
+    }
+    insta::assert_snapshot!("wf_argo_diamond_82x24", t);
+}
