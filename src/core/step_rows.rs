@@ -66,12 +66,12 @@ fn argo_steps(key: &WfKey, wf: &Value, pods: &[(String, Value)]) -> Steps {
     let tree = argo::build(wf, &by_node);
     let rows = tree
         .rows
-        .iter()
+        .into_iter()
         .map(|r| {
             let n = &r.node;
             let is_pod = matches!(n.node_type, argo::NodeType::Pod);
             StepRow {
-                prefix: r.prefix.clone(),
+                prefix: r.prefix,
                 name: if n.display_name.is_empty() {
                     Safe::new(&n.name)
                 } else {

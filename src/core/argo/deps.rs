@@ -2,7 +2,7 @@
 //! template (`dag.tasks[].dependencies` or `.depends`). The tree draws a DAG's tasks side by
 //! side, as `argo get` does, so these are the only place the edges show.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -63,8 +63,9 @@ struct Dag {
 impl Dag {
     fn of(wf: &Value, node: &ArgoNode) -> Option<Dag> {
         let tasks = template(wf, node)?.pointer("/dag/tasks")?.as_array()?;
-        let names: Vec<&str> = tasks.iter().filter_map(|t| t["name"].as_str()).collect();
+        let names: HashSet<&str> = tasks.iter().filter_map(|t| t["name"].as_str()).collect();
         let mut edges: HashMap<String, TaskDeps> = HashMap::new();
+        let mut order: Vec<&str> = vec![];
         for t in tasks {
             let Some(name) = t["name"].as_str() else {
                 continue;
@@ -82,6 +83,7 @@ impl Dag {
                     .flatten()
                     .collect(),
             };
+            order.push(name);
             edges.insert(
                 name.to_string(),
                 TaskDeps {
@@ -92,18 +94,18 @@ impl Dag {
                 },
             );
         }
-        for name in &names {
-            let waiting: Vec<String> = names
-                .iter()
-                .filter(|t| {
-                    edges
-                        .get(**t)
-                        .is_some_and(|d| d.depends_on.iter().any(|x| x == name))
-                })
-                .map(|t| t.to_string())
-                .collect();
-            if let Some(d) = edges.get_mut(*name) {
-                d.needed_by = waiting;
+        // Who waits for whom, in template order (DAGs can have thousands of tasks).
+        for name in order {
+            let on = edges
+                .get(name)
+                .map(|d| d.depends_on.clone())
+                .unwrap_or_default();
+            for d in on {
+                if let Some(target) = edges.get_mut(&d)
+                    && target.needed_by.last().map(String::as_str) != Some(name)
+                {
+                    target.needed_by.push(name.to_string());
+                }
             }
         }
         Some(Dag { edges })
@@ -112,7 +114,7 @@ impl Dag {
 
 /// The task names a `depends` expression mentions, in order, once each: `A && (B.Succeeded ||
 /// !C.Failed)` → A, B, C. Words that are not tasks of the DAG are left out.
-fn referenced(expr: &str, tasks: &[&str]) -> Vec<String> {
+fn referenced(expr: &str, tasks: &HashSet<&str>) -> Vec<String> {
     let mut out: Vec<String> = vec![];
     let words = expr.split(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')));
     for w in words {

@@ -17,6 +17,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -94,7 +95,7 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
         .copied()
         .filter(|r| !roots.contains(r))
         .collect();
-    stable_sort(&mut others, |a, b| argo_order(&nodes[*a], &nodes[*b]));
+    sort_argo(&mut others, &nodes);
     for r in others {
         if main {
             tree.problems.push(format!(
@@ -105,11 +106,9 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
         roots.push(r);
     }
 
-    let deps = task_deps(wf, &nodes);
     let mut draw = Draw {
         nodes: &nodes,
         shape: &shape,
-        deps: &deps,
         visited: HashSet::new(),
         rows: vec![],
         problems: vec![],
@@ -124,11 +123,12 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
         .map(String::as_str)
         .filter(|id| !draw.visited.contains(id))
         .collect();
-    stable_sort(&mut rest, |a, b| {
-        (*b == wf_name)
-            .cmp(&(*a == wf_name))
-            .then_with(|| argo_order(&nodes[*a], &nodes[*b]))
-    });
+    sort_argo(&mut rest, &nodes);
+    // The workflow's own node first, if a cycle swallowed it.
+    if let Some(i) = rest.iter().position(|id| *id == wf_name) {
+        let id = rest.remove(i);
+        rest.insert(0, id);
+    }
     for id in rest {
         if draw.visited.contains(id) {
             continue;
@@ -141,7 +141,26 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
         draw.from(start);
     }
     tree.problems.append(&mut draw.problems);
-    tree.rows = draw.rows;
+    // Each node is drawn once at most: move it into its row rather than copy it.
+    let drawn: Vec<(String, usize, Option<String>, String)> = draw
+        .rows
+        .into_iter()
+        .map(|d| (d.id.into(), d.depth, d.parent.map(str::to_string), d.prefix))
+        .collect();
+    let mut deps = task_deps(wf, &nodes);
+    let mut nodes = nodes;
+    tree.rows = drawn
+        .into_iter()
+        .filter_map(|(id, depth, parent, prefix)| {
+            Some(TreeRow {
+                depth,
+                deps: deps.remove(&id),
+                node: nodes.remove(&id)?,
+                parent,
+                prefix,
+            })
+        })
+        .collect();
     tree
 }
 
@@ -245,6 +264,7 @@ impl<'a> Shape<'a> {
             }
         }
         let mut parent = HashMap::new();
+        let mut kids: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut roots = vec![];
         for n in nodes.values() {
             let id = n.id.as_str();
@@ -267,20 +287,14 @@ impl<'a> Shape<'a> {
             match p {
                 Some(p) => {
                     parent.insert(id, p);
+                    // In ID order: Go inserts in map order, any order will do if it is stable.
+                    kids.entry(p).or_default().push(id);
                 }
                 None => roots.push(id),
             }
         }
-        let mut kids: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (c, p) in &parent {
-            if nodes.contains_key(*p) {
-                kids.entry(*p).or_default().push(*c);
-            }
-        }
         for list in kids.values_mut() {
-            // Go inserts in map order; start from ID order so equal keys stay put.
-            list.sort_unstable();
-            stable_sort(list, |a, b| argo_order(&nodes[*a], &nodes[*b]));
+            sort_argo(list, nodes);
         }
         Shape {
             parent,
@@ -304,16 +318,46 @@ impl<'a> Shape<'a> {
     }
 }
 
-/// `insertSorted`'s order: start time (an unset one is Go's zero time, so it comes first),
-/// then the items' indexes when both display names carry one, else the display names.
-fn argo_order(a: &ArgoNode, b: &ArgoNode) -> Ordering {
-    let t = |n: &ArgoNode| n.started_at.unwrap_or(Timestamp::MIN);
-    t(a).cmp(&t(b)).then_with(
-        || match (item_index(&a.display_name), item_index(&b.display_name)) {
+/// What `insertSorted` orders siblings by, worked out once per node.
+#[derive(Clone, Copy)]
+struct SortKey<'a> {
+    /// An unset start is Go's zero time: first.
+    start: Timestamp,
+    index: Option<i64>,
+    name: &'a str,
+    id: &'a str,
+}
+
+impl<'a> SortKey<'a> {
+    fn of(n: &'a ArgoNode) -> SortKey<'a> {
+        SortKey {
+            start: n.started_at.unwrap_or(Timestamp::MIN),
+            index: item_index(&n.display_name),
+            name: &n.display_name,
+            id: &n.id,
+        }
+    }
+}
+
+/// `insertSorted`'s order: start time, then the items' indexes when both display names carry
+/// one, else the display names.
+fn argo_order(a: &SortKey, b: &SortKey) -> Ordering {
+    a.start
+        .cmp(&b.start)
+        .then_with(|| match (a.index, b.index) {
             (Some(x), Some(y)) => x.cmp(&y),
-            _ => a.display_name.cmp(&b.display_name),
-        },
-    )
+            _ => a.name.cmp(b.name),
+        })
+}
+
+/// Sort node IDs in `insertSorted`'s order, stably.
+fn sort_argo<'a>(ids: &mut Vec<&'a str>, nodes: &'a BTreeMap<String, ArgoNode>) {
+    let mut keys: Vec<SortKey> = ids
+        .iter()
+        .filter_map(|id| nodes.get(*id).map(SortKey::of))
+        .collect();
+    stable_sort(&mut keys, &argo_order);
+    *ids = keys.into_iter().map(|k| k.id).collect();
 }
 
 /// `RecoverIndexFromNodeName`: the number between the first `(` and the first `:`, as in
@@ -329,28 +373,42 @@ pub fn item_index(name: &str) -> Option<i64> {
 
 /// A stable merge sort that cannot panic on a comparator that is not a total order (Argo's
 /// mixes index and name comparisons, which can disagree; `slice::sort_by` may panic then).
-fn stable_sort<T: Copy>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering + Copy) {
-    if v.len() < 2 {
+fn stable_sort<T: Copy>(v: &mut [T], cmp: &impl Fn(&T, &T) -> Ordering) {
+    let mut buf = v.to_vec();
+    merge_sort(v, &mut buf, cmp);
+}
+
+fn merge_sort<T: Copy>(v: &mut [T], buf: &mut [T], cmp: &impl Fn(&T, &T) -> Ordering) {
+    let n = v.len();
+    if n <= 16 {
+        // Insertion sort: moves an item only past strictly greater ones.
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && cmp(&v[j], &v[j - 1]) == Ordering::Less {
+                v.swap(j, j - 1);
+                j -= 1;
+            }
+        }
         return;
     }
-    let mut right = v.split_off(v.len() / 2);
-    stable_sort(v, cmp);
-    stable_sort(&mut right, cmp);
-    let left = std::mem::take(v);
-    v.reserve(left.len() + right.len());
+    let mid = n / 2;
+    merge_sort(&mut v[..mid], &mut buf[..mid], cmp);
+    merge_sort(&mut v[mid..], &mut buf[mid..], cmp);
+    buf.copy_from_slice(v);
+    let (left, right) = buf.split_at(mid);
     let (mut i, mut j) = (0, 0);
-    while i < left.len() && j < right.len() {
+    for slot in v.iter_mut() {
         // Equal keys keep their order: take from the right only when strictly smaller.
-        if cmp(&right[j], &left[i]) == Ordering::Less {
-            v.push(right[j]);
+        let take_right =
+            i == left.len() || (j < right.len() && cmp(&right[j], &left[i]) == Ordering::Less);
+        if take_right {
+            *slot = right[j];
             j += 1;
         } else {
-            v.push(left[i]);
+            *slot = left[i];
             i += 1;
         }
     }
-    v.extend_from_slice(&left[i..]);
-    v.extend_from_slice(&right[j..]);
 }
 
 /// `filterNode`: (not drawn, its children take a branch guide of their own).
@@ -370,10 +428,17 @@ fn filtered(n: &ArgoNode) -> (bool, bool) {
 struct Draw<'a> {
     nodes: &'a BTreeMap<String, ArgoNode>,
     shape: &'a Shape<'a>,
-    deps: &'a HashMap<String, TaskDeps>,
     visited: HashSet<&'a str>,
-    rows: Vec<TreeRow>,
+    rows: Vec<Drawn<'a>>,
     problems: Vec<String>,
+}
+
+/// A row drawn, before its node is moved in.
+struct Drawn<'a> {
+    id: &'a str,
+    depth: usize,
+    parent: Option<&'a str>,
+    prefix: String,
 }
 
 /// A node waiting to be drawn.
@@ -382,8 +447,10 @@ struct Pending<'a> {
     depth: usize,
     /// The guides on this node's own line.
     node_prefix: String,
-    /// The guides its children's lines start with.
-    child_prefix: String,
+    /// The guides its children's lines start with: its parent's, then `sub` (built only for
+    /// a node that has children: most are leaves, and guides get long in deep trees).
+    parent_guides: Rc<str>,
+    sub: &'static str,
     parent: Option<&'a str>,
 }
 
@@ -396,7 +463,8 @@ impl<'a> Draw<'a> {
             id: root,
             depth: 0,
             node_prefix: String::new(),
-            child_prefix: String::new(),
+            parent_guides: Rc::from(""),
+            sub: "",
             parent: None,
         }];
         while let Some(p) = stack.pop() {
@@ -404,17 +472,21 @@ impl<'a> Draw<'a> {
                 continue;
             };
             let (hidden, indent) = filtered(node);
+            let mut node_prefix = p.node_prefix;
             if !hidden {
-                self.rows.push(TreeRow {
+                self.rows.push(Drawn {
+                    id: p.id,
                     depth: p.depth,
-                    node: node.clone(),
-                    parent: p.parent.map(str::to_string),
-                    prefix: p.node_prefix.clone(),
-                    deps: self.deps.get(p.id).cloned(),
+                    parent: p.parent,
+                    prefix: std::mem::take(&mut node_prefix),
                 });
             }
             let kids = self.shape.kids.get(p.id).map(Vec::as_slice).unwrap_or(&[]);
-            let last = kids.len().saturating_sub(1);
+            if kids.is_empty() {
+                continue;
+            }
+            let guides: Rc<str> = Rc::from(format!("{}{}", p.parent_guides, p.sub));
+            let last = kids.len() - 1;
             for (i, k) in kids.iter().enumerate().rev() {
                 if !self.visited.insert(k) {
                     self.problems.push(format!(
@@ -430,17 +502,19 @@ impl<'a> Draw<'a> {
                     (false, _) | (true, true) => ("├─", "│ "),
                     (true, false) => ("", ""),
                 };
-                // Under a hidden node the first child takes the hidden node's own line.
+                // Under a hidden node the first child takes the hidden node's own line (the
+                // last one pushed here, so the line can move).
                 let line = if hidden && i == 0 {
-                    &p.node_prefix
+                    std::mem::take(&mut node_prefix)
                 } else {
-                    &p.child_prefix
+                    guides.to_string()
                 };
                 stack.push(Pending {
                     id: k,
                     depth: p.depth + usize::from(!hidden),
-                    node_prefix: format!("{line}{part}"),
-                    child_prefix: format!("{}{sub}", p.child_prefix),
+                    node_prefix: line + part,
+                    parent_guides: guides.clone(),
+                    sub,
                     parent: if hidden { p.parent } else { Some(p.id) },
                 });
             }
