@@ -130,7 +130,8 @@ fn workflows_steps_and_containers() {
     );
     insta::assert_snapshot!("wf_list_120x35", t);
 
-    // Enter on iris-demo: the DAG with train -> build-image -> deploy and their real pods.
+    // Enter on iris-demo: the DAG with its tasks train, build-image and deploy side by side (as
+    // `argo get` draws them) and their real pods.
     let wf = workflows(&s);
     assert_eq!(wf.rows[wf.selected].key.2, "iris-demo");
     act(&mut s, Action::Select);
@@ -155,6 +156,12 @@ fn workflows_steps_and_containers() {
     act(&mut s, Action::Down);
     act(&mut s, Action::Down);
     assert_eq!(selected_step(&s), "build-image");
+    // The tree draws the DAG's tasks side by side; the details keep its edges.
+    let t = screen(&s, W, H);
+    assert!(
+        t.contains("depends on train · needed by deploy"),
+        "the details show build-image's edges:\n{t}"
+    );
     act(&mut s, Action::Select);
     assert!(on_containers_of(&s, "argowf", KANIKO), "{}", s.top().name());
     let names: Vec<&str> = containers(&s)
@@ -314,4 +321,132 @@ fn the_selected_taskruns_message_is_shown_whole() {
         t.contains("\"step-push-image\" exited with code 1"),
         "the message of the selected TaskRun:\n{t}"
     );
+}
+
+/// The real Tekton captures as a cluster would hold them (namespace `jx`): two PipelineRuns,
+/// their TaskRuns (one of the Succeeded run's two is missing) and a TaskRun of its own.
+fn tekton_fixtures_state() -> AppState {
+    let in_jx = |file: &str| -> Vec<serde_json::Value> {
+        common::fixtures::values(file)
+            .into_iter()
+            .map(|mut v| {
+                v["metadata"]["namespace"] = json!("jx");
+                v
+            })
+            .collect()
+    };
+    let mut s = new_state(Scope::All);
+    cluster(&mut s, ClusterEvent::PodsReset(vec![]));
+    cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Argo, vec![]));
+    let prs = [
+        "tekton-pipelinerun-v1-failed-childrefs.yaml",
+        "tekton-pipelinerun-v1-succeeded-two-taskruns.yaml",
+    ];
+    cluster(
+        &mut s,
+        ClusterEvent::WorkflowsReset(WfKind::Tekton, prs.iter().flat_map(|f| in_jx(f)).collect()),
+    );
+    let trs = [
+        "tekton-taskrun-v1-failed-step-exit2.yaml",
+        "tekton-taskrun-v1-pending-podinitializing-podname.yaml",
+        "tekton-taskrun-v1-succeeded-e2e-tests.yaml",
+    ];
+    cluster(
+        &mut s,
+        ClusterEvent::TaskRunsReset(trs.iter().flat_map(|f| in_jx(f)).collect()),
+    );
+    cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
+    s
+}
+
+#[test]
+fn standalone_taskrun_shows_in_wf_with_its_steps() {
+    let mut s = tekton_fixtures_state();
+    send(&mut s, Msg::Command("wf".into()));
+    let t = screen(&s, W, H);
+    assert!(t.contains("Workflows(all)[3]"), "{t}");
+    let tr = line_of(&t, "release-zm5v8-from-build-pack-9f2m9");
+    assert!(
+        tr.contains("jx")
+            && tr.contains("TaskRun")
+            && tr.contains("Pending")
+            && tr.contains("0/16"),
+        "{t}"
+    );
+    // A Succeeded run whose first TaskRun is gone: its condition still counts both tasks.
+    let ok = line_of(&t, "boot-vault-9mbgb-17");
+    assert!(ok.contains("Succeeded") && ok.contains("2/2"), "{t}");
+    insta::assert_snapshot!("wf_tekton_fixtures_list_120x35", t);
+
+    step_to_row(&mut s, "release-zm5v8-from-build-pack-9f2m9");
+    act(&mut s, Action::Select);
+    assert!(
+        on_steps_of(&s, "release-zm5v8-from-build-pack-9f2m9"),
+        "{}",
+        s.top().name()
+    );
+    let t = screen(&s, W, H);
+    assert!(
+        t.contains("TaskRun jx/release-zm5v8-from-build-pack-9f2m9"),
+        "{t}"
+    );
+    assert!(
+        line_of(&t, "git-clone").contains("Waiting: PodInitializing"),
+        "{t}"
+    );
+    assert!(line_of(&t, "promote-jx-promote").contains("└─"), "{t}");
+    insta::assert_snapshot!("wf_standalone_taskrun_steps_120x35", t);
+
+    // The Succeeded run's missing TaskRun reads "not found", not Unknown.
+    act(&mut s, Action::Back);
+    step_to_row(&mut s, "jenkins-x-jx-pr-7463-boot-vault-9mbgb-17");
+    act(&mut s, Action::Select);
+    let t = screen(&s, W, H);
+    let gone = line_of(&t, "boot-vault-9mbgb-17-build-2jnvr");
+    assert!(
+        gone.contains("not found") && !gone.contains("Unknown"),
+        "{t}"
+    );
+    insta::assert_snapshot!("wf_tekton_taskrun_not_found_120x35", t);
+}
+
+/// Move the workflows cursor to the row named `name`.
+fn step_to_row(state: &mut AppState, name: &str) {
+    act(state, Action::Top);
+    let i = workflows(state)
+        .rows
+        .iter()
+        .position(|r| r.key.2 == name)
+        .unwrap_or_else(|| panic!("no workflow {name}"));
+    for _ in 0..i {
+        act(state, Action::Down);
+    }
+}
+
+/// The diamond DAG's steps, narrower than everything wants: the empty MESSAGE column gives
+/// its room before a pod name is cut (issue: `dag-diamond-82…echo-1310542453` beside an empty
+/// MESSAGE); the four tasks are siblings under the DAG.
+#[test]
+fn pod_names_are_not_cut_while_the_message_column_is_empty() {
+    let mut s = new_state(Scope::All);
+    cluster(&mut s, ClusterEvent::PodsReset(vec![]));
+    let wf = common::fixtures::values("argo-wf-dag-diamond-podname-v2-succeeded.yaml");
+    cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Argo, wf));
+    cluster(&mut s, ClusterEvent::WorkflowsReset(WfKind::Tekton, vec![]));
+    cluster(&mut s, ClusterEvent::TaskRunsReset(vec![]));
+    cluster(&mut s, ClusterEvent::Conn(Conn::Connected));
+    send(&mut s, Msg::Command("wf".into()));
+    act(&mut s, Action::Select);
+    assert!(on_steps_of(&s, "dag-diamond-82q7s"), "{}", s.top().name());
+    // Everything wants 85 columns inside the border; 80 are there.
+    let t = screen(&s, 82, 24);
+    for (task, pod) in [
+        ("├─✔ A", "dag-diamond-82q7s-echo-1310542453"),
+        ("├─✔ B", "dag-diamond-82q7s-echo-1260209596"),
+        ("├─✔ C", "dag-diamond-82q7s-echo-1276987215"),
+        ("└─✔ D", "dag-diamond-82q7s-echo-1226654358"),
+    ] {
+        assert!(line_of(&t, task).contains(pod), "{t}");
+    }
+    insta::assert_snapshot!("wf_argo_diamond_82x24", t);
 }

@@ -42,10 +42,11 @@ fn ids(tree: &Tree) -> Vec<&str> {
 // Argo: every fixture
 // ---------------------------------------------------------------------------------------------
 
-/// One expected row: (node ID, depth, parent ID, type, phase).
+/// One expected row: (guides and display name as drawn, depth, node ID, parent ID, type, phase).
 type Row = (
     &'static str,
     usize,
+    &'static str,
     Option<&'static str>,
     NodeType,
     &'static str,
@@ -53,7 +54,6 @@ type Row = (
 
 struct ArgoCase {
     file: &'static str,
-    root: &'static str,
     /// Keys of `status.nodes`.
     nodes: usize,
     /// `argo list` STATUS.
@@ -61,306 +61,128 @@ struct ArgoCase {
     /// (succeeded, total) Pod nodes.
     progress: (usize, usize),
     version: PodNameVersion,
-    /// Display names in depth-first order.
-    order: &'static [&'static str],
+    /// The tree as `argo get` draws it, row by row.
     rows: Vec<Row>,
+    /// Nodes `argo get` does not draw (step groups, single-attempt retries).
+    hidden: &'static [&'static str],
 }
 
+/// Every tree below was worked out by hand from the fixture's `status.nodes` with the rules of
+/// `argo get` (cmd/argo/commands/common/get.go): a DAG/Steps node holds the nodes whose
+/// `boundaryID` is its ID, a StepGroup/Retry holds its `children`; siblings by `startedAt`,
+/// ties by display name (or by the `(N:` item index when both have one); StepGroups are not
+/// drawn and their children take `──` (an only child), `┬─` (first), `├─`, `└─` (last) on
+/// the group's line; a Retry with one child is folded into that child.
+#[rustfmt::skip]
 fn argo_cases() -> Vec<ArgoCase> {
     use NodeType::*;
     vec![
-        // Diamond A -> {B, C} -> D. D is listed by both B and C; the tree shows it once, under B
-        // (reached first), and C keeps no child row.
+        // Diamond A -> {B, C} -> D: all four tasks have boundaryID = the DAG, so they are
+        // siblings under it, by start: A 04:27:23, B and C 04:27:30 (tie: "B" < "C"), D
+        // 04:27:36. Their `children` (the execution order) draw nothing.
         ArgoCase {
             file: "argo-wf-dag-diamond-podname-v2-succeeded.yaml",
-            root: "dag-diamond-82q7s",
             nodes: 5,
             list_phase: "Succeeded",
             progress: (4, 4),
             version: PodNameVersion::V2,
-            order: &["dag-diamond-82q7s", "A", "B", "D", "C"],
             rows: vec![
-                ("dag-diamond-82q7s", 0, None, DAG, "Succeeded"),
-                (
-                    "dag-diamond-82q7s-1310542453",
-                    1,
-                    Some("dag-diamond-82q7s"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "dag-diamond-82q7s-1260209596",
-                    2,
-                    Some("dag-diamond-82q7s-1310542453"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "dag-diamond-82q7s-1226654358",
-                    3,
-                    Some("dag-diamond-82q7s-1260209596"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "dag-diamond-82q7s-1276987215",
-                    2,
-                    Some("dag-diamond-82q7s-1310542453"),
-                    Pod,
-                    "Succeeded",
-                ),
+                ("dag-diamond-82q7s", 0, "dag-diamond-82q7s", None, DAG, "Succeeded"),
+                ("├─A", 1, "dag-diamond-82q7s-1310542453", Some("dag-diamond-82q7s"), Pod, "Succeeded"),
+                ("├─B", 1, "dag-diamond-82q7s-1260209596", Some("dag-diamond-82q7s"), Pod, "Succeeded"),
+                ("├─C", 1, "dag-diamond-82q7s-1276987215", Some("dag-diamond-82q7s"), Pod, "Succeeded"),
+                ("└─D", 1, "dag-diamond-82q7s-1226654358", Some("dag-diamond-82q7s"), Pod, "Succeeded"),
             ],
+            hidden: &[],
         },
-        // DAG with failFast: false. A -> B (Retry -> B(0) -> D -> E) and C (Retry, both
-        // attempts failed: "No more retries left").
+        // DAG with failFast: false. In the DAG: A 09:11:58, the Retry nodes B and C 09:12:03
+        // ("B" < "C"), D 09:12:37, E 09:12:42. Retry B has one child, B(0): folded, B(0) takes
+        // its line. Retry C has two: drawn, C(0) 09:12:03 and C(1) 09:12:09 under it.
         ArgoCase {
             file: "argo-wf-dag-failed-failfast-disabled-retries.yaml",
-            root: "dag-disable-fail-fast-r6xdc",
             nodes: 9,
             list_phase: "Failed",
             progress: (4, 6),
             version: PodNameVersion::V2,
-            order: &[
-                "dag-disable-fail-fast-r6xdc",
-                "A",
-                "B",
-                "B(0)",
-                "D",
-                "E",
-                "C",
-                "C(0)",
-                "C(1)",
-            ],
             rows: vec![
-                ("dag-disable-fail-fast-r6xdc", 0, None, DAG, "Failed"),
-                (
-                    "dag-disable-fail-fast-r6xdc-3928436299",
-                    1,
-                    Some("dag-disable-fail-fast-r6xdc"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "dag-disable-fail-fast-r6xdc-3945213918",
-                    2,
-                    Some("dag-disable-fail-fast-r6xdc-3928436299"),
-                    Retry,
-                    "Succeeded",
-                ),
-                (
-                    "dag-disable-fail-fast-r6xdc-4286504589",
-                    3,
-                    Some("dag-disable-fail-fast-r6xdc-3945213918"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "dag-disable-fail-fast-r6xdc-3978769156",
-                    4,
-                    Some("dag-disable-fail-fast-r6xdc-4286504589"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "dag-disable-fail-fast-r6xdc-3995546775",
-                    5,
-                    Some("dag-disable-fail-fast-r6xdc-3978769156"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "dag-disable-fail-fast-r6xdc-3961991537",
-                    2,
-                    Some("dag-disable-fail-fast-r6xdc-3928436299"),
-                    Retry,
-                    "Failed",
-                ),
-                (
-                    "dag-disable-fail-fast-r6xdc-3256495944",
-                    3,
-                    Some("dag-disable-fail-fast-r6xdc-3961991537"),
-                    Pod,
-                    "Failed",
-                ),
-                (
-                    "dag-disable-fail-fast-r6xdc-3457680277",
-                    3,
-                    Some("dag-disable-fail-fast-r6xdc-3961991537"),
-                    Pod,
-                    "Failed",
-                ),
+                ("dag-disable-fail-fast-r6xdc", 0, "dag-disable-fail-fast-r6xdc", None, DAG, "Failed"),
+                ("├─A", 1, "dag-disable-fail-fast-r6xdc-3928436299", Some("dag-disable-fail-fast-r6xdc"), Pod, "Succeeded"),
+                ("├─B(0)", 1, "dag-disable-fail-fast-r6xdc-4286504589", Some("dag-disable-fail-fast-r6xdc"), Pod, "Succeeded"),
+                ("├─C", 1, "dag-disable-fail-fast-r6xdc-3961991537", Some("dag-disable-fail-fast-r6xdc"), Retry, "Failed"),
+                ("│ ├─C(0)", 2, "dag-disable-fail-fast-r6xdc-3256495944", Some("dag-disable-fail-fast-r6xdc-3961991537"), Pod, "Failed"),
+                ("│ └─C(1)", 2, "dag-disable-fail-fast-r6xdc-3457680277", Some("dag-disable-fail-fast-r6xdc-3961991537"), Pod, "Failed"),
+                ("├─D", 1, "dag-disable-fail-fast-r6xdc-3978769156", Some("dag-disable-fail-fast-r6xdc"), Pod, "Succeeded"),
+                ("└─E", 1, "dag-disable-fail-fast-r6xdc-3995546775", Some("dag-disable-fail-fast-r6xdc"), Pod, "Succeeded"),
             ],
+            hidden: &["dag-disable-fail-fast-r6xdc-3945213918"],
         },
-        // DAG whose Retry node step1 has attempts (0) Failed, (1) Failed, (2) Succeeded. The
-        // workflow has no status.phase (and the root node none either): `argo list` says
-        // "Pending" for an object with a creation time.
+        // DAG whose Retry node step1 has attempts (0) Failed 10:22:43, (1) Failed 10:22:51, (2)
+        // Succeeded 10:23:01. The workflow has no status.phase (and the root node none either):
+        // `argo list` says "Pending" for an object with a creation time.
         ArgoCase {
             file: "argo-wf-dag-retry-succeeded.yaml",
-            root: "dag-with-retries-4wkh8",
             nodes: 5,
             list_phase: "Pending",
             progress: (1, 3),
             version: PodNameVersion::V2,
-            order: &[
-                "dag-with-retries-4wkh8",
-                "step1",
-                "step1(0)",
-                "step1(1)",
-                "step1(2)",
-            ],
             rows: vec![
-                ("dag-with-retries-4wkh8", 0, None, DAG, ""),
-                (
-                    "dag-with-retries-4wkh8-2805650605",
-                    1,
-                    Some("dag-with-retries-4wkh8"),
-                    Retry,
-                    "Succeeded",
-                ),
-                (
-                    "dag-with-retries-4wkh8-2105190396",
-                    2,
-                    Some("dag-with-retries-4wkh8-2805650605"),
-                    Pod,
-                    "Failed",
-                ),
-                (
-                    "dag-with-retries-4wkh8-1501049017",
-                    2,
-                    Some("dag-with-retries-4wkh8-2805650605"),
-                    Pod,
-                    "Failed",
-                ),
-                (
-                    "dag-with-retries-4wkh8-2172006682",
-                    2,
-                    Some("dag-with-retries-4wkh8-2805650605"),
-                    Pod,
-                    "Succeeded",
-                ),
+                ("dag-with-retries-4wkh8", 0, "dag-with-retries-4wkh8", None, DAG, ""),
+                ("└─step1", 1, "dag-with-retries-4wkh8-2805650605", Some("dag-with-retries-4wkh8"), Retry, "Succeeded"),
+                ("  ├─step1(0)", 2, "dag-with-retries-4wkh8-2105190396", Some("dag-with-retries-4wkh8-2805650605"), Pod, "Failed"),
+                ("  ├─step1(1)", 2, "dag-with-retries-4wkh8-1501049017", Some("dag-with-retries-4wkh8-2805650605"), Pod, "Failed"),
+                ("  └─step1(2)", 2, "dag-with-retries-4wkh8-2172006682", Some("dag-with-retries-4wkh8-2805650605"), Pod, "Succeeded"),
             ],
+            hidden: &[],
         },
-        // Steps: [0] runs the Retry nodes fail and delayed-fail in parallel; all four attempts
-        // failed but the workflow is still Running.
+        // Steps: group [0] (hidden) holds the Retry nodes fail and delayed-fail, both started
+        // 01:23:18, so by name: "delayed-fail" < "fail". The first child of the group draws on
+        // the group's line ("└─" + "┬─"), the last one "└─" below it. Attempts by start:
+        // delayed-fail(0) 01:23:18, (1) 01:23:28; fail(0) 01:23:18, (1) 01:23:27. All four
+        // failed; the workflow is still Running.
         ArgoCase {
             file: "argo-wf-steps-failed-retries-running.yaml",
-            root: "failed-retries-tjjsc",
             nodes: 8,
             list_phase: "Running",
             progress: (0, 4),
             version: PodNameVersion::V2,
-            order: &[
-                "failed-retries-tjjsc",
-                "[0]",
-                "fail",
-                "fail(0)",
-                "fail(1)",
-                "delayed-fail",
-                "delayed-fail(0)",
-                "delayed-fail(1)",
-            ],
             rows: vec![
-                ("failed-retries-tjjsc", 0, None, Steps, "Running"),
-                (
-                    "failed-retries-tjjsc-2095973878",
-                    1,
-                    Some("failed-retries-tjjsc"),
-                    StepGroup,
-                    "Running",
-                ),
-                (
-                    "failed-retries-tjjsc-20069324",
-                    2,
-                    Some("failed-retries-tjjsc-2095973878"),
-                    Retry,
-                    "Failed",
-                ),
-                (
-                    "failed-retries-tjjsc-1229492679",
-                    3,
-                    Some("failed-retries-tjjsc-20069324"),
-                    Pod,
-                    "Failed",
-                ),
-                (
-                    "failed-retries-tjjsc-759866442",
-                    3,
-                    Some("failed-retries-tjjsc-20069324"),
-                    Pod,
-                    "Failed",
-                ),
-                (
-                    "failed-retries-tjjsc-1574533273",
-                    2,
-                    Some("failed-retries-tjjsc-2095973878"),
-                    Retry,
-                    "Running",
-                ),
-                (
-                    "failed-retries-tjjsc-1375221696",
-                    3,
-                    Some("failed-retries-tjjsc-1574533273"),
-                    Pod,
-                    "Failed",
-                ),
-                (
-                    "failed-retries-tjjsc-2113289837",
-                    3,
-                    Some("failed-retries-tjjsc-1574533273"),
-                    Pod,
-                    "Failed",
-                ),
+                ("failed-retries-tjjsc", 0, "failed-retries-tjjsc", None, Steps, "Running"),
+                ("└─┬─delayed-fail", 1, "failed-retries-tjjsc-1574533273", Some("failed-retries-tjjsc"), Retry, "Running"),
+                ("  │ ├─delayed-fail(0)", 2, "failed-retries-tjjsc-1375221696", Some("failed-retries-tjjsc-1574533273"), Pod, "Failed"),
+                ("  │ └─delayed-fail(1)", 2, "failed-retries-tjjsc-2113289837", Some("failed-retries-tjjsc-1574533273"), Pod, "Failed"),
+                ("  └─fail", 1, "failed-retries-tjjsc-20069324", Some("failed-retries-tjjsc"), Retry, "Failed"),
+                ("    ├─fail(0)", 2, "failed-retries-tjjsc-1229492679", Some("failed-retries-tjjsc-20069324"), Pod, "Failed"),
+                ("    └─fail(1)", 2, "failed-retries-tjjsc-759866442", Some("failed-retries-tjjsc-20069324"), Pod, "Failed"),
             ],
+            hidden: &["failed-retries-tjjsc-2095973878"],
         },
-        // Steps with pod-name-format v2: [0] -> hello1 -> [1] -> {hello2a, hello2b}.
+        // Steps with pod-name-format v2: groups [0] 02:41:51 and [1] 02:43:30 in the Steps
+        // node, both hidden. [0]'s only child hello1 draws "├─" + "──"; [1]'s hello2a and
+        // hello2b (same start, by name) draw "└─┬─" and "  └─". hello1 lists [1] as a child,
+        // which draws nothing: [1] is not a child of a group, so it sits in its boundary.
         ArgoCase {
             file: "argo-wf-steps-podname-v2-succeeded.yaml",
-            root: "steps-4k5vn",
             nodes: 6,
             list_phase: "Succeeded",
             progress: (3, 3),
             version: PodNameVersion::V2,
-            order: &["steps-4k5vn", "[0]", "hello1", "[1]", "hello2a", "hello2b"],
             rows: vec![
-                ("steps-4k5vn", 0, None, Steps, "Succeeded"),
-                (
-                    "steps-4k5vn-899690889",
-                    1,
-                    Some("steps-4k5vn"),
-                    StepGroup,
-                    "Succeeded",
-                ),
-                (
-                    "steps-4k5vn-1044844302",
-                    2,
-                    Some("steps-4k5vn-899690889"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "steps-4k5vn-4053927188",
-                    3,
-                    Some("steps-4k5vn-1044844302"),
-                    StepGroup,
-                    "Succeeded",
-                ),
-                (
-                    "steps-4k5vn-2627784879",
-                    4,
-                    Some("steps-4k5vn-4053927188"),
-                    Pod,
-                    "Succeeded",
-                ),
-                (
-                    "steps-4k5vn-2644562498",
-                    4,
-                    Some("steps-4k5vn-4053927188"),
-                    Pod,
-                    "Succeeded",
-                ),
+                ("steps-4k5vn", 0, "steps-4k5vn", None, Steps, "Succeeded"),
+                ("├───hello1", 1, "steps-4k5vn-1044844302", Some("steps-4k5vn"), Pod, "Succeeded"),
+                ("└─┬─hello2a", 1, "steps-4k5vn-2627784879", Some("steps-4k5vn"), Pod, "Succeeded"),
+                ("  └─hello2b", 1, "steps-4k5vn-2644562498", Some("steps-4k5vn"), Pod, "Succeeded"),
             ],
+            hidden: &["steps-4k5vn-899690889", "steps-4k5vn-4053927188"],
         },
     ]
+}
+
+/// "guides + display name" per row, as the steps pane draws the STEP column (less the icon).
+fn drawn(tree: &Tree) -> Vec<String> {
+    tree.rows
+        .iter()
+        .map(|r| format!("{}{}", r.prefix, r.node.display_name))
+        .collect()
 }
 
 #[test]
@@ -370,26 +192,21 @@ fn argo_fixture_trees() {
         let f = case.file;
         let tree = argo::build(&wf, &no_pods());
         assert!(tree.problems.is_empty(), "{f}: {:?}", tree.problems);
-        assert_eq!(tree.rows.len(), case.nodes, "{f}: {:?}", ids(&tree));
         assert_eq!(
             wf["status"]["nodes"].as_object().unwrap().len(),
             case.nodes,
             "{f}"
         );
-        let root = &tree.rows[0];
         assert_eq!(
-            (root.node.id.as_str(), root.depth, root.parent.as_deref()),
-            (case.root, 0, None),
-            "{f}"
+            case.rows.len() + case.hidden.len(),
+            case.nodes,
+            "{f}: every node is a row or hidden"
         );
-        let order: Vec<&str> = tree
-            .rows
-            .iter()
-            .map(|r| r.node.display_name.as_str())
-            .collect();
-        assert_eq!(order, case.order, "{f}");
-        for (id, depth, parent, ty, phase) in &case.rows {
-            let row = tree.row(id).unwrap_or_else(|| panic!("{f}: no row {id}"));
+        let expected: Vec<&str> = case.rows.iter().map(|r| r.0).collect();
+        assert_eq!(drawn(&tree), expected, "{f}");
+        for (i, (_, depth, id, parent, ty, phase)) in case.rows.iter().enumerate() {
+            let row = &tree.rows[i];
+            assert_eq!(row.node.id, *id, "{f}: row {i}");
             assert_eq!(row.depth, *depth, "{f}: depth of {id}");
             assert_eq!(row.parent.as_deref(), *parent, "{f}: parent of {id}");
             assert_eq!(row.node.node_type, *ty, "{f}: type of {id}");
@@ -400,6 +217,9 @@ fn argo_fixture_trees() {
                 *ty == NodeType::Pod,
                 "{f}: pod of {id}"
             );
+        }
+        for id in case.hidden {
+            assert!(tree.row(id).is_none(), "{f}: {id} is drawn");
         }
         assert_eq!(argo::phase(&wf), case.list_phase, "{f}");
         assert_eq!(argo::progress(&wf), case.progress, "{f}");
@@ -571,42 +391,387 @@ fn argo_list_helpers() {
     assert_eq!(argo::duration(&bare, Timestamp::now()), None);
 }
 
-#[test]
-fn argo_tree_guides() {
-    let wf = load("argo-wf-dag-diamond-podname-v2-succeeded.yaml");
-    let tree = argo::build(&wf, &no_pods());
-    let drawn: Vec<String> = tree
-        .rows
-        .iter()
-        .map(|r| format!("{}{}", r.prefix(), r.node.display_name))
-        .collect();
-    assert_eq!(
-        drawn,
-        ["dag-diamond-82q7s", "└─A", "  ├─B", "  │ └─D", "  └─C"]
-    );
-    let last: Vec<bool> = tree.rows.iter().map(|r| r.is_last).collect();
-    assert_eq!(last, [true, true, false, true, true]);
+fn argo_node(
+    id: &str,
+    name: &str,
+    display: &str,
+    ty: &str,
+    boundary: &str,
+    start: Option<&str>,
+    children: &[&str],
+) -> (String, Value) {
+    let mut n = json!({"id": id, "name": name, "displayName": display, "type": ty,
+                       "phase": "Succeeded", "children": children});
+    if !boundary.is_empty() {
+        n["boundaryID"] = json!(boundary);
+    }
+    if let Some(t) = start {
+        n["startedAt"] = json!(t);
+    }
+    (id.to_string(), n)
+}
 
-    let wf = load("argo-wf-steps-failed-retries-running.yaml");
+/// `argo get`'s guides and order on a workflow that has every case: groups of one and of
+/// many, item indexes, a node not started yet (Go's zero time sorts first), an omitted node
+/// (not drawn, but counted by its siblings' guides as `argo get` counts it), a folded retry, a
+/// nested Steps template and the exit handler. Worked out by hand from `renderChild`.
+#[test]
+fn argo_get_guides() {
+    let t = |s: u32| format!("2024-01-01T00:00:{s:02}Z");
+    let (t0, t10, t20, t30) = (t(0), t(10), t(20), t(30));
+    let on_exit = argo::node_id("wf", "wf.onExit");
+    let nodes: serde_json::Map<String, Value> = [
+        argo_node("wf", "wf", "wf", "Steps", "", Some(&t0), &["wf-g0"]),
+        argo_node(
+            "wf-g0",
+            "wf[0]",
+            "[0]",
+            "StepGroup",
+            "wf",
+            Some(&t0),
+            &["wf-a"],
+        ),
+        argo_node("wf-a", "wf[0].a", "a", "Pod", "wf", Some(&t0), &["wf-g1"]),
+        argo_node(
+            "wf-g1",
+            "wf[1]",
+            "[1]",
+            "StepGroup",
+            "wf",
+            Some(&t10),
+            &["wf-x2", "wf-y", "wf-x0", "wf-z", "wf-x10", "wf-w"],
+        ),
+        argo_node(
+            "wf-x2",
+            "wf[1].x(2:c)",
+            "x(2:c)",
+            "Pod",
+            "wf",
+            Some(&t10),
+            &[],
+        ),
+        argo_node(
+            "wf-x0",
+            "wf[1].x(0:a)",
+            "x(0:a)",
+            "Pod",
+            "wf",
+            Some(&t10),
+            &[],
+        ),
+        argo_node(
+            "wf-x10",
+            "wf[1].x(10:k)",
+            "x(10:k)",
+            "Pod",
+            "wf",
+            Some(&t10),
+            &[],
+        ),
+        argo_node("wf-y", "wf[1].y", "y", "Pod", "wf", Some(&t10), &[]),
+        argo_node("wf-z", "wf[1].z", "z", "Skipped", "wf", Some(&t10), &[]),
+        argo_node("wf-w", "wf[1].w", "w", "Pod", "wf", None, &[]),
+        argo_node(
+            "wf-g2",
+            "wf[2]",
+            "[2]",
+            "StepGroup",
+            "wf",
+            Some(&t20),
+            &["wf-r"],
+        ),
+        argo_node(
+            "wf-r",
+            "wf[2].r",
+            "r",
+            "Retry",
+            "wf",
+            Some(&t20),
+            &["wf-r0"],
+        ),
+        argo_node("wf-r0", "wf[2].r(0)", "r(0)", "Pod", "wf", Some(&t20), &[]),
+        argo_node(
+            "wf-g3",
+            "wf[3]",
+            "[3]",
+            "StepGroup",
+            "wf",
+            Some(&t30),
+            &["wf-n"],
+        ),
+        argo_node(
+            "wf-n",
+            "wf[3].n",
+            "n",
+            "Steps",
+            "wf",
+            Some(&t30),
+            &["wf-n0"],
+        ),
+        argo_node(
+            "wf-n0",
+            "wf[3].n[0]",
+            "[0]",
+            "StepGroup",
+            "wf-n",
+            Some(&t30),
+            &["wf-q", "wf-p"],
+        ),
+        argo_node("wf-p", "wf[3].n[0].p", "p", "Pod", "wf-n", Some(&t30), &[]),
+        argo_node("wf-q", "wf[3].n[0].q", "q", "Pod", "wf-n", Some(&t30), &[]),
+        argo_node(
+            &on_exit,
+            "wf.onExit",
+            "wf.onExit",
+            "Pod",
+            "",
+            Some(&t30),
+            &[],
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let mut wf = wf_with(Value::Object(nodes));
+    wf["status"]["nodes"]["wf-z"]["phase"] = json!("Omitted");
     let tree = argo::build(&wf, &no_pods());
-    let drawn: Vec<String> = tree
-        .rows
-        .iter()
-        .map(|r| format!("{}{}", r.prefix(), r.node.display_name))
-        .collect();
+    assert!(tree.problems.is_empty(), "{:?}", tree.problems);
     assert_eq!(
-        drawn,
+        drawn(&tree),
         [
-            "failed-retries-tjjsc",
-            "└─[0]",
-            "  ├─fail",
-            "  │ ├─fail(0)",
-            "  │ └─fail(1)",
-            "  └─delayed-fail",
-            "    ├─delayed-fail(0)",
-            "    └─delayed-fail(1)",
+            "wf",
+            "├───a",
+            "├─┬─w",
+            "│ ├─x(0:a)",
+            "│ ├─x(2:c)",
+            "│ ├─x(10:k)",
+            "│ ├─y",
+            "├───r(0)",
+            "└───n",
+            "    └─┬─p",
+            "      └─q",
+            "wf.onExit",
         ]
     );
+    let shape: Vec<(usize, Option<&str>)> = tree
+        .rows
+        .iter()
+        .map(|r| (r.depth, r.parent.as_deref()))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (0, None),
+            (1, Some("wf")),
+            (1, Some("wf")),
+            (1, Some("wf")),
+            (1, Some("wf")),
+            (1, Some("wf")),
+            (1, Some("wf")),
+            (1, Some("wf")),
+            (1, Some("wf")),
+            (2, Some("wf-n")),
+            (2, Some("wf-n")),
+            (0, None),
+        ]
+    );
+}
+
+/// (display name, depends on, `depends` as written, needed by) of every drawn row with edges.
+type Edges = (String, Vec<String>, Option<String>, Vec<String>);
+
+fn edges(tree: &Tree) -> Vec<Edges> {
+    tree.rows
+        .iter()
+        .filter_map(|r| {
+            let d = r.deps.as_ref()?;
+            Some((
+                r.node.display_name.clone(),
+                d.depends_on.clone(),
+                d.expression.clone(),
+                d.needed_by.clone(),
+            ))
+        })
+        .collect()
+}
+
+fn e(name: &str, on: &[&str], expr: Option<&str>, by: &[&str]) -> Edges {
+    let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect();
+    (name.into(), v(on), expr.map(str::to_string), v(by))
+}
+
+/// A DAG task's edges come from its template (`depends` or `dependencies`), for the task's
+/// node, its folded retry and its attempts; the DAG itself and Steps nodes have none.
+#[test]
+fn argo_dag_task_edges() {
+    // spec.templates "diamond": B and C `depends: A`, D `depends: B && C`.
+    let tree = argo::build(
+        &load("argo-wf-dag-diamond-podname-v2-succeeded.yaml"),
+        &no_pods(),
+    );
+    assert_eq!(
+        edges(&tree),
+        [
+            e("A", &[], None, &["B", "C"]),
+            e("B", &["A"], Some("A"), &["D"]),
+            e("C", &["A"], Some("A"), &["D"]),
+            e("D", &["B", "C"], Some("B && C"), &[]),
+        ]
+    );
+    // spec.templates "statis": `dependencies` lists. B(0) stands for the folded Retry B; C's
+    // attempts share C's edges.
+    let tree = argo::build(
+        &load("argo-wf-dag-failed-failfast-disabled-retries.yaml"),
+        &no_pods(),
+    );
+    assert_eq!(
+        edges(&tree),
+        [
+            e("A", &[], None, &["B", "C"]),
+            e("B(0)", &["A"], None, &["D"]),
+            e("C", &["A"], None, &[]),
+            e("C(0)", &["A"], None, &[]),
+            e("C(1)", &["A"], None, &[]),
+            e("D", &["B"], None, &["E"]),
+            e("E", &["D"], None, &[]),
+        ]
+    );
+    let tree = argo::build(&load("argo-wf-dag-retry-succeeded.yaml"), &no_pods());
+    assert_eq!(edges(&tree).len(), 4);
+    assert!(
+        edges(&tree)
+            .iter()
+            .all(|(_, on, _, by)| on.is_empty() && by.is_empty())
+    );
+    for file in [
+        "argo-wf-steps-failed-retries-running.yaml",
+        "argo-wf-steps-podname-v2-succeeded.yaml",
+    ] {
+        let tree = argo::build(&load(file), &no_pods());
+        assert!(edges(&tree).is_empty(), "{file}");
+    }
+    assert_eq!(
+        kdoc::core::workflows::deps_text(tree_deps(
+            &argo::build(
+                &load("argo-wf-dag-diamond-podname-v2-succeeded.yaml"),
+                &no_pods()
+            ),
+            "dag-diamond-82q7s-1226654358"
+        )),
+        "depends on B && C · needed by nothing"
+    );
+}
+
+fn tree_deps<'a>(tree: &'a Tree, id: &str) -> &'a argo::TaskDeps {
+    tree.row(id).and_then(|r| r.deps.as_ref()).unwrap()
+}
+
+/// A DAG from another WorkflowTemplate (`templateRef`) is read from `status.storedTemplates`;
+/// a `depends` expression names each task once, whatever the result it asks for.
+#[test]
+fn argo_dag_edges_from_stored_templates() {
+    let t = "2024-01-01T00:00:00Z";
+    let nodes: serde_json::Map<String, Value> = [
+        argo_node("wf", "wf", "wf", "DAG", "", Some(t), &[]),
+        argo_node("wf-a", "wf.a", "a", "Pod", "wf", Some(t), &[]),
+        argo_node("wf-b", "wf.b", "b", "Pod", "wf", Some(t), &[]),
+        argo_node("wf-c", "wf.c(0:x)", "c(0:x)", "Pod", "wf", Some(t), &[]),
+        argo_node("wf-d", "wf.d", "d", "Pod", "wf", Some(t), &[]),
+    ]
+    .into_iter()
+    .collect();
+    let mut wf = wf_with(Value::Object(nodes));
+    wf["status"]["nodes"]["wf"]["templateRef"] = json!({"name": "lib", "template": "pipe"});
+    wf["spec"] = json!({"templates": [{"name": "pipe", "dag": {"tasks": [{"name": "a"}]}}]});
+    wf["status"]["storedTemplates"] = json!({"namespaced/lib/pipe": {"name": "pipe", "dag": {"tasks": [
+        {"name": "a"},
+        {"name": "b"},
+        {"name": "c", "depends": "a"},
+        {"name": "d", "depends": "a.Succeeded || (b && !c.Failed) || a.Failed || unknown"},
+    ]}}});
+    let tree = argo::build(&wf, &no_pods());
+    assert_eq!(
+        edges(&tree),
+        [
+            e("a", &[], None, &["c", "d"]),
+            e("b", &[], None, &["d"]),
+            e("c(0:x)", &["a"], Some("a"), &["d"]),
+            e(
+                "d",
+                &["a", "b", "c"],
+                Some("a.Succeeded || (b && !c.Failed) || a.Failed || unknown"),
+                &[]
+            ),
+        ]
+    );
+    // Without the stored copy the local template of the same name is not it: no edges.
+    wf["status"]["storedTemplates"] = json!({});
+    assert!(edges(&argo::build(&wf, &no_pods())).is_empty());
+}
+
+/// `RecoverIndexFromNodeName`: the number between the first `(` and the first `:`.
+#[test]
+fn argo_item_index() {
+    use argo::tree::item_index;
+    assert_eq!(item_index("A(3:foo)"), Some(3));
+    assert_eq!(item_index("A(12:{\"a\":1})"), Some(12));
+    assert_eq!(item_index("a(+2:x)"), Some(2));
+    // Retry attempts have no colon; a colon before the parenthesis (Go would panic slicing),
+    // no number, or a negative one: no index.
+    for name in [
+        "fail(0)", "x:(1:a)", "a(:b)", "a(-1:x)", "a(b:c)", "plain", "",
+    ] {
+        assert_eq!(item_index(name), None, "{name}");
+    }
+}
+
+/// Nodes `argo get` does not draw at all: kdoc draws Container nodes in the pod their boundary
+/// names (a container set) and leaves out TaskGroup nodes, whose items sit in the DAG.
+#[test]
+fn argo_container_and_task_group_nodes() {
+    let t = "2024-01-01T00:00:00Z";
+    let nodes: serde_json::Map<String, Value> = [
+        argo_node("wf", "wf", "wf", "DAG", "", Some(t), &["wf-p", "wf-tg"]),
+        argo_node(
+            "wf-p",
+            "wf.p",
+            "p",
+            "Pod",
+            "wf",
+            Some(t),
+            &["wf-c1", "wf-c2"],
+        ),
+        argo_node(
+            "wf-c1",
+            "wf.p.main",
+            "main",
+            "Container",
+            "wf-p",
+            Some(t),
+            &[],
+        ),
+        argo_node("wf-c2", "wf.p.b", "b", "Container", "wf-p", Some(t), &[]),
+        argo_node(
+            "wf-tg",
+            "wf.t",
+            "t",
+            "TaskGroup",
+            "wf",
+            Some(t),
+            &["wf-t0", "wf-t1"],
+        ),
+        argo_node("wf-t0", "wf.t(0:x)", "t(0:x)", "Pod", "wf", Some(t), &[]),
+        argo_node("wf-t1", "wf.t(1:y)", "t(1:y)", "Pod", "wf", Some(t), &[]),
+    ]
+    .into_iter()
+    .collect();
+    let tree = argo::build(&wf_with(Value::Object(nodes)), &no_pods());
+    assert!(tree.problems.is_empty(), "{:?}", tree.problems);
+    // Same start everywhere: by name, "p" < "t" < "t(0:x)" < "t(1:y)" ("t" vs "t(…": no index).
+    assert_eq!(
+        drawn(&tree),
+        ["wf", "├─p", "│ ├─b", "│ └─main", "├─t(0:x)", "└─t(1:y)"]
+    );
+    assert!(tree.row("wf-tg").is_none());
 }
 
 #[test]
@@ -748,8 +913,8 @@ fn demo_iris_workflow() {
             [
                 (0, "iris-demo", None),
                 (1, "train", Some("iris-demo")),
-                (2, "build-image", Some(train.as_str())),
-                (3, "deploy", Some(build.as_str())),
+                (1, "build-image", Some("iris-demo")),
+                (1, "deploy", Some("iris-demo")),
             ]
         );
         let b = node(&tree, &build);
@@ -839,18 +1004,16 @@ fn argo_missing_child() {
     let tree = argo::build(&wf, &no_pods());
     assert_eq!(tree.problems.len(), 1, "{:?}", tree.problems);
     assert!(tree.problems[0].contains("dag-with-retries-4wkh8-999"));
-    assert_eq!(tree.rows.len(), 5);
     // The three attempts are still there, the last one still drawn last.
-    let retry = "dag-with-retries-4wkh8-2805650605";
-    let under: Vec<(&str, bool)> = tree
-        .rows
-        .iter()
-        .filter(|r| r.parent.as_deref() == Some(retry))
-        .map(|r| (r.node.display_name.as_str(), r.is_last))
-        .collect();
     assert_eq!(
-        under,
-        [("step1(0)", false), ("step1(1)", false), ("step1(2)", true)]
+        drawn(&tree),
+        [
+            "dag-with-retries-4wkh8",
+            "└─step1",
+            "  ├─step1(0)",
+            "  ├─step1(1)",
+            "  └─step1(2)"
+        ]
     );
 }
 
@@ -864,7 +1027,11 @@ fn argo_unknown_and_skipped_node_types() {
         json!("when 'false' evaluated false");
     let tree = argo::build(&wf, &no_pods());
     assert!(tree.problems.is_empty(), "{:?}", tree.problems);
-    assert_eq!(tree.rows.len(), 6);
+    // A type kdoc does not know is drawn where a Pod would be; a Skipped node too.
+    assert_eq!(
+        drawn(&tree),
+        ["steps-4k5vn", "├───hello1", "└─┬─hello2a", "  └─hello2b"]
+    );
     let q = node(&tree, "steps-4k5vn-2627784879");
     assert_eq!(q.node_type, NodeType::Unknown("Quantum".into()));
     assert_eq!(q.node_type.as_str(), "Quantum");
@@ -875,88 +1042,133 @@ fn argo_unknown_and_skipped_node_types() {
     assert_eq!(s.pod_name, None);
     assert_eq!(argo::progress(&wf), (1, 1));
 
-    // A node without a type at all.
+    // An omitted Skipped node is not drawn (`filterNode`); its sibling keeps the guide it had.
+    wf["status"]["nodes"]["steps-4k5vn-2644562498"]["phase"] = json!("Omitted");
+    let tree = argo::build(&wf, &no_pods());
+    assert_eq!(drawn(&tree), ["steps-4k5vn", "├───hello1", "└─┬─hello2a"]);
+
+    // Nodes without a type or a boundary (before Argo 2.1): they hang under the node that
+    // lists them as a child.
     let wf = wf_with(
         json!({"wf": {"id": "wf", "name": "wf", "children": ["wf-1"]},
                             "wf-1": {"id": "wf-1", "name": "wf.x"}}),
     );
     let tree = argo::build(&wf, &no_pods());
-    assert!(tree.problems.is_empty());
+    assert!(tree.problems.is_empty(), "{:?}", tree.problems);
     assert_eq!(
         tree.rows[1].node.node_type,
         NodeType::Unknown(String::new())
     );
+    assert_eq!(tree.rows[1].parent.as_deref(), Some("wf"));
 }
 
 #[test]
 fn argo_cycles() {
-    // wf -> a -> b -> a (back edge), and b lists itself.
-    let wf = wf_with(json!({
-        "wf": {"id": "wf", "name": "wf", "type": "Steps", "children": ["wf-a"]},
-        "wf-a": pod_node("wf-a", "wf.a", &["wf-b"]),
-        "wf-b": pod_node("wf-b", "wf.b", &["wf-a", "wf-b"]),
-    }));
-    let tree = argo::build(&wf, &no_pods());
-    assert_eq!(ids(&tree), ["wf", "wf-a", "wf-b"]);
-    assert_eq!(
-        tree.rows.iter().map(|r| r.depth).collect::<Vec<_>>(),
-        [0, 1, 2]
-    );
-    assert_eq!(tree.problems.len(), 2, "{:?}", tree.problems);
-    assert!(tree.problems.iter().all(|p| p.contains("cycle")));
-    assert!(tree.problems[0].contains("wf-a"));
-
-    // A cycle nothing leads into: not reachable, shown once at depth 0.
+    // A DAG inside itself, and two DAGs inside each other with a pod in one of them: nothing
+    // leads there from the root. Each is drawn once from where its cycle closes.
     let wf = wf_with(json!({
         "wf": {"id": "wf", "name": "wf", "type": "DAG"},
-        "wf-x": pod_node("wf-x", "wf.x", &["wf-y"]),
-        "wf-y": pod_node("wf-y", "wf.y", &["wf-x"]),
+        "wf-s": {"id": "wf-s", "name": "wf.s", "displayName": "s", "type": "DAG", "boundaryID": "wf-s"},
+        "wf-x": {"id": "wf-x", "name": "wf.x", "displayName": "x", "type": "DAG", "boundaryID": "wf-y"},
+        "wf-y": {"id": "wf-y", "name": "wf.y", "displayName": "y", "type": "DAG", "boundaryID": "wf-x"},
+        "wf-p": {"id": "wf-p", "name": "wf.p", "displayName": "p", "type": "Pod", "boundaryID": "wf-x"},
     }));
     let tree = argo::build(&wf, &no_pods());
-    assert_eq!(ids(&tree), ["wf", "wf-x", "wf-y"]);
+    assert_eq!(drawn(&tree), ["", "x", "├─p", "└─y", "s"]);
+    assert_eq!(ids(&tree), ["wf", "wf-x", "wf-p", "wf-y", "wf-s"]);
     assert_eq!(
-        tree.rows.iter().map(|r| r.depth).collect::<Vec<_>>(),
-        [0, 0, 1]
+        tree.problems,
+        [
+            "node wf-x (wf.x) is not reachable from the root wf",
+            "cycle: node wf-y (wf.y) contains wf-x, which encloses it",
+            "node wf-s (wf.s) is not reachable from the root wf",
+            "cycle: node wf-s (wf.s) contains wf-s, which encloses it",
+        ]
     );
-    assert_eq!(tree.problems.len(), 2, "{:?}", tree.problems);
-    assert!(tree.problems[0].contains("not reachable"));
-    assert!(tree.problems[1].contains("cycle"));
+
+    // A step group that lists the workflow's own node: no root at all; it is drawn from the
+    // workflow's node anyway.
+    let wf = wf_with(json!({
+        "wf": {"id": "wf", "name": "wf", "type": "Steps", "children": ["wf-g"]},
+        "wf-g": {"id": "wf-g", "name": "wf[0]", "type": "StepGroup", "boundaryID": "wf", "children": ["wf"]},
+    }));
+    let tree = argo::build(&wf, &no_pods());
+    assert_eq!(ids(&tree), ["wf"]);
+    assert_eq!(
+        tree.problems,
+        [
+            "node wf (wf) is not reachable from any root",
+            "cycle: node wf-g (wf[0]) contains wf, which encloses it",
+        ]
+    );
 }
 
 #[test]
 fn argo_unreachable_and_extra_roots() {
-    // A node nothing lists is appended at depth 0 with a problem.
+    // A task whose boundary is gone and that nothing lists as a child: drawn as a root of its
+    // own after the workflow's tree, with both problems said.
     let mut wf = load("argo-wf-dag-diamond-podname-v2-succeeded.yaml");
     wf["status"]["nodes"]["dag-diamond-82q7s"]["children"] = json!([]);
+    wf["status"]["nodes"]["dag-diamond-82q7s-1310542453"]["boundaryID"] = json!("gone");
     let tree = argo::build(&wf, &no_pods());
-    assert_eq!(tree.rows.len(), 5);
-    assert_eq!(tree.problems.len(), 1, "{:?}", tree.problems);
-    assert!(tree.problems[0].contains("dag-diamond-82q7s-1310542453"));
-    assert!(tree.problems[0].contains("not reachable"));
+    assert_eq!(
+        tree.problems,
+        [
+            "node dag-diamond-82q7s-1310542453 (dag-diamond-82q7s.A) has boundaryID gone, which is not in status.nodes",
+            "node dag-diamond-82q7s-1310542453 (dag-diamond-82q7s.A) is not reachable from the root dag-diamond-82q7s",
+        ]
+    );
+    assert_eq!(
+        drawn(&tree),
+        ["dag-diamond-82q7s", "├─B", "├─C", "└─D", "A"]
+    );
     let a = tree.row("dag-diamond-82q7s-1310542453").unwrap();
     assert_eq!((a.depth, a.parent.as_deref()), (0, None));
-    assert_eq!(tree.row("dag-diamond-82q7s-1226654358").unwrap().depth, 2);
+    // With its boundary gone but still listed as a child, it hangs under the lister.
+    let mut wf = load("argo-wf-dag-diamond-podname-v2-succeeded.yaml");
+    wf["status"]["nodes"]["dag-diamond-82q7s-1310542453"]["boundaryID"] = json!("gone");
+    let tree = argo::build(&wf, &no_pods());
+    assert_eq!(tree.problems.len(), 1, "{:?}", tree.problems);
+    assert_eq!(
+        drawn(&tree),
+        ["dag-diamond-82q7s", "├─A", "├─B", "├─C", "└─D"]
+    );
 
-    // The exit handler `<wf>.onExit` is a second root, not a problem.
+    // The exit handler (ID `Workflow.NodeID("<wf>.onExit")`) is a second root, not a problem,
+    // and follows the main tree even when it started first.
+    let on_exit = argo::node_id("wf", "wf.onExit");
+    let mut exit = pod_node(&on_exit, "wf.onExit", &[]);
+    exit["startedAt"] = json!("2000-01-01T00:00:00Z");
+    let mut wf = wf_with(json!({
+        "wf": {"id": "wf", "name": "wf", "type": "Steps", "children": ["wf-1"]},
+        "wf-1": pod_node("wf-1", "wf[0].a", &[]),
+    }));
+    wf["status"]["nodes"][&on_exit] = exit;
+    let tree = argo::build(&wf, &no_pods());
+    assert!(tree.problems.is_empty(), "{:?}", tree.problems);
+    assert_eq!(ids(&tree), ["wf", "wf-1", on_exit.as_str()]);
+    assert_eq!(tree.row(&on_exit).unwrap().depth, 0);
+    // An exit handler with another ID is known by its name.
     let wf = wf_with(json!({
         "wf": {"id": "wf", "name": "wf", "type": "Steps", "children": ["wf-1"]},
         "wf-1": pod_node("wf-1", "wf[0].a", &[]),
-        "wf-2": pod_node("wf-2", "wf.onExit", &[]),
+        "wf-0": pod_node("wf-0", "wf.onExit", &[]),
     }));
     let tree = argo::build(&wf, &no_pods());
     assert!(tree.problems.is_empty(), "{:?}", tree.problems);
-    assert_eq!(ids(&tree), ["wf", "wf-1", "wf-2"]);
-    assert_eq!(tree.row("wf-2").unwrap().depth, 0);
+    assert_eq!(ids(&tree), ["wf", "wf-1", "wf-0"]);
 
-    // No node with the workflow's name: every parentless node is a root.
+    // No node with the workflow's name: every node nothing contains is a root.
     let wf = wf_with(json!({
         "old-1": pod_node("old-1", "old.a", &["old-2"]),
         "old-2": pod_node("old-2", "old.b", &[]),
+        "old-3": pod_node("old-3", "old.c", &[]),
     }));
     let tree = argo::build(&wf, &no_pods());
     assert!(tree.problems.is_empty(), "{:?}", tree.problems);
-    assert_eq!(ids(&tree), ["old-1", "old-2"]);
+    assert_eq!(ids(&tree), ["old-1", "old-2", "old-3"]);
     assert_eq!(tree.row("old-2").unwrap().parent.as_deref(), Some("old-1"));
+    assert_eq!(tree.row("old-3").unwrap().depth, 0);
 }
 
 #[test]
@@ -1088,7 +1300,7 @@ fn tekton_succeeded_pipelinerun_with_one_taskrun_missing() {
             (
                 "jenkins-x-jx-pr-7463-boot-vault-9mbgb-17-build-2jnvr",
                 false,
-                "Unknown"
+                "not found"
             ),
             (
                 "jenkins-x-jx-pr-7463-boot-vault-9mbgb-17-e2e-tests-ds74m",
@@ -1097,6 +1309,8 @@ fn tekton_succeeded_pipelinerun_with_one_taskrun_missing() {
             ),
         ]
     );
+    // The condition counts both tasks as done: PROGRESS 2/2, not the 1/2 the runs alone show.
+    assert_eq!(tekton::progress(&tree), (2, 2));
     let tr2 = &tree.tasks[1];
     assert_eq!(
         tr2.message.as_deref(),
@@ -1225,6 +1439,191 @@ fn tekton_demo_pipelinerun() {
             "PipelineRun was stopping".to_string()
         )]
     );
+}
+
+/// The counts of a PipelineRun's condition message, in each shape Tekton has written.
+#[test]
+fn tekton_condition_counts() {
+    use tekton::TaskCounts;
+    let c = |completed, failed, cancelled, skipped, incomplete| TaskCounts {
+        completed,
+        failed,
+        cancelled,
+        skipped,
+        incomplete,
+    };
+    for (msg, counts) in [
+        ("Tasks Completed: 2, Skipped: 0", Some(c(2, 0, 0, 0, 0))),
+        (
+            "Tasks Completed: 4 (Failed: 2, Cancelled 0), Skipped: 1",
+            Some(c(4, 2, 0, 1, 0)),
+        ),
+        (
+            "Tasks Completed: 1 (Failed: 0, Cancelled 0), Incomplete: 1, Skipped: 0",
+            Some(c(1, 0, 0, 0, 1)),
+        ),
+        (
+            "Tasks Completed: 3 (Failed: 1 (Ignored: 1), Cancelled 0), Skipped: 2",
+            Some(c(3, 1, 0, 2, 0)),
+        ),
+        ("PipelineRun \"p\" failed to finish within \"1h0m0s\"", None),
+        ("Tasks Completed: many", None),
+        ("", None),
+    ] {
+        assert_eq!(tekton::task_counts(msg), counts, "{msg}");
+    }
+    // Progress: the runs, or the condition when it says more.
+    let pr = load("tekton-pipelinerun-v1-succeeded-two-taskruns.yaml");
+    let tree = tekton::pipeline_run(&pr, &HashMap::new());
+    assert!(tree.tasks.iter().all(|t| t.phase == tekton::NOT_FOUND));
+    assert_eq!(tekton::progress(&tree), (2, 2));
+    let pr = load("tekton-pipelinerun-v1-failed-childrefs.yaml");
+    let tree = tekton::pipeline_run(&pr, &HashMap::new());
+    assert_eq!(tekton::progress(&tree), (0, 1));
+}
+
+/// Fixture TaskRuns as a cluster holds them: in the PipelineRuns' namespace.
+fn in_jx(mut v: Value) -> Value {
+    v["metadata"]["namespace"] = json!("jx");
+    v
+}
+
+/// A TaskRun no PipelineRun owns, labels or references is a row of the workflows view of its
+/// own (the captured TaskRuns carry neither owner nor label, so references decide); its steps
+/// are its tree.
+#[test]
+fn tekton_standalone_taskrun() {
+    use kdoc::core::workflows::{self, WfKind};
+    use std::collections::BTreeMap;
+    let prs: BTreeMap<_, _> = [
+        "tekton-pipelinerun-v1-failed-childrefs.yaml",
+        "tekton-pipelinerun-v1-succeeded-two-taskruns.yaml",
+    ]
+    .map(|f| {
+        let v = load(f);
+        let name = v["metadata"]["name"].as_str().unwrap().to_string();
+        ((WfKind::Tekton, "jx".to_string(), name), v)
+    })
+    .into_iter()
+    .collect();
+    let mut trs: BTreeMap<_, _> = [
+        "tekton-taskrun-v1-failed-step-exit2.yaml",
+        "tekton-taskrun-v1-pending-podinitializing-podname.yaml",
+        "tekton-taskrun-v1-succeeded-e2e-tests.yaml",
+    ]
+    .map(|f| {
+        let v = in_jx(load(f));
+        let name = v["metadata"]["name"].as_str().unwrap().to_string();
+        (("jx".to_string(), name), v)
+    })
+    .into_iter()
+    .collect();
+    let rows = workflows::workflow_rows(&prs, &trs);
+    let got: Vec<(WfKind, &str, &str, usize, usize)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.key.0,
+                r.key.2.as_str(),
+                r.phase.as_str(),
+                r.succeeded,
+                r.total,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                WfKind::Tekton,
+                "jenkins-x-charts-jx-build-templ-wbbx6-7",
+                "Failed",
+                0,
+                1
+            ),
+            (
+                WfKind::Tekton,
+                "jenkins-x-jx-pr-7463-boot-vault-9mbgb-17",
+                "Succeeded",
+                2,
+                2
+            ),
+            (
+                WfKind::TaskRun,
+                "release-zm5v8-from-build-pack-9f2m9",
+                "Pending",
+                0,
+                16
+            ),
+        ]
+    );
+
+    // Its steps: the TaskRun, then its 16 steps, waiting for the pod to initialise.
+    let key = (
+        WfKind::TaskRun,
+        "jx".to_string(),
+        "release-zm5v8-from-build-pack-9f2m9".to_string(),
+    );
+    let tr = &trs[&(key.1.clone(), key.2.clone())];
+    let steps = workflows::steps(&key, tr, &trs, &[]);
+    assert!(steps.problems.is_empty());
+    assert_eq!(steps.rows.len(), 17);
+    let root = &steps.rows[0];
+    assert_eq!(
+        (
+            root.prefix.as_str(),
+            root.name.as_str(),
+            root.kind.as_str(),
+            root.phase.as_str()
+        ),
+        (
+            "",
+            "release-zm5v8-from-build-pack-9f2m9",
+            "TaskRun",
+            "Pending"
+        )
+    );
+    assert_eq!(
+        root.pod_key.as_deref(),
+        Some("release-zm5v8-from-build-pack-9f2m9-pod-xsg5h")
+    );
+    assert_eq!(root.container.as_deref(), Some("step-git-clone"));
+    let first = &steps.rows[1];
+    assert_eq!(
+        (
+            first.prefix.as_str(),
+            first.name.as_str(),
+            first.phase.as_str()
+        ),
+        ("├─", "git-clone", "Waiting: PodInitializing")
+    );
+    let last = &steps.rows[16];
+    assert_eq!(
+        (last.prefix.as_str(), last.name.as_str(), last.kind.as_str()),
+        ("└─", "promote-jx-promote", "Step")
+    );
+
+    // Owned by a PipelineRun (an ownerReference, or the label alone): not on its own, even
+    // when that PipelineRun is not in the cluster.
+    let name = (
+        "jx".to_string(),
+        "release-zm5v8-from-build-pack-9f2m9".to_string(),
+    );
+    let owned = |trs: &BTreeMap<(String, String), Value>| {
+        workflows::workflow_rows(&prs, trs)
+            .iter()
+            .any(|r| r.key.0 == WfKind::TaskRun)
+    };
+    trs.get_mut(&name).unwrap()["metadata"]["ownerReferences"] = json!([
+        {"apiVersion": "tekton.dev/v1", "kind": "PipelineRun", "name": "release-zm5v8", "uid": "u"}
+    ]);
+    assert!(!owned(&trs));
+    trs.get_mut(&name).unwrap()["metadata"]["ownerReferences"] = json!(null);
+    trs.get_mut(&name).unwrap()["metadata"]["labels"] =
+        json!({"tekton.dev/pipelineRun": "release-zm5v8"});
+    assert!(!owned(&trs));
+    trs.get_mut(&name).unwrap()["metadata"]["labels"] = json!({"app": "x"});
+    assert!(owned(&trs));
 }
 
 // ---------------------------------------------------------------------------------------------

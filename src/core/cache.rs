@@ -325,6 +325,15 @@ impl Cache {
         }
     }
 
+    /// The object behind a workflows-view key: a Workflow or PipelineRun, or a standalone
+    /// TaskRun (kept with the other TaskRuns).
+    pub fn workflow(&self, key: &WfKey) -> Option<&Value> {
+        match key.0 {
+            WfKind::TaskRun => self.taskruns.get(&(key.1.clone(), key.2.clone())),
+            _ => self.workflows.get(key),
+        }
+    }
+
     /// Pods of one namespace, parsed, for the panes that need whole objects.
     pub fn pods_in(&self, ns: &str) -> impl Iterator<Item = (&Key, &PodEntry)> {
         self.pods

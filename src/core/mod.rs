@@ -20,6 +20,7 @@ pub mod pod_status;
 pub mod pods;
 pub mod services;
 pub mod state;
+pub mod step_rows;
 pub mod tekton;
 pub mod text;
 pub mod workflows;

@@ -18,6 +18,11 @@ pub const LABEL_PIPELINE_TASK: &str = "tekton.dev/pipelineTask";
 /// Pod label naming the TaskRun (`pipeline.TaskRunLabelKey`); use it to find the pod of a
 /// TaskRun without `status.podName`.
 pub const LABEL_TASK_RUN: &str = "tekton.dev/taskRun";
+/// TaskRun/pod label naming the PipelineRun that created it (`pipeline.PipelineRunLabelKey`).
+pub const LABEL_PIPELINE_RUN: &str = "tekton.dev/pipelineRun";
+/// The phase of a run a PipelineRun references that is neither in the cluster nor embedded in
+/// its status (deleted, pruned, or not seen yet). Not "Unknown": nothing says it did not run.
+pub const NOT_FOUND: &str = "not found";
 
 /// One step (or sidecar) of a TaskRun.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,9 +58,10 @@ pub struct TaskRunInfo {
     /// childReference `displayName`.
     pub display_name: Option<String>,
     /// False when the PipelineRun references a run that is neither in the given map nor
-    /// embedded in its status: then `phase` is "Unknown" and the rest is empty.
+    /// embedded in its status: then `phase` is [`NOT_FOUND`] and the rest is empty.
     pub found: bool,
-    /// "Succeeded", "Failed", "Cancelled", "Running", "Pending" or "Unknown"; see [`run_phase`].
+    /// "Succeeded", "Failed", "Cancelled", "Running", "Pending", "Unknown" (see [`run_phase`]),
+    /// or [`NOT_FOUND`].
     pub phase: String,
     pub reason: Option<String>,
     pub message: Option<String>,
@@ -144,7 +150,7 @@ pub fn task_run(tr: &Value) -> TaskRunInfo {
 /// Reads v1 `status.childReferences`; v1beta1 `status.taskRuns`/`status.runs` (name →
 /// {pipelineTaskName, status}) add the runs not referenced, using the embedded status when the
 /// object is not in `taskruns`. A referenced run found nowhere becomes a row with phase
-/// "Unknown" and the problem "TaskRun <name> not found".
+/// [`NOT_FOUND`] and the problem "TaskRun <name> not found".
 pub fn pipeline_run(pr: &Value, taskruns: &HashMap<String, Value>) -> PipelineRunTree {
     let (phase, reason, message) = run_phase(pr);
     let status = &pr["status"];
@@ -234,6 +240,88 @@ pub fn pipeline_run(pr: &Value, taskruns: &HashMap<String, Value>) -> PipelineRu
     out
 }
 
+/// The PipelineRun a TaskRun belongs to: its owner of kind PipelineRun, else its label
+/// `tekton.dev/pipelineRun`. `None` for a TaskRun created on its own (`tkn task start`).
+pub fn owner_pipeline_run(tr: &Value) -> Option<String> {
+    let meta = &tr["metadata"];
+    array(&meta["ownerReferences"])
+        .iter()
+        .find(|o| o["kind"].as_str() == Some("PipelineRun"))
+        .and_then(|o| text(&o["name"]))
+        .or_else(|| text(&meta["labels"][LABEL_PIPELINE_RUN]))
+}
+
+/// The names of the runs a PipelineRun references: `status.childReferences` (v1) and the
+/// embedded `status.taskRuns`/`status.runs` (v1beta1).
+pub fn referenced_runs(pr: &Value) -> Vec<String> {
+    let status = &pr["status"];
+    let mut out: Vec<String> = array(&status["childReferences"])
+        .iter()
+        .filter_map(|r| text(&r["name"]))
+        .collect();
+    for field in ["taskRuns", "runs"] {
+        if let Some(map) = status[field].as_object() {
+            out.extend(map.keys().cloned());
+        }
+    }
+    out
+}
+
+/// The counts a PipelineRun's `Succeeded` condition message carries
+/// (`GetPipelineConditionStatus`): "Tasks Completed: 4 (Failed: 2, Cancelled 0), Skipped: 1",
+/// with ", Incomplete: N" while running; older releases wrote "Tasks Completed: 2, Skipped: 0".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskCounts {
+    /// Succeeded, failed and cancelled tasks together.
+    pub completed: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub skipped: usize,
+    pub incomplete: usize,
+}
+
+/// [`TaskCounts`] from a condition message; `None` when it carries none (a timeout, a pipeline
+/// that could not be resolved...).
+pub fn task_counts(message: &str) -> Option<TaskCounts> {
+    let count = |label: &str| -> Option<usize> {
+        let rest = &message[message.find(label)? + label.len()..];
+        let digits: String = rest
+            .trim_start_matches([':', ' '])
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    Some(TaskCounts {
+        completed: count("Tasks Completed")?,
+        failed: count("Failed").unwrap_or(0),
+        cancelled: count("Cancelled").unwrap_or(0),
+        skipped: count("Skipped").unwrap_or(0),
+        incomplete: count("Incomplete").unwrap_or(0),
+    })
+}
+
+/// PROGRESS of a PipelineRun as (succeeded, total) tasks: its runs and skipped tasks, and the
+/// counts its condition carries, whichever says more (runs can be pruned from the cluster
+/// while the condition stays; the condition can lag the runs by a reconcile).
+pub fn progress(tree: &PipelineRunTree) -> (usize, usize) {
+    let ok = tree.tasks.iter().filter(|t| t.phase == "Succeeded").count();
+    let total = tree.tasks.len() + tree.skipped.len();
+    match tree.message.as_deref().and_then(task_counts) {
+        Some(c) => (
+            ok.max(c.completed.saturating_sub(c.failed + c.cancelled)),
+            total.max(c.completed + c.skipped + c.incomplete),
+        ),
+        None => (ok, total),
+    }
+}
+
+/// A standalone TaskRun's PROGRESS: its steps that completed with exit code 0, of all.
+pub fn step_progress(t: &TaskRunInfo) -> (usize, usize) {
+    let ok = t.steps.iter().filter(|s| s.exit_code == Some(0)).count();
+    (ok, t.steps.len())
+}
+
 fn missing(name: &str) -> TaskRunInfo {
     TaskRunInfo {
         name: name.to_string(),
@@ -241,7 +329,7 @@ fn missing(name: &str) -> TaskRunInfo {
         pipeline_task: None,
         display_name: None,
         found: false,
-        phase: "Unknown".into(),
+        phase: NOT_FOUND.into(),
         reason: None,
         message: None,
         started: None,

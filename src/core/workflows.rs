@@ -1,7 +1,8 @@
-//! Rows of the workflows view (Argo Workflows and Tekton PipelineRuns together) and of the
-//! steps pane, built from the objects once per change.
+//! Rows of the workflows view (Argo Workflows, Tekton PipelineRuns and standalone TaskRuns
+//! together), built from the objects once per change. The steps pane's rows are in
+//! [`super::step_rows`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
@@ -9,10 +10,14 @@ use serde_json::Value;
 use super::text::Safe;
 use super::{argo, tekton};
 
+pub use super::step_rows::{StepRow, Steps, deps_text, steps};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum WfKind {
     Argo,
     Tekton,
+    /// A TaskRun no PipelineRun owns (`tkn task start`); the cache keeps it with the TaskRuns.
+    TaskRun,
 }
 
 impl WfKind {
@@ -20,6 +25,7 @@ impl WfKind {
         match self {
             WfKind::Argo => "Workflow",
             WfKind::Tekton => "PipelineRun",
+            WfKind::TaskRun => "TaskRun",
         }
     }
 }
@@ -46,11 +52,14 @@ fn ts(v: &Value, path: &[&str]) -> Option<Timestamp> {
     cur.as_str()?.parse().ok()
 }
 
+/// The workflows view's rows: every Workflow and PipelineRun, then every standalone TaskRun
+/// (see [`standalone_taskruns`]).
 pub fn workflow_rows(
     wfs: &BTreeMap<WfKey, Value>,
     taskruns: &BTreeMap<(String, String), Value>,
 ) -> Vec<WorkflowRow> {
-    wfs.iter()
+    let mut rows: Vec<WorkflowRow> = wfs
+        .iter()
         .map(|(key, v)| match key.0 {
             WfKind::Argo => {
                 let (succeeded, total) = argo::progress(v);
@@ -66,8 +75,7 @@ pub fn workflow_rows(
             }
             WfKind::Tekton => {
                 let tree = tekton::pipeline_run(v, &taskruns_of(taskruns, &key.1));
-                let total = tree.tasks.len() + tree.skipped.len();
-                let succeeded = tree.tasks.iter().filter(|t| t.phase == "Succeeded").count();
+                let (succeeded, total) = tekton::progress(&tree);
                 WorkflowRow {
                     key: key.clone(),
                     phase: tree.phase.into(),
@@ -78,11 +86,58 @@ pub fn workflow_rows(
                     message: tree.message.unwrap_or_default().into(),
                 }
             }
+            // Not kept with the workflows; a stray one is shown as a TaskRun all the same.
+            WfKind::TaskRun => taskrun_row(key.clone(), v),
+        })
+        .collect();
+    for ((ns, name), v) in standalone_taskruns(wfs, taskruns) {
+        rows.push(taskrun_row((WfKind::TaskRun, ns.clone(), name.clone()), v));
+    }
+    rows
+}
+
+fn taskrun_row(key: WfKey, v: &Value) -> WorkflowRow {
+    let t = tekton::task_run(v);
+    let (succeeded, total) = tekton::step_progress(&t);
+    WorkflowRow {
+        key,
+        phase: t.phase.into(),
+        succeeded,
+        total,
+        started: t.started,
+        finished: t.finished,
+        message: t.message.unwrap_or_default().into(),
+    }
+}
+
+/// The TaskRuns that belong to no PipelineRun: no PipelineRun owner or label, and not
+/// referenced by a PipelineRun of their namespace (captured objects often lack both marks).
+pub fn standalone_taskruns<'a>(
+    wfs: &BTreeMap<WfKey, Value>,
+    taskruns: &'a BTreeMap<(String, String), Value>,
+) -> Vec<(&'a (String, String), &'a Value)> {
+    let referenced: HashSet<(&str, String)> = wfs
+        .iter()
+        .filter(|(k, _)| k.0 == WfKind::Tekton)
+        .flat_map(|(k, v)| {
+            tekton::referenced_runs(v)
+                .into_iter()
+                .map(|name| (k.1.as_str(), name))
+        })
+        .collect();
+    taskruns
+        .iter()
+        .filter(|((ns, name), v)| {
+            tekton::owner_pipeline_run(v).is_none()
+                && !referenced.contains(&(ns.as_str(), name.clone()))
         })
         .collect()
 }
 
-fn taskruns_of(taskruns: &BTreeMap<(String, String), Value>, ns: &str) -> HashMap<String, Value> {
+pub(super) fn taskruns_of(
+    taskruns: &BTreeMap<(String, String), Value>,
+    ns: &str,
+) -> HashMap<String, Value> {
     taskruns
         .range((ns.to_string(), String::new())..)
         .take_while(|((n, _), _)| n == ns)
@@ -109,186 +164,4 @@ pub fn duration_text(
     duration(started, finished, now)
         .map(super::age::human_duration_signed)
         .unwrap_or_default()
-}
-
-/// One line of the steps pane.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StepRow {
-    /// Tree guides, e.g. "│ └─".
-    pub prefix: String,
-    pub name: Safe,
-    /// Node type (Argo) or TaskRun / Step / Sidecar / Skipped (Tekton).
-    pub kind: Safe,
-    pub template: Safe,
-    pub phase: Safe,
-    pub started: Option<Timestamp>,
-    pub finished: Option<Timestamp>,
-    pub message: Safe,
-    /// The pod behind this step, and the container to select in it.
-    pub pod: Option<Safe>,
-    /// The pod's name as the API has it, for looking it up (`pod` is for display).
-    pub pod_key: Option<String>,
-    pub container: Option<Safe>,
-}
-
-pub struct Steps {
-    pub rows: Vec<StepRow>,
-    /// What could not be rendered (missing status, dangling children, TaskRuns not found).
-    pub problems: Vec<Safe>,
-}
-
-/// The steps of one workflow. `pods` are (name, object) of pods in its namespace, used to map
-/// Argo node ids to real pod names and Tekton TaskRuns without `podName` to their pods.
-pub fn steps(
-    key: &WfKey,
-    wf: &Value,
-    taskruns: &BTreeMap<(String, String), Value>,
-    pods: &[(String, Value)],
-) -> Steps {
-    match key.0 {
-        WfKind::Argo => {
-            let by_node = argo::pods_by_node_id(&key.2, pods.iter().map(|(_, v)| v));
-            let tree = argo::build(wf, &by_node);
-            let rows = tree
-                .rows
-                .iter()
-                .map(|r| {
-                    let n = &r.node;
-                    let is_pod = matches!(n.node_type, argo::NodeType::Pod);
-                    StepRow {
-                        prefix: r.prefix(),
-                        name: if n.display_name.is_empty() {
-                            Safe::new(&n.name)
-                        } else {
-                            Safe::new(&n.display_name)
-                        },
-                        kind: n.node_type.as_str().into(),
-                        template: n.template.as_deref().unwrap_or_default().into(),
-                        phase: n.phase.as_str().into(),
-                        started: n.started_at,
-                        finished: n.finished_at,
-                        message: n.message.as_deref().unwrap_or_default().into(),
-                        pod: n.pod_name.as_deref().map(Safe::new),
-                        pod_key: n.pod_name.clone(),
-                        // Argo renames the template's container to `main`.
-                        container: is_pod.then(|| "main".into()),
-                    }
-                })
-                .collect();
-            Steps {
-                rows,
-                problems: tree.problems.iter().map(Safe::from).collect(),
-            }
-        }
-        WfKind::Tekton => {
-            let tree = tekton::pipeline_run(wf, &taskruns_of(taskruns, &key.1));
-            let mut rows = vec![StepRow {
-                prefix: String::new(),
-                name: Safe::new(&tree.name),
-                kind: "PipelineRun".into(),
-                template: Safe::default(),
-                phase: Safe::new(&tree.phase),
-                started: tree.started,
-                finished: tree.finished,
-                message: tree.message.as_deref().unwrap_or_default().into(),
-                pod: None,
-                pod_key: None,
-                container: None,
-            }];
-            let n_tasks = tree.tasks.len() + tree.skipped.len();
-            for (i, t) in tree.tasks.iter().enumerate() {
-                let last_task = i + 1 == n_tasks;
-                let pod = t.pod_name.clone().or_else(|| {
-                    pods.iter()
-                        .find(|(_, p)| {
-                            p["metadata"]["labels"][tekton::LABEL_TASK_RUN] == t.name.as_str()
-                        })
-                        .map(|(n, _)| n.clone())
-                });
-                rows.push(StepRow {
-                    prefix: if last_task {
-                        "└─".into()
-                    } else {
-                        "├─".into()
-                    },
-                    name: Safe::new(t.pipeline_task.as_deref().unwrap_or(&t.name)),
-                    kind: Safe::new(&t.kind),
-                    template: Safe::new(&t.name),
-                    phase: Safe::new(&t.phase),
-                    started: t.started,
-                    finished: t.finished,
-                    message: t.message.as_deref().unwrap_or_default().into(),
-                    pod: pod.as_deref().map(Safe::new),
-                    pod_key: pod.clone(),
-                    container: t
-                        .steps
-                        .iter()
-                        .find(|s| s.exit_code.is_some_and(|c| c != 0))
-                        .or(t.steps.first())
-                        .map(|s| Safe::new(&s.container)),
-                });
-                let subs: Vec<(&tekton::StepInfo, &str)> = t
-                    .steps
-                    .iter()
-                    .map(|s| (s, "Step"))
-                    .chain(t.sidecars.iter().map(|s| (s, "Sidecar")))
-                    .collect();
-                for (j, (s, kind)) in subs.iter().enumerate() {
-                    let guide = if last_task { "  " } else { "│ " };
-                    let branch = if j + 1 == subs.len() {
-                        "└─"
-                    } else {
-                        "├─"
-                    };
-                    let mut msg = s.message.clone().unwrap_or_default();
-                    if let Some(code) = s.exit_code.filter(|c| *c != 0) {
-                        msg = format!(
-                            "exit code {code}{}",
-                            if msg.is_empty() {
-                                String::new()
-                            } else {
-                                format!(": {msg}")
-                            }
-                        );
-                    }
-                    rows.push(StepRow {
-                        prefix: format!("{guide}{branch}"),
-                        name: Safe::new(&s.name),
-                        kind: (*kind).into(),
-                        template: Safe::new(&s.container),
-                        phase: Safe::new(&s.state),
-                        started: s.started,
-                        finished: s.finished,
-                        message: msg.into(),
-                        pod: pod.as_deref().map(Safe::new),
-                        pod_key: pod.clone(),
-                        container: Some(Safe::new(&s.container)),
-                    });
-                }
-            }
-            for (i, (name, reason)) in tree.skipped.iter().enumerate() {
-                rows.push(StepRow {
-                    prefix: if tree.tasks.len() + i + 1 == n_tasks {
-                        "└─".into()
-                    } else {
-                        "├─".into()
-                    },
-                    name: Safe::new(name),
-                    kind: "Skipped".into(),
-                    template: Safe::default(),
-                    phase: "Skipped".into(),
-                    started: None,
-                    finished: None,
-                    message: Safe::new(reason),
-                    pod: None,
-                    pod_key: None,
-                    container: None,
-                });
-            }
-            Steps {
-                rows,
-                problems: tree.problems.iter().map(Safe::from).collect(),
-            }
-        }
-    }
 }

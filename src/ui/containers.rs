@@ -6,7 +6,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
-use super::{View, fit, offset, want};
+use super::columns::{self, Col};
+use super::{View, offset};
 use crate::core::panes::containers::ContainersPane;
 use crate::core::state::AppState;
 use crate::core::text::ellipsis;
@@ -53,57 +54,40 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ContainersPane, _state: &AppState, vi
         "RESTARTS",
         "LAST TERMINATION",
     ];
-    // (want, min, weak): ROLE gives way first, then the widest; cut cells end in "…" and the
-    // details below hold them whole.
+    // ROLE gives way first, then the widest; cut cells end in "…" and the details below hold
+    // them whole.
+    let ready: Vec<&str> = shown
+        .iter()
+        .map(|c| if c.ready { "true" } else { "false" })
+        .collect();
     let mut cols = vec![
-        (
-            want(header[0], shown.iter().map(|c| c.name.as_str())),
-            8,
-            false,
-        ),
-        (
-            want(header[1], shown.iter().map(|c| c.kind.label())),
-            4,
-            false,
-        ),
-        (5, 5, false),
-        (
-            want(header[3], shown.iter().map(|c| c.state.as_str())),
-            12,
-            false,
-        ),
-        (
-            want(header[4], restarts.iter().map(String::as_str)),
-            8,
-            false,
-        ),
-        (
-            want(header[5], shown.iter().map(|c| c.last_termination.as_str())),
-            10,
-            false,
-        ),
+        Col::new(header[0], shown.iter().map(|c| c.name.as_str())).min(8),
+        Col::new(header[1], shown.iter().map(|c| c.kind.label())).min(4),
+        Col::new(header[2], ready.iter().copied()).min(5),
+        Col::new(header[3], shown.iter().map(|c| c.state.as_str())).min(12),
+        Col::new(header[4], restarts.iter().map(String::as_str)).min(8),
+        Col::new(header[5], shown.iter().map(|c| c.last_termination.as_str())).min(10),
     ];
-    let role = (
-        want("ROLE", shown.iter().map(|c| c.role.unwrap_or(""))),
-        4,
-        true,
-    );
-    let whole: usize = cols.iter().map(|c| c.0 + 1).sum::<usize>() + role.0;
+    let role = Col::new("ROLE", shown.iter().map(|c| c.role.unwrap_or("")))
+        .min(4)
+        .weak();
+    let whole: usize = cols.iter().map(|c| c.want() + 1).sum::<usize>() + role.want();
     let extra = [
-        want("IMAGE", shown.iter().map(|c| c.image.as_str())),
-        want("PORTS", shown.iter().map(|c| c.ports.as_str())),
-        want("PROBES", shown.iter().map(|c| c.probes.as_str())),
+        Col::new("IMAGE", shown.iter().map(|c| c.image.as_str())),
+        Col::new("PORTS", shown.iter().map(|c| c.ports.as_str())),
+        Col::new("PROBES", shown.iter().map(|c| c.probes.as_str())),
     ];
     // IMAGE, PORTS and PROBES get columns only when everything else fits whole; otherwise
     // they are in the details.
-    let wide = whole + extra.iter().map(|w| w + 1).sum::<usize>() <= table_area.width as usize;
+    let wide =
+        whole + extra.iter().map(|c| c.want() + 1).sum::<usize>() <= table_area.width as usize;
     if wide {
         header.extend(["IMAGE", "PORTS", "PROBES"]);
-        cols.extend(extra.iter().map(|w| (*w, 5, true)));
+        cols.extend(extra.iter().map(|c| c.min(5).weak()));
     }
     header.push("ROLE");
     cols.push(role);
-    let widths = fit(&cols, table_area.width, 1);
+    let widths = columns::widths(&cols, table_area.width);
     let w = |i: usize| widths[i] as usize;
     let rows = shown.iter().enumerate().map(|(i, c)| {
         let state_color = if c.state.starts_with("running") {
@@ -120,7 +104,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ContainersPane, _state: &AppState, vi
         let mut cells = vec![
             Cell::from(ellipsis(&c.name, w(0))),
             Cell::from(ellipsis(c.kind.label(), w(1))),
-            Cell::from(if c.ready { "true" } else { "false" }),
+            Cell::from(ellipsis(ready[i], w(2))),
             Cell::from(ellipsis(&c.state, w(3))).style(Style::default().fg(state_color)),
             Cell::from(ellipsis(&restarts[i], w(4))),
             Cell::from(ellipsis(&c.last_termination, w(5))),

@@ -6,7 +6,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{View, fit, offset, render_table, selected_style, title_spans, want};
+use super::columns::{self, Col};
+use super::{View, offset, render_table, selected_style, title_spans};
 use crate::core::panes::events::EventsPane;
 use crate::core::state::AppState;
 use crate::core::text::{Safe, ellipsis};
@@ -71,34 +72,18 @@ pub fn draw(f: &mut Frame, area: Rect, p: &EventsPane, _state: &AppState, view: 
     let counts: Vec<String> = rows.iter().map(|r| r.count.to_string()).collect();
     let header = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "COUNT", "MESSAGE"];
     let cols = [
-        (
-            want(header[0], rows.iter().map(|r| r.last_seen.as_str())),
-            9,
-            false,
-        ),
-        (
-            want(header[1], rows.iter().map(|r| r.type_.as_str())),
-            4,
-            false,
-        ),
-        (
-            want(header[2], rows.iter().map(|r| r.reason.as_str())),
-            6,
-            false,
-        ),
-        (
-            want(header[3], rows.iter().map(|r| r.object.as_str())),
-            8,
-            true,
-        ),
-        (want(header[4], counts.iter().map(String::as_str)), 5, false),
-        (
-            want(header[5], rows.iter().map(|r| r.message.as_str())),
-            20,
-            true,
-        ),
+        Col::new(header[0], rows.iter().map(|r| r.last_seen.as_str())).min(9),
+        Col::new(header[1], rows.iter().map(|r| r.type_.as_str())).min(4),
+        Col::new(header[2], rows.iter().map(|r| r.reason.as_str())).min(6),
+        Col::new(header[3], rows.iter().map(|r| r.object.as_str()))
+            .min(8)
+            .weak(),
+        Col::new(header[4], counts.iter().map(String::as_str)).min(5),
+        Col::new(header[5], rows.iter().map(|r| r.message.as_str()))
+            .min(20)
+            .weak(),
     ];
-    let widths = fit(&cols, inner.width, 1);
+    let widths = columns::widths(&cols, inner.width);
     let table = rows.iter().zip(&counts).enumerate().map(|(i, (r, c))| {
         let cells = [
             r.last_seen.as_str(),

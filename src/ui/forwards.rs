@@ -7,7 +7,8 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
-use super::{View, fit, offset, render_table, selected_style, title_spans, want};
+use super::columns::{self, Col};
+use super::{View, offset, render_table, selected_style, title_spans};
 use crate::core::panes::forwards::{ForwardHealth, ForwardsPane};
 use crate::core::state::AppState;
 use crate::core::text::ellipsis;
@@ -57,17 +58,15 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ForwardsPane, _state: &AppState, view
     };
     let texts: Vec<[String; 8]> = rows.iter().map(cells).collect();
     let col = |i: usize| texts.iter().map(move |c| c[i].as_str());
-    let cols: Vec<(usize, usize, bool)> = (0..8)
+    let cols: Vec<Col> = (0..8)
         // The state matters most: the namespace, traffic and check give way first.
         .map(|i| {
-            (
-                want(header[i], col(i)),
-                if i == 3 { 28 } else { header[i].len().min(8) },
-                matches!(i, 0 | 5 | 7),
-            )
+            let c =
+                Col::new(header[i], col(i)).min(if i == 3 { 28 } else { header[i].len().min(8) });
+            if matches!(i, 0 | 5 | 7) { c.weak() } else { c }
         })
         .collect();
-    let widths = fit(&cols, table_area.width, 1);
+    let widths = columns::widths(&cols, table_area.width);
     let table = rows.iter().zip(&texts).enumerate().map(|(i, (r, c))| {
         let row = Row::new(
             c.iter()

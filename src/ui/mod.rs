@@ -1,6 +1,7 @@
 //! Drawing only: reads the state, the theme and the keymap; never mutates anything. Text from
 //! the cluster arrives here already sanitised (`core::text::Safe`).
 
+pub mod columns;
 mod containers;
 mod doctor;
 mod events;
@@ -120,29 +121,6 @@ pub fn offset(selected: usize, visible: usize) -> usize {
     }
 }
 
-/// Column widths shared by content: every column gets what its widest visible value needs
-/// when that fits; otherwise columns give way, the `weak` ones first (down to their minimum),
-/// then the widest, so no column is cut while another has room to spare. Cells are then cut
-/// with an ellipsis at the width they got (`core::text::ellipsis`).
-pub fn fit(wants: &[(usize, usize, bool)], width: u16, spacing: u16) -> Vec<u16> {
-    let n = wants.len();
-    let mut w: Vec<usize> = wants.iter().map(|c| c.0).collect();
-    let avail = (width as usize).saturating_sub(spacing as usize * n.saturating_sub(1));
-    let mut total: usize = w.iter().sum();
-    // Weak columns give way first, then everyone from the widest down.
-    for weak_pass in [true, false] {
-        while total > avail {
-            let pick = (0..n)
-                .filter(|&i| w[i] > wants[i].1 && (!weak_pass || wants[i].2))
-                .max_by_key(|&i| (w[i], i));
-            let Some(i) = pick else { break };
-            w[i] -= 1;
-            total -= 1;
-        }
-    }
-    w.into_iter().map(|x| x as u16).collect()
-}
-
 /// The header row of a table whose columns got `widths`: names cut with an ellipsis too, so a
 /// narrow NAMESPACE column reads `NAMES…`, not `NAMESPA`.
 pub fn header_row<'a>(names: &[&str], widths: &[u16], t: &Theme) -> Row<'a> {
@@ -159,7 +137,8 @@ pub fn header_row<'a>(names: &[&str], widths: &[u16], t: &Theme) -> Row<'a> {
     )
 }
 
-/// A content-sized table: columns of `widths` (from [`fit`]), the header cut like the cells.
+/// A content-sized table: columns of `widths` (from [`columns::widths`]), the header cut like
+/// the cells.
 pub fn render_table<'a>(
     f: &mut Frame,
     area: Rect,
@@ -172,19 +151,9 @@ pub fn render_table<'a>(
     f.render_widget(
         ratatui::widgets::Table::new(rows, constraints)
             .header(header_row(header, widths, t))
-            .column_spacing(1),
+            .column_spacing(columns::SPACING as u16),
         area,
     );
-}
-
-/// Widest of a column's header and visible texts, in characters.
-pub fn want<'a>(header: &str, texts: impl IntoIterator<Item = &'a str>) -> usize {
-    texts
-        .into_iter()
-        .map(|s| s.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(header.chars().count())
 }
 
 /// The title of a list pane: " Name(scope)[count] </filter> ".

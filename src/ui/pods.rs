@@ -6,7 +6,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{View, fit, offset, title_spans};
+use super::columns::{self, Col};
+use super::{View, offset, title_spans};
 use crate::core::age::age_since;
 use crate::core::panes::pods::{PodsOf, PodsPane};
 use crate::core::pods::PodRow;
@@ -81,7 +82,6 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &Vi
     let start = offset(p.selected, visible);
     let rows = &p.rows[start..(start + visible).min(p.rows.len())];
     let all_ns = cache.scope == Scope::All;
-    let max = |get: &dyn Fn(&PodRow) -> usize| rows.iter().map(|r| get(r)).max().unwrap_or(0);
     let restarts: Vec<String> = rows.iter().map(|r| restarts_text(r, view)).collect();
     let ages: Vec<String> = rows
         .iter()
@@ -90,29 +90,28 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &Vi
                 .map_or("<unknown>".into(), |c| age_since(c, view.now))
         })
         .collect();
-    let longest = |v: &[String]| v.iter().map(|s| s.chars().count()).max().unwrap_or(0);
-    // (want, min, weak): NAMESPACE gives way first; NAME keeps the widest share.
+    // NAMESPACE gives way first; NAME keeps the widest share.
     let mut cols = vec![];
     if all_ns {
         // Sized over all rows so the column does not jump while scrolling.
-        cols.push((p.ns_width.max(9), 6, true));
+        cols.push(Col::sized("NAMESPACE", p.ns_width).min(6).weak());
     }
     cols.extend([
-        (max(&|r| r.name.chars().count()).max(4), 12, false),
-        (max(&|r| r.ready.len()).max(5), 5, false),
-        (max(&|r| r.status.chars().count()).max(6), 6, false),
-        (longest(&restarts).max(8), 8, false),
-        (longest(&ages).max(3), 3, false),
+        Col::new("NAME", rows.iter().map(|r| r.name.as_str())).min(12),
+        Col::new("READY", rows.iter().map(|r| r.ready.as_str())).min(5),
+        Col::new("STATUS", rows.iter().map(|r| r.status.as_str())).min(6),
+        Col::new("RESTARTS", restarts.iter().map(String::as_str)).min(8),
+        Col::new("AGE", ages.iter().map(String::as_str)).min(3),
     ]);
-    let base: usize = cols.iter().map(|c| c.0).sum::<usize>() + cols.len();
-    let ip = max(&|r| or_none(&r.ip).chars().count()).max(2);
-    let node = max(&|r| or_none(&r.node).chars().count()).max(4);
+    let base: usize = cols.iter().map(|c| c.want() + 1).sum();
+    let ip = Col::new("IP", rows.iter().map(|r| or_none(&r.ip)));
+    let node = Col::new("NODE", rows.iter().map(|r| or_none(&r.node)));
     // IP and NODE only when everything else fits whole.
-    let wide = base + ip + node + 2 <= inner.width as usize;
+    let wide = base + ip.want() + node.want() + 2 <= inner.width as usize;
     if wide {
-        cols.extend([(ip, 2, false), (node, 4, false)]);
+        cols.extend([ip, node]);
     }
-    let widths = fit(&cols, inner.width, 1);
+    let widths = columns::widths(&cols, inner.width);
     let mut header = vec![];
     if all_ns {
         header.push("NAMESPACE");
@@ -129,7 +128,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &Vi
         }
         cells.extend([
             Cell::from(middle_ellipsis(&r.name, w(0))),
-            Cell::from(r.ready.clone()),
+            Cell::from(ellipsis(&r.ready, w(1))),
             Cell::from(ellipsis(&r.status, w(2))).style(Style::default().fg(t.health(r.health))),
             Cell::from(ellipsis(&restarts[i], w(3))),
             Cell::from(ellipsis(&ages[i], w(4))),

@@ -7,7 +7,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Wrap};
 
-use super::{View, fit, offset, title_spans};
+use super::columns::{self, Col};
+use super::{View, offset, title_spans};
 use crate::core::age::age_since_opt;
 use crate::core::panes::services::ServicesPane;
 use crate::core::services::COLUMNS;
@@ -54,27 +55,33 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ServicesPane, state: &AppState, view:
         .iter()
         .map(|r| age_since_opt(r.created, view.now))
         .collect();
-    let len = |s: &str| s.chars().count();
-    let max = |get: &dyn Fn(usize) -> usize, h: &str| {
-        (0..rows.len()).map(get).max().unwrap_or(0).max(len(h))
-    };
     let mut header = vec![];
     let mut cols = vec![];
     if all_ns {
         header.push("NAMESPACE");
-        cols.push((max(&|i| len(&rows[i].namespace), "NAMESPACE"), 6, true));
+        cols.push(
+            Col::new("NAMESPACE", rows.iter().map(|r| r.namespace.as_str()))
+                .min(6)
+                .weak(),
+        );
     }
     // kubectl's headers; NAMESPACE (the first) only for all namespaces.
     header.extend(&COLUMNS[1..]);
     cols.extend([
-        (max(&|i| len(&rows[i].name), "NAME"), 12, false),
-        (max(&|i| len(&rows[i].type_), "TYPE"), 9, true),
-        (max(&|i| len(&rows[i].cluster_ip), "CLUSTER-IP"), 9, true),
-        (max(&|i| len(&rows[i].external_ip), "EXTERNAL-IP"), 9, true),
-        (max(&|i| len(&rows[i].ports), "PORT(S)"), 9, false),
-        (max(&|i| len(&ages[i]), "AGE"), 3, false),
+        Col::new("NAME", rows.iter().map(|r| r.name.as_str())).min(12),
+        Col::new("TYPE", rows.iter().map(|r| r.type_.as_str()))
+            .min(9)
+            .weak(),
+        Col::new("CLUSTER-IP", rows.iter().map(|r| r.cluster_ip.as_str()))
+            .min(9)
+            .weak(),
+        Col::new("EXTERNAL-IP", rows.iter().map(|r| r.external_ip.as_str()))
+            .min(9)
+            .weak(),
+        Col::new("PORT(S)", rows.iter().map(|r| r.ports.as_str())).min(9),
+        Col::new("AGE", ages.iter().map(String::as_str)).min(3),
     ]);
-    let widths = fit(&cols, table_area.width, 1);
+    let widths = columns::widths(&cols, table_area.width);
     let off = usize::from(all_ns);
     let table_rows = rows.iter().enumerate().map(|(i, r)| {
         let w = |c: usize| widths[c + off] as usize;

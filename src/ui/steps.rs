@@ -6,8 +6,9 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row};
 
+use super::columns::{self, Col};
 use super::workflows::phase_color;
-use super::{View, fit, offset, want};
+use super::{View, offset};
 use crate::core::panes::steps::StepsPane;
 use crate::core::state::AppState;
 use crate::core::text::{ellipsis, middle_ellipsis};
@@ -19,6 +20,7 @@ fn icon(phase: &str) -> &'static str {
         "Running" => "●",
         "Skipped" | "Omitted" => "○",
         "Pending" | "" => "◷",
+        crate::core::tekton::NOT_FOUND => "?",
         p if p.starts_with("Waiting") => "◷",
         _ => "✖",
     }
@@ -64,6 +66,10 @@ pub fn draw(f: &mut Frame, area: Rect, p: &StepsPane, _state: &AppState, view: &
             text.push_str(&format!("  container {c}"));
         }
         let mut lines = vec![Line::styled(text, Style::default().fg(t.accent))];
+        // The DAG's edges: the tree draws its tasks side by side.
+        if !r.deps.is_empty() {
+            lines.push(Line::styled(r.deps.to_string(), Style::default().fg(t.fg)));
+        }
         if !r.message.is_empty() {
             lines.push(Line::styled(
                 r.message.to_string(),
@@ -110,46 +116,26 @@ pub fn draw(f: &mut Frame, area: Rect, p: &StepsPane, _state: &AppState, view: &
         .collect();
     let len = |s: &str| s.chars().count();
     const HEADER: [&str; 6] = ["STEP", "TYPE", "PHASE", "DURATION", "POD", "MESSAGE"];
-    // (want, min, weak): the tree keeps its room; POD and MESSAGE give way first, cut with "…"
-    // (the selected step's whole message is in the details below).
+    // The tree keeps its room; POD and MESSAGE give way first, cut with "…" (the selected
+    // step's whole message is in the details below).
+    let tree_w = shown
+        .iter()
+        .map(|r| len(&r.prefix) + 2 + len(&r.name))
+        .max()
+        .unwrap_or(0);
     let cols = [
-        (
-            shown
-                .iter()
-                .map(|r| len(&r.prefix) + 2 + len(&r.name))
-                .max()
-                .unwrap_or(0)
-                .max(4),
-            12,
-            false,
-        ),
-        (
-            want(HEADER[1], shown.iter().map(|r| r.kind.as_str())),
-            4,
-            false,
-        ),
-        (
-            want(HEADER[2], shown.iter().map(|r| r.phase.as_str())),
-            5,
-            false,
-        ),
-        (
-            want(HEADER[3], durations.iter().map(String::as_str)),
-            8,
-            false,
-        ),
-        (
-            want(HEADER[4], shown.iter().filter_map(|r| r.pod.as_deref())),
-            3,
-            true,
-        ),
-        (
-            want(HEADER[5], shown.iter().map(|r| r.message.as_str())),
-            7,
-            true,
-        ),
+        Col::sized(HEADER[0], tree_w).min(12),
+        Col::new(HEADER[1], shown.iter().map(|r| r.kind.as_str())).min(4),
+        Col::new(HEADER[2], shown.iter().map(|r| r.phase.as_str())).min(5),
+        Col::new(HEADER[3], durations.iter().map(String::as_str)).min(8),
+        Col::new(HEADER[4], shown.iter().filter_map(|r| r.pod.as_deref()))
+            .min(3)
+            .weak(),
+        Col::new(HEADER[5], shown.iter().map(|r| r.message.as_str()))
+            .min(7)
+            .weak(),
     ];
-    let widths = fit(&cols, table_area.width, 1);
+    let widths = columns::widths(&cols, table_area.width);
     let w = |i: usize| widths[i] as usize;
     let rows = shown.iter().enumerate().map(|(i, r)| {
         let color = phase_color(t, &r.phase);

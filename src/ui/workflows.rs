@@ -6,7 +6,8 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row};
 
-use super::{View, fit, offset, want};
+use super::columns::{self, Col};
+use super::{View, offset};
 use crate::config::theme::Theme;
 use crate::core::age::age_since;
 use crate::core::cache::CrdState;
@@ -22,6 +23,7 @@ pub fn phase_color(theme: &Theme, phase: &str) -> ratatui::style::Color {
         "Succeeded" | "Completed" => Health::Completed,
         "Running" => Health::Ok,
         "Pending" | "Waiting" | "Unknown" | "" => Health::Pending,
+        crate::core::tekton::NOT_FOUND => Health::Pending,
         p if p.starts_with("Waiting") || p.starts_with("Running") => Health::Pending,
         "Skipped" | "Omitted" | "Cancelled" => Health::Warn,
         _ => Health::Failed,
@@ -116,43 +118,23 @@ pub fn draw(f: &mut Frame, area: Rect, p: &WorkflowsPane, state: &AppState, view
         "DURATION",
         "MESSAGE",
     ];
-    // (want, min, weak): MESSAGE and NAMESPACE give way first, NAME keeps the widest share; a
-    // cut message ends in "…" and reads whole in the steps pane's details.
+    // MESSAGE and NAMESPACE give way first, NAME keeps the widest share; a cut message ends
+    // in "…" and reads whole in the steps pane's details.
     let cols = [
-        (want(HEADER[0], ns.iter().map(String::as_str)), 6, true),
-        (want(HEADER[1], names.iter().map(String::as_str)), 12, false),
-        (
-            want(HEADER[2], shown.iter().map(|r| r.key.0.label())),
-            4,
-            false,
-        ),
-        (
-            want(HEADER[3], shown.iter().map(|r| r.phase.as_str())),
-            5,
-            false,
-        ),
-        (
-            want(HEADER[4], progress.iter().map(String::as_str)),
-            8,
-            false,
-        ),
-        (
-            want(HEADER[5], started.iter().map(String::as_str)),
-            7,
-            false,
-        ),
-        (
-            want(HEADER[6], durations.iter().map(String::as_str)),
-            8,
-            false,
-        ),
-        (
-            want(HEADER[7], shown.iter().map(|r| r.message.as_str())),
-            7,
-            true,
-        ),
+        Col::new(HEADER[0], ns.iter().map(String::as_str))
+            .min(6)
+            .weak(),
+        Col::new(HEADER[1], names.iter().map(String::as_str)).min(12),
+        Col::new(HEADER[2], shown.iter().map(|r| r.key.0.label())).min(4),
+        Col::new(HEADER[3], shown.iter().map(|r| r.phase.as_str())).min(5),
+        Col::new(HEADER[4], progress.iter().map(String::as_str)).min(8),
+        Col::new(HEADER[5], started.iter().map(String::as_str)).min(7),
+        Col::new(HEADER[6], durations.iter().map(String::as_str)).min(8),
+        Col::new(HEADER[7], shown.iter().map(|r| r.message.as_str()))
+            .min(7)
+            .weak(),
     ];
-    let widths = fit(&cols, table_area.width, 1);
+    let widths = columns::widths(&cols, table_area.width);
     let w = |i: usize| widths[i] as usize;
     let rows = shown.iter().enumerate().map(|(i, r)| {
         let cells = vec![

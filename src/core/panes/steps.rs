@@ -63,7 +63,7 @@ impl Pane for StepsPane {
             .pods_in(&key.1)
             .filter_map(|((_, name), e)| Some((name.clone(), serde_json::from_str(&e.json).ok()?)))
             .collect();
-        let steps = match cache.workflows.get(key) {
+        let steps = match cache.workflow(key) {
             Some(wf) => workflows::steps(key, wf, &cache.taskruns, &pods),
             None => workflows::Steps {
                 rows: vec![],

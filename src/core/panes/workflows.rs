@@ -93,11 +93,13 @@ impl Pane for WorkflowsPane {
     crate::filtered_pane!();
 }
 
-/// The doctor's subject for a whole workflow: the Argo Workflow or the Tekton PipelineRun.
+/// The doctor's subject for a whole workflow: the Argo Workflow, the Tekton PipelineRun or the
+/// standalone TaskRun.
 pub fn workflow_subject(key: &crate::core::workflows::WfKey) -> Subject {
     let kind = match key.0 {
         crate::core::workflows::WfKind::Argo => SubjectKind::Workflow,
         crate::core::workflows::WfKind::Tekton => SubjectKind::PipelineRun,
+        crate::core::workflows::WfKind::TaskRun => SubjectKind::TaskRun,
     };
     Subject::new(kind, &key.1, &key.2)
 }
@@ -107,5 +109,6 @@ pub fn workflow_target(key: &crate::core::workflows::WfKey) -> LogTarget {
     match key.0 {
         crate::core::workflows::WfKind::Argo => LogTarget::workflow(&key.1, &key.2),
         crate::core::workflows::WfKind::Tekton => LogTarget::pipeline_run(&key.1, &key.2),
+        crate::core::workflows::WfKind::TaskRun => LogTarget::task_run(&key.1, &key.2),
     }
 }
