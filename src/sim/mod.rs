@@ -17,6 +17,7 @@ pub mod resources;
 pub mod scenario;
 mod selector;
 mod server;
+pub mod spdy;
 pub mod state;
 pub mod status;
 pub mod store;
