@@ -1,6 +1,7 @@
 //! The simulated Kubernetes API server: real HTTP/1.1 on loopback, speaking what kube and kubectl
 //! need (discovery, list/watch, tables, logs, port-forward), fed by scenarios and object files.
 
+mod authz;
 pub mod backend;
 mod discovery;
 mod endpoints;
@@ -10,7 +11,9 @@ mod list_watch;
 pub mod loader;
 pub mod log_store;
 mod logs;
+mod openapi;
 mod portforward;
+mod protobuf;
 mod query;
 pub mod replace;
 pub mod resources;
