@@ -63,7 +63,8 @@ fn access(faults: &Faults, review: &Value) -> Value {
     };
     let verb = s("verb");
     if faults.is_forbidden_verb(verb, &resource) || (verb == "*" && any_verb(faults, &resource)) {
-        json!({"allowed": false, "reason": "simulated fault: forbidden"})
+        // RBAC gives no reason for a denial, so kubectl prints a bare "no".
+        json!({"allowed": false})
     } else {
         json!({"allowed": true, "reason": "the simulator allows everything not forbidden by a fault"})
     }
