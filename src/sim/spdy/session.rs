@@ -78,7 +78,8 @@ where
 {
     let (mut rd, wr) = tokio::io::split(io);
     let (out_tx, out_rx) = mpsc::channel::<Out>(64);
-    let writer = tokio::spawn(write_loop(wr, out_rx));
+    let mut writer = tokio::spawn(write_loop(wr, out_rx));
+    let mut writer_done = false;
     let mut session = Session {
         target,
         out: out_tx,
@@ -121,11 +122,18 @@ where
                 Ok(_) => {}
             },
             Some(Event::PairTimeout(id)) = ev_rx.recv() => session.pair_timeout(&id).await,
+            // The client stopped reading (or went away): nothing more can reach it.
+            _ = &mut writer => {
+                writer_done = true;
+                break;
+            }
         }
     }
     // Dropping the session aborts every forward and closes the writer once it has drained.
     drop(session);
-    let _ = writer.await;
+    if !writer_done {
+        let _ = writer.await;
+    }
 }
 
 struct Session {
