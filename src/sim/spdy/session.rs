@@ -76,9 +76,16 @@ pub async fn serve<IO>(io: IO, target: Target)
 where
     IO: AsyncRead + AsyncWrite + Send + 'static,
 {
+    serve_with(io, target, WRITE_STALL).await
+}
+
+async fn serve_with<IO>(io: IO, target: Target, stall: Duration)
+where
+    IO: AsyncRead + AsyncWrite + Send + 'static,
+{
     let (mut rd, wr) = tokio::io::split(io);
     let (out_tx, out_rx) = mpsc::channel::<Out>(64);
-    let mut writer = tokio::spawn(write_loop(wr, out_rx));
+    let mut writer = tokio::spawn(write_loop(wr, out_rx, stall));
     let mut writer_done = false;
     let mut session = Session {
         target,
@@ -419,7 +426,7 @@ async fn forward(
     None
 }
 
-async fn write_loop<W: AsyncWrite>(wr: W, mut rx: mpsc::Receiver<Out>) {
+async fn write_loop<W: AsyncWrite>(wr: W, mut rx: mpsc::Receiver<Out>, stall: Duration) {
     tokio::pin!(wr);
     let mut deflate = HeaderCodec::new();
     let mut buf = BytesMut::with_capacity(64 * 1024);
@@ -433,7 +440,7 @@ async fn write_loop<W: AsyncWrite>(wr: W, mut rx: mpsc::Receiver<Out>) {
             }
         }
         let chunk = buf.split();
-        match tokio::time::timeout(WRITE_STALL, wr.write_all(&chunk)).await {
+        match tokio::time::timeout(stall, wr.write_all(&chunk)).await {
             Ok(Ok(())) => {}
             _ => return,
         }
@@ -452,5 +459,51 @@ fn encode(buf: &mut BytesMut, deflate: &mut HeaderCodec, o: Out) {
         Out::Rst(id, status) => frame::rst_stream(buf, id, status),
         Out::Ping(id) => frame::ping(buf, id),
         Out::GoAway(last, status) => frame::goaway(buf, last, status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::backend::{self, Backend};
+
+    /// A client that sends echo traffic and never reads is dropped once the server's writes
+    /// stall, freeing its forwards; the session does not wait for the client to go away.
+    #[tokio::test]
+    async fn a_client_that_never_reads_is_dropped() {
+        let (_stop, stop_rx) = tokio::sync::watch::channel(false);
+        let echo = backend::start(Backend::Echo, stop_rx).await.unwrap();
+        let target = Target {
+            pod: "web".into(),
+            uid: "u".into(),
+            lookup: Arc::new(move |_| Some(echo)),
+        };
+        let (ours, mut theirs) = tokio::io::duplex(64 * 1024);
+        let session = tokio::spawn(serve_with(ours, target, Duration::from_millis(300)));
+        let mut codec = HeaderCodec::new();
+        let mut b = BytesMut::new();
+        for (id, kind) in [(1, "error"), (3, "data")] {
+            let h = codec
+                .encode(&[("streamType", kind), ("port", "9000"), ("requestID", "1")])
+                .unwrap();
+            frame::syn_stream(&mut b, id, 0, &h);
+        }
+        theirs.write_all(&b).await.unwrap();
+        let chunk = vec![1u8; 64 * 1024];
+        let writer = async {
+            let mut frames = BytesMut::new();
+            frame::data(&mut frames, 3, false, &chunk);
+            loop {
+                if theirs.write_all(&frames).await.is_err() {
+                    return;
+                }
+            }
+        };
+        tokio::select! {
+            _ = writer => {}
+            r = tokio::time::timeout(Duration::from_secs(20), session) => {
+                r.expect("the session ends by itself").unwrap();
+            }
+        }
     }
 }
