@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -10,8 +11,6 @@ use hyper::{Method, Request, Response, header};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-
-use http_body_util::{BodyExt, Limited};
 
 use super::authz;
 use super::discovery;
@@ -140,7 +139,7 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
         }
         return openapi::handle(rest, &state.store.resources());
     }
-    // Self reviews are the one create the simulator takes; the body is a small JSON object.
+    // Self reviews are the one create the simulator takes (a small JSON or protobuf body).
     if let Route::Resource {
         group: authz::GROUP,
         version: "v1",
