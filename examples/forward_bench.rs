@@ -8,7 +8,10 @@
 //! - latency added per small request (GET, ~10-byte answer): median and p99 over 2,000
 //!   requests on one kept-alive connection, and over 200 requests each on a new connection
 //!   (each opens its own websocket);
-//! - 100 connections at once through one forward, each echoing 64 KiB: errors counted.
+//! - 100 connections at once through one forward, each echoing 64 KiB: errors counted;
+//! - kubectl: 100 MB echoed through `kubectl port-forward` (SPDY/3.1 in a websocket, then the
+//!   SPDY upgrade) against the same through kube's Portforwarder, as a ratio (skipped without
+//!   kubectl on PATH).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -20,7 +23,7 @@ use kdoc::sim::scenario::build::{c, pod};
 use kdoc::sim::scenario::{BackendSpec, Scenario};
 use kdoc::sim::{Sim, SimConfig};
 use kube::Client;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
@@ -192,6 +195,76 @@ async fn forward(client: &Client, spec: &str) -> (String, tokio::task::JoinHandl
     (local, task)
 }
 
+/// `kubectl port-forward` to the echo port with `env` added: its local address and the child
+/// (killed when dropped); None if kubectl cannot be run.
+async fn kubectl_forward(
+    dir: &std::path::Path,
+    env: &[(&str, &str)],
+) -> Option<(String, tokio::process::Child)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .ok()?
+        .port();
+    let mut child = tokio::process::Command::new("kubectl")
+        .args(["port-forward", "-n", NS, &format!("pod/{POD}")])
+        .arg(format!("{port}:9000"))
+        .env("KUBECONFIG", dir.join("kubeconfig"))
+        .env("KUBECACHEDIR", dir.join("cache"))
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .ok()?;
+    let mut lines = BufReader::new(child.stdout.take()?).lines();
+    loop {
+        let line = tokio::time::timeout(STEP_LIMIT, lines.next_line())
+            .await
+            .ok()?
+            .ok()??;
+        if line.starts_with("Forwarding from 127.0.0.1:") {
+            break;
+        }
+    }
+    // Keep reading, so kubectl never writes into a closed pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Some((format!("127.0.0.1:{port}"), child))
+}
+
+/// 100 MB echoed through kubectl port-forward on each of its transports, against kube's
+/// Portforwarder (`kube_addr`), best of 3 each.
+async fn kubectl_ratio(sim: &Sim, kube_addr: &str) {
+    const BYTES: usize = 100_000_000;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    std::fs::write(dir.path().join("kubeconfig"), sim.kubeconfig()).expect("the kubeconfig");
+    let mut kube = 0.0f64;
+    for _ in 0..3 {
+        kube = kube.max(bounded("kube 100 MB", throughput(kube_addr, BYTES)).await);
+    }
+    for (name, env) in [
+        ("SPDY in a websocket", &[][..]),
+        (
+            "SPDY upgrade",
+            &[("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false")][..],
+        ),
+    ] {
+        let Some((addr, child)) = kubectl_forward(dir.path(), env).await else {
+            println!("kubectl port-forward ({name}): skipped, kubectl could not be run");
+            return;
+        };
+        let mut best = 0.0f64;
+        for _ in 0..3 {
+            best = best.max(bounded("kubectl 100 MB", throughput(&addr, BYTES)).await);
+        }
+        drop(child);
+        println!(
+            "throughput, 100 MB echoed on one connection (best of 3): kubectl port-forward ({name}) {best:.0} MB/s, kube's Portforwarder {kube:.0} MB/s, ratio kubectl/kube {:.3}",
+            best / kube
+        );
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let p = pod(jiff::Timestamp::now(), NS, POD, 60)
@@ -290,6 +363,7 @@ async fn main() {
             format!(" ({})", errors.join("; "))
         }
     );
+    kubectl_ratio(&sim, &fwd_echo).await;
     t1.abort();
     t2.abort();
     drop(sim);

@@ -48,6 +48,31 @@ impl Faults {
             .contains(plural)
     }
 
+    /// Answer 403 for one verb ("list", "get", "watch", "delete", ...) on this resource only,
+    /// or stop doing so. Access reviews give the same answer.
+    pub fn set_forbidden_verb(&self, verb: &str, plural: &str, on: bool) {
+        self.set_forbidden(&format!("{verb} {plural}"), on);
+    }
+
+    /// Whether `verb` on `plural` (e.g. "pods" or "pods/log") is forbidden, by a fault on the
+    /// whole resource or on that verb. A subresource is also forbidden with its resource.
+    pub fn is_forbidden_verb(&self, verb: &str, plural: &str) -> bool {
+        let base = plural.split('/').next().unwrap_or(plural);
+        let set = self.forbidden.lock().unwrap_or_else(|p| p.into_inner());
+        [plural, base]
+            .iter()
+            .any(|r| set.contains(*r) || set.contains(&format!("{verb} {r}")))
+    }
+
+    /// Whether any forbidding fault is set.
+    pub fn any_forbidden(&self) -> bool {
+        !self
+            .forbidden
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_empty()
+    }
+
     /// Answer 500 to every request for this long.
     pub fn fail_for(&self, d: Duration) {
         *self.failing_until.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now() + d);

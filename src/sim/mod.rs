@@ -1,6 +1,7 @@
 //! The simulated Kubernetes API server: real HTTP/1.1 on loopback, speaking what kube and kubectl
 //! need (discovery, list/watch, tables, logs, port-forward), fed by scenarios and object files.
 
+mod authz;
 pub mod backend;
 mod discovery;
 mod endpoint_slices;
@@ -11,13 +12,16 @@ mod list_watch;
 pub mod loader;
 pub mod log_store;
 mod logs;
+mod openapi;
 mod portforward;
+mod protobuf;
 mod query;
 pub mod replace;
 pub mod resources;
 pub mod scenario;
 mod selector;
 mod server;
+pub mod spdy;
 pub mod state;
 pub mod status;
 pub mod store;

@@ -1,5 +1,6 @@
 //! `pods/{name}/portforward` over WebSocket with the kubelet's v4 channel protocol: for port i,
-//! data on channel 2i and errors on 2i+1, each opened by a `[channel, port lo, port hi]` frame.
+//! data on channel 2i and errors on 2i+1, each opened by a `[channel, port lo, port hi]` frame;
+//! kubectl's SPDY (upgraded or tunnelled in a websocket) is handed to [`super::spdy`].
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use tokio_tungstenite::tungstenite::protocol::{Message, Role};
 
 use super::http::{Body, error};
 use super::query::Query;
+use super::spdy;
 use super::state::SimState;
 use super::status::ApiError;
 use super::store::str_at;
@@ -64,15 +66,93 @@ pub fn handle(
             if phase.is_empty() { "Unknown" } else { &phase }
         )));
     }
+    let uid = str_at(&pod.value, &["metadata", "uid"]).to_string();
+    let ends = stream_ends(state.clone(), ns.clone(), name.clone(), uid.clone());
+    let h = req.headers();
+    let upgrade = h
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let is_ws = upgrade.eq_ignore_ascii_case("websocket");
+    let offered: Vec<String> = h
+        .get_all("sec-websocket-protocol")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
+        .collect();
+    let spdy_target = || {
+        let (state, ns, pod) = (state.clone(), ns.clone(), name.clone());
+        spdy::Target {
+            pod: name.clone(),
+            uid: uid.clone(),
+            lookup: Arc::new(move |port| state.backend(&ns, &pod, port)),
+        }
+    };
+    // kubectl's SPDY needs no `ports=`: each stream names its port.
+    if is_ws && offered.iter().any(|o| o == spdy::TUNNEL_PROTOCOL) {
+        let Some(key) = h.get("sec-websocket-key").map(|k| k.as_bytes().to_vec()) else {
+            return error(&ApiError::bad_request("Upgrade request required"));
+        };
+        let target = spdy_target();
+        tokio::spawn(async move {
+            let Ok(upgraded) = hyper::upgrade::on(req).await else {
+                return;
+            };
+            let ws =
+                WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
+            tokio::select! {
+                _ = spdy::serve_websocket(ws, target) => {}
+                _ = ends => {}
+            }
+        });
+        return switching("websocket")
+            .header("Sec-WebSocket-Accept", derive_accept_key(&key))
+            .header("Sec-WebSocket-Protocol", spdy::TUNNEL_PROTOCOL)
+            .body(empty())
+            .unwrap_or_else(|_| {
+                error(&ApiError::internal("could not build the upgrade response"))
+            });
+    }
+    if upgrade.eq_ignore_ascii_case("SPDY/3.1") {
+        let wanted: Vec<String> = h
+            .get_all("x-stream-protocol-version")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
+            .collect();
+        // httpstream.Handshake: a client naming no protocol gets the legacy one.
+        if !wanted.is_empty() && !wanted.iter().any(|w| w == spdy::STREAM_PROTOCOL) {
+            return error(&ApiError::new(
+                403,
+                "Forbidden",
+                format!(
+                    "unable to upgrade: unable to negotiate protocol: client supports {wanted:?}, server supports [{}]",
+                    spdy::STREAM_PROTOCOL
+                ),
+            ));
+        }
+        let target = spdy_target();
+        tokio::spawn(async move {
+            let Ok(upgraded) = hyper::upgrade::on(req).await else {
+                return;
+            };
+            tokio::select! {
+                _ = spdy::serve(TokioIo::new(upgraded), target) => {}
+                _ = ends => {}
+            }
+        });
+        return switching("SPDY/3.1")
+            .header("X-Stream-Protocol-Version", spdy::STREAM_PROTOCOL)
+            .body(empty())
+            .unwrap_or_else(|_| {
+                error(&ApiError::internal("could not build the upgrade response"))
+            });
+    }
     let ports = match parse_ports(q) {
         Ok(p) => p,
         Err(e) => return error(&e),
     };
-    let h = req.headers();
-    let is_ws = h
-        .get(header::UPGRADE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
     let Some(key) = h
         .get("sec-websocket-key")
         .map(|k| k.as_bytes().to_vec())
@@ -80,32 +160,59 @@ pub fn handle(
     else {
         return error(&ApiError::bad_request("Upgrade request required"));
     };
-    let offered: Vec<String> = h
-        .get_all("sec-websocket-protocol")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(',').map(|p| p.trim().to_string()))
-        .collect();
     let Some(protocol) = PROTOCOLS.iter().find(|p| offered.iter().any(|o| o == *p)) else {
         return error(&ApiError::bad_request(format!(
             "unable to upgrade: no supported subprotocol among {offered:?}; the kubelet speaks {}",
             PROTOCOLS.join(", ")
         )));
     };
-    let uid = str_at(&pod.value, &["metadata", "uid"]).to_string();
     let targets: Vec<_> = ports
         .iter()
         .map(|p| (*p, state.backend(&ns, &name, *p)))
         .collect();
+    tokio::spawn(async move {
+        let Ok(upgraded) = hyper::upgrade::on(req).await else {
+            return;
+        };
+        let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
+        tokio::select! {
+            _ = forward(ws, name, uid, targets) => {}
+            _ = ends => {}
+        }
+    });
+    switching("websocket")
+        .header("Sec-WebSocket-Accept", derive_accept_key(&key))
+        .header("Sec-WebSocket-Protocol", *protocol)
+        .body(empty())
+        .unwrap_or_else(|_| error(&ApiError::internal("could not build the upgrade response")))
+}
+
+fn switching(upgrade: &str) -> hyper::http::response::Builder {
+    Response::builder()
+        .status(StatusCode::SWITCHING_PROTOCOLS)
+        .header(header::UPGRADE, upgrade)
+        .header(header::CONNECTION, "Upgrade")
+}
+
+fn empty() -> Body {
+    super::http::full(200, "text/plain", Bytes::new()).into_body()
+}
+
+/// Completes when a forward must end: the server stops, a fault drops every stream, or the pod
+/// is deleted or replaced (its streams break, as the kubelet's do).
+fn stream_ends(
+    state: Arc<SimState>,
+    ns: String,
+    name: String,
+    uid: String,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
     let mut shutdown = state.shutdown_signal();
     let mut drops = state.faults.drops();
     drops.borrow_and_update();
     let mut removals = state.pod_removals();
     removals.borrow_and_update();
-    let alive = {
-        let (state, ns, name, uid) = (state.clone(), ns.clone(), name.clone(), uid.clone());
-        // Ends when the pod is deleted (or replaced): its streams break, as the kubelet's do.
-        async move {
+    async move {
+        let alive = async {
             while removals.changed().await.is_ok() {
                 let pods = state.store.find("", "v1", "pods");
                 let same = pods
@@ -116,28 +223,13 @@ pub fn handle(
                 }
             }
             std::future::pending::<()>().await
-        }
-    };
-    tokio::spawn(async move {
-        let Ok(upgraded) = hyper::upgrade::on(req).await else {
-            return;
         };
-        let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
         tokio::select! {
-            _ = forward(ws, name, uid, targets) => {}
             _ = crate::sim::state::until_true(&mut shutdown) => {}
             _ = drops.changed() => {}
             _ = alive => {}
         }
-    });
-    Response::builder()
-        .status(StatusCode::SWITCHING_PROTOCOLS)
-        .header(header::UPGRADE, "websocket")
-        .header(header::CONNECTION, "Upgrade")
-        .header("Sec-WebSocket-Accept", derive_accept_key(&key))
-        .header("Sec-WebSocket-Protocol", *protocol)
-        .body(super::http::full(200, "text/plain", Bytes::new()).into_body())
-        .unwrap_or_else(|_| error(&ApiError::internal("could not build the upgrade response")))
+    }
 }
 
 fn frame(channel: u8, payload: &[u8]) -> Message {
@@ -209,9 +301,7 @@ async fn forward<S>(
             Err(_) => {
                 writers.push(None);
                 // The kubelet's text, with containerd's inner error for a port nobody listens on.
-                let msg = format!(
-                    "error forwarding port {port} to pod {pod}, uid {uid}: failed to execute portforward in network namespace \"/var/run/netns/cni-{uid}\": failed to connect to localhost:{port} inside namespace \"{pod}\", IPv4: dial tcp4 127.0.0.1:{port}: connect: connection refused IPv6 dial tcp6 [::1]:{port}: connect: connection refused "
-                );
+                let msg = spdy::refused_message(*port, &pod, &uid);
                 if sink
                     .send(frame(2 * i as u8 + 1, msg.as_bytes()))
                     .await

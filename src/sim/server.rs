@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -11,10 +12,12 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use super::authz;
 use super::discovery;
 use super::http::{Body, error, json};
 use super::list_watch;
 use super::logs;
+use super::openapi;
 use super::portforward;
 use super::query::Query;
 use super::replace;
@@ -126,8 +129,46 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
         .unwrap_or("")
         .to_string();
     let delete = req.method() == Method::DELETE;
-    if req.method() != Method::GET && !delete {
+    let post = req.method() == Method::POST;
+    if req.method() != Method::GET && !delete && !post {
         return error(&ApiError::method_not_allowed(req.method().as_str()));
+    }
+    if let Some(rest) = path.strip_prefix("/openapi/v3") {
+        if post || delete {
+            return error(&ApiError::method_not_allowed(req.method().as_str()));
+        }
+        return openapi::handle(rest, &state.store.resources());
+    }
+    // Self reviews are the one create the simulator takes (a small JSON or protobuf body).
+    if let Route::Resource {
+        group: authz::GROUP,
+        version: "v1",
+        ns: None,
+        plural: plural @ ("selfsubjectaccessreviews" | "selfsubjectrulesreviews"),
+        name: None,
+        sub: None,
+    } = route(&path)
+    {
+        if !post {
+            return error(&ApiError::method_not_allowed(req.method().as_str()));
+        }
+        let plural = plural.to_string();
+        let body = match Limited::new(req.into_body(), 1 << 20).collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(e) => return error(&ApiError::bad_request(format!("reading the body: {e}"))),
+        };
+        return authz::handle(&state.faults, &state.store.resources(), &plural, &body);
+    }
+    // kubectl's SPDY fallback POSTs the port-forward upgrade; nothing else is created.
+    let is_portforward = matches!(
+        route(&path),
+        Route::Resource {
+            sub: Some("portforward"),
+            ..
+        }
+    );
+    if post && !is_portforward {
+        return error(&ApiError::method_not_allowed("POST"));
     }
     if delete && !matches!(route(&path), Route::Resource { .. }) {
         return error(&ApiError::method_not_allowed("DELETE"));
@@ -168,16 +209,20 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
             if ns.is_some() && !rt.namespaced {
                 return error(&ApiError::no_route());
             }
-            // A fault on `pods` forbids the kind; one on `pods/log` only that subresource.
-            let sub_forbidden =
-                sub.is_some_and(|s| state.faults.is_forbidden(&format!("{plural}/{s}")));
-            if state.faults.is_forbidden(plural) || sub_forbidden {
-                let verb = match (name, query.flag("watch").unwrap_or(false)) {
-                    _ if delete => "delete",
-                    (_, true) => "watch",
-                    (Some(_), _) => "get",
-                    (None, _) => "list",
-                };
+            // A fault on `pods` forbids the kind; one on `pods/log` only that subresource; one
+            // on `list pods` only that verb.
+            let verb = match (name, query.flag("watch").unwrap_or(false)) {
+                _ if delete => "delete",
+                _ if post => "create",
+                (_, true) => "watch",
+                (Some(_), _) => "get",
+                (None, _) => "list",
+            };
+            let full = match sub {
+                Some(s) => format!("{plural}/{s}"),
+                None => plural.to_string(),
+            };
+            if state.faults.is_forbidden_verb(verb, &full) {
                 return error(&ApiError::forbidden_object(
                     plural, sub, name, group, verb, ns,
                 ));

@@ -87,3 +87,38 @@ impl Kubectl {
         out
     }
 }
+
+/// A kubectl left running (e.g. `port-forward`); killed when dropped.
+pub struct Background {
+    pub child: tokio::process::Child,
+    pub what: String,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+impl Kubectl {
+    /// Start kubectl in the background, its output piped, with `env` added; it is killed when
+    /// the returned value is dropped.
+    pub fn spawn(&self, args: &[&str], env: &[(&str, &str)]) -> Background {
+        let mut cmd = tokio::process::Command::new("kubectl");
+        cmd.args(args)
+            .env("KUBECONFIG", self.dir.path().join("kubeconfig"))
+            .env("KUBECACHEDIR", self.dir.path().join("cache"))
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY")
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        let what = format!("kubectl {}", args.join(" "));
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("`{what}` could not start: {e}"));
+        Background { child, what }
+    }
+}
