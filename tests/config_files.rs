@@ -334,8 +334,8 @@ fn a_bad_keymap_gives_each_diagnostic_with_its_position() {
             ),
             format!(
                 "{f}:12:2: unknown layer [podz]; known layers: global, pods, services, \
-                 workflows, steps, containers, logs, doctor, events, forwards, port-forward, \
-                 help, picker, input"
+                 workflows, steps, containers, logs, doctor, events, yaml, describe, forwards, \
+                 port-forward, help, picker, input"
             ),
         ]
     );
