@@ -160,13 +160,18 @@ fn filter_namespace_help_and_quit() {
         "namespaces",
         "all-namespaces",
         "sort-status",
-        "quit",
     ] {
         assert!(
             s.lines().any(|l| words(l).any(|w| w == name)),
             "help lists {name}:\n{s}"
         );
     }
+    // quit is last: the help scrolls to it.
+    t.type_text("G");
+    let s = t.wait_until("the end of the help", wait, |s| {
+        s.lines().any(|l| words(l).any(|w| w == "quit"))
+    });
+    assert!(s.contains("Quit kdoc"), "{s}");
     t.esc();
     t.wait_until("help closed", wait, |s| {
         !s.contains("Help: pods (esc closes)") && row(s, KANIKO).is_some()
