@@ -6,7 +6,7 @@ use k8s_openapi::api::core::v1::Event;
 use serde_json::Value;
 
 use super::text_view::TextView;
-use super::yaml::Load;
+use super::yaml::{Load, ObjectGet};
 use crate::core::actions::Action;
 use crate::core::cache::Cache;
 use crate::core::cluster_event::EventsEvent;
@@ -25,8 +25,7 @@ pub struct DescribePane {
     /// What the text was made from: (object changes, events changes, the clock's second).
     made: Option<(u64, u64, i64)>,
     changes: (u64, u64),
-    want: bool,
-    get: Option<EffectId>,
+    get: ObjectGet,
     watch: Option<EffectId>,
     cancels: Vec<EffectId>,
 }
@@ -42,8 +41,7 @@ impl DescribePane {
             text: TextView::default(),
             made: None,
             changes: (0, 0),
-            want: true,
-            get: None,
+            get: ObjectGet::asking(),
             watch: None,
             cancels: vec![],
         }
@@ -96,7 +94,7 @@ impl Pane for DescribePane {
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
         match action {
             Action::Reload => {
-                self.want = true;
+                self.get.again();
                 self.load = Load::Loading;
                 Reply::Done
             }
@@ -122,13 +120,7 @@ impl Pane for DescribePane {
 
     fn take_effects(&mut self, next_id: &mut EffectId) -> Vec<Effect> {
         let mut out = cancels(self.cancels.drain(..));
-        if !std::mem::take(&mut self.want) {
-            return out;
-        }
-        out.extend(cancels(self.get.take()));
-        let get = Effect::next(next_id, EffectKind::Get(self.target.clone()));
-        self.get = Some(get.id);
-        out.push(get);
+        out.extend(self.get.effects(next_id, &self.target));
         if self.watch.is_none() && !self.target.namespace.is_empty() {
             let what = EventsFor {
                 namespace: self.target.namespace.clone(),
@@ -142,18 +134,14 @@ impl Pane for DescribePane {
     }
 
     fn on_result(&mut self, id: EffectId, result: &EffectResult) -> bool {
-        if self.get != Some(id) {
-            return false;
-        }
-        self.get = None;
-        match result {
-            EffectResult::Object(v) => {
-                self.object = Some(v.clone());
+        match self.get.answer(id, result) {
+            None => return false,
+            Some(Ok(v)) => {
+                self.object = Some(v);
                 self.load = Load::Loaded;
                 self.changes.0 += 1;
             }
-            EffectResult::Failed(e) => self.load = Load::Failed(e.clone()),
-            _ => {}
+            Some(Err(e)) => self.load = Load::Failed(e),
         }
         true
     }
@@ -169,7 +157,7 @@ impl Pane for DescribePane {
 
     fn close(&mut self) -> Vec<EffectId> {
         let mut ids: Vec<EffectId> = self.cancels.drain(..).collect();
-        ids.extend(self.get.take());
+        ids.extend(self.get.close());
         ids.extend(self.watch.take());
         ids
     }

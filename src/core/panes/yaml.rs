@@ -24,6 +24,57 @@ pub enum Load {
     Failed(String),
 }
 
+/// One object asked for with `Get`: whether to ask (again), and the request in flight, so a
+/// newer request cancels the older and an answer for neither is not ours.
+#[derive(Default)]
+pub struct ObjectGet {
+    want: bool,
+    id: Option<EffectId>,
+}
+
+impl ObjectGet {
+    pub fn asking() -> ObjectGet {
+        ObjectGet {
+            want: true,
+            id: None,
+        }
+    }
+
+    /// Ask again on the next turn (`reload`).
+    pub fn again(&mut self) {
+        self.want = true;
+    }
+
+    /// The `Get` of `target` (and the cancel of an older one), if one is wanted.
+    pub fn effects(&mut self, next_id: &mut EffectId, target: &ObjRef) -> Vec<Effect> {
+        if !std::mem::take(&mut self.want) {
+            return vec![];
+        }
+        let mut out = crate::core::pane::cancels(self.id.take());
+        let get = Effect::next(next_id, EffectKind::Get(target.clone()));
+        self.id = Some(get.id);
+        out.push(get);
+        out
+    }
+
+    /// The object or the API's words, when `id` is this request's answer.
+    pub fn answer(&mut self, id: EffectId, result: &EffectResult) -> Option<Result<Value, String>> {
+        if self.id != Some(id) {
+            return None;
+        }
+        self.id = None;
+        Some(match result {
+            EffectResult::Object(v) => Ok(v.clone()),
+            EffectResult::Failed(e) => Err(e.clone()),
+            other => Err(format!("unexpected answer: {other:?}")),
+        })
+    }
+
+    pub fn close(&mut self) -> Option<EffectId> {
+        self.id.take()
+    }
+}
+
 pub struct YamlPane {
     pub target: ObjRef,
     pub load: Load,
@@ -32,8 +83,7 @@ pub struct YamlPane {
     /// A Secret's values shown, base64-decoded.
     pub reveal: bool,
     pub text: TextView,
-    want: bool,
-    get: Option<EffectId>,
+    get: ObjectGet,
 }
 
 impl YamlPane {
@@ -45,8 +95,7 @@ impl YamlPane {
             show_managed: false,
             reveal: false,
             text: TextView::default(),
-            want: true,
-            get: None,
+            get: ObjectGet::asking(),
         }
     }
 
@@ -154,7 +203,7 @@ impl Pane for YamlPane {
                 });
             }
             Action::Reload => {
-                self.want = true;
+                self.get.again();
                 self.load = Load::Loading;
             }
             _ => return self.text.handle(action, cx.page),
@@ -181,35 +230,24 @@ impl Pane for YamlPane {
     }
 
     fn take_effects(&mut self, next_id: &mut EffectId) -> Vec<Effect> {
-        if !std::mem::take(&mut self.want) {
-            return vec![];
-        }
-        let mut out = crate::core::pane::cancels(self.get.take());
-        let get = Effect::next(next_id, EffectKind::Get(self.target.clone()));
-        self.get = Some(get.id);
-        out.push(get);
-        out
+        self.get.effects(next_id, &self.target)
     }
 
     fn on_result(&mut self, id: EffectId, result: &EffectResult) -> bool {
-        if self.get != Some(id) {
-            return false;
-        }
-        self.get = None;
-        match result {
-            EffectResult::Object(v) => {
-                self.object = Some(v.clone());
+        match self.get.answer(id, result) {
+            None => return false,
+            Some(Ok(v)) => {
+                self.object = Some(v);
                 self.load = Load::Loaded;
                 self.render();
             }
-            EffectResult::Failed(e) => self.load = Load::Failed(e.clone()),
-            _ => {}
+            Some(Err(e)) => self.load = Load::Failed(e),
         }
         true
     }
 
     fn close(&mut self) -> Vec<EffectId> {
-        self.get.take().into_iter().collect()
+        self.get.close().into_iter().collect()
     }
 
     fn filter(&self) -> Option<&FilterState> {
