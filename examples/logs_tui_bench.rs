@@ -74,6 +74,7 @@ async fn main() {
         offline: None,
         profiles: vec![],
         logs: Default::default(),
+        favourites: vec![],
     })
     .expect("the app starts");
     let effects = session.app.update(AppMsg::Core(Msg::Resize(120, 35)));

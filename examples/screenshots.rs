@@ -296,6 +296,7 @@ async fn main() -> Result<(), String> {
         offline: None,
         profiles: vec![],
         logs: Default::default(),
+        favourites: vec![],
     };
     let mut session = Session::start(&opts)?;
     session.send(AppMsg::Core(Msg::Resize(W, H)));

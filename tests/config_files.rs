@@ -333,7 +333,7 @@ fn a_bad_keymap_gives_each_diagnostic_with_its_position() {
                 "{f}:10:1: \"shift-g\" in [global] is the same key as \"G\" at 9:1; ignoring this one"
             ),
             format!(
-                "{f}:12:2: unknown layer [podz]; known layers: global, pods, services, \
+                "{f}:12:2: unknown layer [podz]; known layers: global, pods, services, kinds, \
                  workflows, steps, containers, logs, doctor, events, yaml, describe, forwards, \
                  port-forward, help, picker, input"
             ),
@@ -682,6 +682,7 @@ async fn the_app_starts_on_the_defaults_with_a_notice_listing_the_problems() {
         notices: vec![notice.clone()],
         offline: None,
         profiles: s.profiles,
+        favourites: s.config.favourites.clone(),
         logs: s.config.logs,
     };
     let session = Session::start(&opts).expect("the app starts");

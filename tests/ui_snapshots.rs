@@ -90,10 +90,17 @@ fn help_overlay() {
     assert_eq!(s.top().name(), "help");
     let t = screen(s, 120, 36);
     assert!(t.contains("Help: pods (esc closes)"), "{t}");
-    for name in ["filter", "namespaces", "sort-status", "logs", "quit"] {
+    for name in ["filter", "namespaces", "sort-status", "logs"] {
         assert!(t.contains(name), "help lists {name}:\n{t}");
     }
     insta::assert_snapshot!("help_120x36", t);
+    // The last entry, a page down.
+    app.update(AppMsg::Key(KeyEvent::new(
+        KeyCode::Char('G'),
+        KeyModifiers::NONE,
+    )));
+    let t = screen(&app.state, 120, 36);
+    assert!(t.contains("Quit kdoc"), "help lists quit:\n{t}");
 }
 
 #[test]

@@ -41,6 +41,8 @@ pub struct Options {
     pub profiles: Vec<crate::core::forward::Profile>,
     /// Logs panes' buffer size and the user's filter presets (`config.toml`).
     pub logs: crate::core::panes::logs::LogSettings,
+    /// Command lines on the keys 1-9 (`config.toml`).
+    pub favourites: Vec<String>,
 }
 
 /// The app, its effect runner and the channel of what the cluster says: what both the terminal
@@ -87,6 +89,7 @@ fn wire(opts: &Options) -> Result<Wired, String> {
     });
     state.offline = opts.offline.as_deref().map(Safe::new);
     state.profiles = opts.profiles.clone();
+    state.favourites = opts.favourites.clone();
     state.logs = opts.logs.clone();
     let (tx, rx) = mpsc::channel(CHANNEL);
     let runner = Runner::spawn(target.clone(), client, tx);

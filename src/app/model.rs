@@ -108,6 +108,13 @@ impl App {
         ACTIONS
             .iter()
             .filter_map(|a| {
+                // Favourites the config file does not set are one line, not nine.
+                if let Action::Favourite(n) = a.action
+                    && n > 1
+                    && usize::from(n) > self.state.favourites.len()
+                {
+                    return None;
+                }
                 let keys = self.keymap.keys_for(&layers, a.action);
                 if keys.is_empty() && !offered.contains(&a.action) {
                     return None;

@@ -103,6 +103,7 @@ pub async fn run(args: TuiArgs) -> Result<(), String> {
             .as_ref()
             .map(|d| d.display().to_string()),
         profiles: settings.profiles,
+        favourites: settings.config.favourites.clone(),
         logs: settings.config.logs,
     })
     .await

@@ -7,5 +7,6 @@ pub mod kubeconfig;
 pub mod logs;
 pub mod objects;
 pub mod runner;
+pub mod tables;
 pub mod watch;
 pub mod workflows;

@@ -109,6 +109,12 @@ async fn run(
                     EffectKind::Events(what) => {
                         pending.insert(id, super::objects::spawn_events(client.clone(), id, what, out.clone()));
                     }
+                    EffectKind::Discover => {
+                        pending.insert(id, super::tables::spawn_discover(client.clone(), id, out.clone()));
+                    }
+                    EffectKind::Table(t) => {
+                        pending.insert(id, super::tables::spawn_table(client.clone(), id, t, out.clone()));
+                    }
                     EffectKind::Http(check) => {
                         pending.insert(id, super::forward::http(id, check, out.clone()));
                     }

@@ -6,6 +6,8 @@
 //! readonly = true          # never change anything in the cluster (as --readonly)
 //! rules = ["~/runbooks/kdoc-rules.toml"]   # doctor rule files besides rules/*.toml
 //!
+//! favourites = ["deploy", "isvc mlops", "pods argowf"]   # what the keys 1-9 open
+//!
 //! [logs]
 //! buffer = 200000          # lines a logs pane keeps; older ones are dropped and counted
 //!
@@ -52,6 +54,8 @@ struct Raw {
     logs: RawLogs,
     #[serde(default)]
     forwards: RawForwards,
+    #[serde(default)]
+    favourites: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -89,6 +93,8 @@ pub struct Config {
     pub rules: Vec<Setting>,
     /// The folder relative paths in the file are under.
     pub dir: Option<PathBuf>,
+    /// Command lines the keys 1-9 run (`favourites = ["deploy", "isvc mlops"]`).
+    pub favourites: Vec<String>,
 }
 
 /// The config at `path` (defaults when it does not exist), and its problems.
@@ -145,6 +151,21 @@ pub fn parse(path: &Path, text: &str) -> (Config, Vec<String>) {
         dir: path.parent().map(Path::to_path_buf),
         ..Config::default()
     };
+    for (i, f) in raw.favourites.into_iter().enumerate() {
+        let span = f.span();
+        let line = f.into_inner();
+        if i >= 9 {
+            problems.push(at(
+                span,
+                format!("favourite {} ({line:?}): only 1-9 have keys", i + 1),
+            ));
+            continue;
+        }
+        match crate::core::command::parse(&line, &Default::default()) {
+            Ok(_) => config.favourites.push(line),
+            Err(e) => problems.push(at(span, format!("favourite {}: {e}", i + 1))),
+        }
+    }
     super::forwards::add(
         path,
         text,

@@ -35,6 +35,7 @@ pub const LAYERS: &[&str] = &[
     "global",
     "pods",
     "services",
+    "kinds",
     "workflows",
     "steps",
     "containers",

@@ -60,6 +60,14 @@ pub enum Action {
     ForwardRestart,
     ForwardCheck,
     ForwardCopy,
+    /// Jump to the selected object's owner (a kind table).
+    Owner,
+    /// Show a kind table's `-o wide` columns too.
+    Wide,
+    SortNext,
+    SortPrev,
+    /// Run the favourite command line N (1-9) from the config file.
+    Favourite(u8),
     /// k9s keys for what kdoc does not have yet: they answer with a one-line hint.
     Logs,
     Describe,
@@ -126,6 +134,39 @@ pub const ACTIONS: &[ActionInfo] = &[
         "sort-restarts",
         "Sort by restarts, most first (again: reverse)",
     ),
+    info(
+        Action::SortNext,
+        "sort-next",
+        "Sort a kind table by the next column (past the last: unsorted)",
+    ),
+    info(
+        Action::SortPrev,
+        "sort-prev",
+        "Sort a kind table by the previous column",
+    ),
+    info(
+        Action::Wide,
+        "wide",
+        "Show or hide a kind table's -o wide columns",
+    ),
+    info(
+        Action::Owner,
+        "owner",
+        "Jump to the selected object's owner (ReplicaSet, Deployment, Workflow, ...)",
+    ),
+    info(
+        Action::Favourite(1),
+        "favourite-1",
+        "Run favourite 1 (favourites in the config file)",
+    ),
+    info(Action::Favourite(2), "favourite-2", "Run favourite 2"),
+    info(Action::Favourite(3), "favourite-3", "Run favourite 3"),
+    info(Action::Favourite(4), "favourite-4", "Run favourite 4"),
+    info(Action::Favourite(5), "favourite-5", "Run favourite 5"),
+    info(Action::Favourite(6), "favourite-6", "Run favourite 6"),
+    info(Action::Favourite(7), "favourite-7", "Run favourite 7"),
+    info(Action::Favourite(8), "favourite-8", "Run favourite 8"),
+    info(Action::Favourite(9), "favourite-9", "Run favourite 9"),
     info(Action::Namespaces, "namespaces", "Pick a namespace"),
     info(Action::Contexts, "contexts", "Pick a kubeconfig context"),
     info(

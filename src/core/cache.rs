@@ -63,6 +63,8 @@ pub struct Cache {
     pub taskruns: BTreeMap<Key, Value>,
     pub taskruns_error: Option<String>,
     pub crds: BTreeMap<WfKind, CrdState>,
+    /// What discovery found (the `:KIND` words); empty until it answers.
+    pub kinds: super::kinds::Kinds,
     pub revs: Revs,
     /// The port-forwards kdoc runs, by the id of their `Forward` effect. They outlive the
     /// panes that started them and a namespace switch; they end when kdoc exits.
@@ -74,6 +76,10 @@ pub struct Cache {
 }
 
 impl Cache {
+    pub fn set_kinds(&mut self, kinds: super::kinds::Kinds) {
+        self.kinds = kinds;
+    }
+
     pub fn new(context: &str, cluster: &str, contexts: Vec<String>, scope: Scope) -> Cache {
         Cache {
             context: Safe::new(context),
@@ -98,6 +104,7 @@ impl Cache {
             ]
             .into_iter()
             .collect(),
+            kinds: Default::default(),
             revs: Revs::default(),
             forwards: BTreeMap::new(),
             health: BTreeMap::new(),

@@ -80,11 +80,28 @@ pub enum ClusterMsg {
         id: EffectId,
         result: EffectResult,
     },
+    /// An item of a table watch (`EffectKind::Table`).
+    Table {
+        id: EffectId,
+        event: TableEvent,
+    },
     /// An item of an events watch (`EffectKind::Events`).
     Events {
         id: EffectId,
         event: EventsEvent,
     },
+}
+
+/// What a table watch reports.
+#[derive(Clone, Debug)]
+pub enum TableEvent {
+    /// Every row (the first list, and after a relist).
+    Reset(Box<super::table::Table>),
+    /// Rows added or changed.
+    Applied(Box<super::table::Table>),
+    Deleted(Box<super::table::Table>),
+    /// The server refused or could not be reached: the words to show (the watch retries).
+    Failed(String),
 }
 
 /// What an events watch reports.

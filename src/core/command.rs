@@ -32,6 +32,11 @@ pub enum Command {
     ForwardOp(u64, crate::core::panes::forwards::ForwardOp),
     /// The forward dialog on (namespace, `svc/NAME` or `pod/NAME`), this port selected.
     ForwardDialog(String, String, u16),
+    /// `:KIND [NS]` for any kind discovery finds (`:deploy`, `:isvc`, a CRD's plural).
+    Kind {
+        word: String,
+        namespace: Option<NsArg>,
+    },
     /// `:yaml KIND/NAME [-n NS]`, `:describe ...`, `:events [KIND/NAME] [-n NS]`: the view
     /// (`Action::Yaml`, `Describe` or `Events`) and the words after the command.
     View(crate::core::actions::Action, String),
@@ -47,7 +52,7 @@ pub enum NsArg {
 const OTHERS: &[&str] = &[
     "ns", "ctx", "logs", "doctor", "yaml", "describe", "events", "check", "help", "q", "quit",
 ];
-const USAGE: &str = "pods, svc, wf (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, doctor [TARGET], yaml|describe KIND/NAME, events [KIND/NAME], pf [TARGET PORT], q";
+const USAGE: &str = "pods, svc, wf, or any kind: deploy, isvc, cm, nodes, a CRD's plural (each with an optional NAMESPACE), ns NAME, ns -A, ctx NAME, logs TARGET, doctor [TARGET], yaml|describe KIND/NAME, events [KIND/NAME], pf [TARGET PORT], q";
 
 /// Every word completion offers first: the first alias of each pane, then the others.
 fn command_words() -> impl Iterator<Item = &'static str> {
@@ -128,18 +133,36 @@ pub fn parse(input: &str, namespaces: &BTreeSet<String>) -> Result<Command, Stri
         ("q" | "quit" | "q!", _) => Ok(Command::Quit),
         ("help" | "?", _) => Ok(Command::Help),
         ("", _) => Err(format!("type a command: {USAGE}")),
-        (other, _) => Err(format!("unknown command {other:?}; try {USAGE}")),
+        // Any other word is a kind, resolved against discovery (which says if it is not one).
+        (other, arg) => Ok(Command::Kind {
+            word: other.to_string(),
+            namespace: arg.map(|a| ns_arg(a, namespaces)),
+        }),
     }
 }
 
 /// Completions for what is typed so far: command names, then namespaces or contexts.
-pub fn complete(input: &str, namespaces: &BTreeSet<String>, contexts: &[String]) -> Vec<String> {
+pub fn complete(
+    input: &str,
+    namespaces: &BTreeSet<String>,
+    contexts: &[String],
+    kinds: &super::kinds::Kinds,
+) -> Vec<String> {
     let input = input.trim_start_matches(':');
     match input.split_once(' ') {
-        None => command_words()
-            .filter(|c| c.starts_with(input))
-            .map(|c| c.to_string())
-            .collect(),
+        None => {
+            let mut out: Vec<String> = command_words()
+                .filter(|c| c.starts_with(input))
+                .map(|c| c.to_string())
+                .collect();
+            // Then the kinds discovery found, each by its shortest name.
+            for k in kinds.complete(input) {
+                if !out.contains(&k) {
+                    out.push(k);
+                }
+            }
+            out
+        }
         Some((cmd, arg)) => {
             let arg = arg.trim_start();
             let pool: Vec<String> = match cmd {
@@ -147,7 +170,9 @@ pub fn complete(input: &str, namespaces: &BTreeSet<String>, contexts: &[String])
                     .chain(namespaces.iter().cloned())
                     .collect(),
                 "ctx" | "context" => contexts.to_vec(),
-                c if panes::by_alias(c).is_some() => namespaces.iter().cloned().collect(),
+                c if panes::by_alias(c).is_some() || kinds.resolve(c).is_ok() => {
+                    namespaces.iter().cloned().collect()
+                }
                 _ => vec![],
             };
             pool.into_iter()
@@ -183,19 +208,32 @@ mod tests {
                 namespace: Some(NsArg::Name("mlflow".into()))
             })
         );
-        assert!(
-            parse("bogus", &none)
-                .unwrap_err()
-                .contains("unknown command")
+        assert_eq!(
+            parse("bogus", &none),
+            Ok(Command::Kind {
+                word: "bogus".into(),
+                namespace: None
+            })
         );
         assert!(parse("ns a b", &none).unwrap_err().contains("unexpected"));
         let ns = set(&["argowf", "mlflow", "mlops"]);
-        assert_eq!(complete("n", &ns, &[]), ["ns"]);
-        assert_eq!(complete("s", &ns, &[]), ["svc"]);
-        assert_eq!(complete("ns ml", &ns, &[]), ["ns mlflow", "ns mlops"]);
-        assert_eq!(complete("wf a", &ns, &[]), ["wf argowf"]);
+        assert_eq!(complete("n", &ns, &[], &Default::default()), ["ns"]);
+        assert_eq!(complete("s", &ns, &[], &Default::default()), ["svc"]);
         assert_eq!(
-            complete("ctx k", &ns, &["kind".to_string(), "prod".to_string()]),
+            complete("ns ml", &ns, &[], &Default::default()),
+            ["ns mlflow", "ns mlops"]
+        );
+        assert_eq!(
+            complete("wf a", &ns, &[], &Default::default()),
+            ["wf argowf"]
+        );
+        assert_eq!(
+            complete(
+                "ctx k",
+                &ns,
+                &["kind".to_string(), "prod".to_string()],
+                &Default::default()
+            ),
             ["ctx kind"]
         );
     }

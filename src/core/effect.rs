@@ -62,6 +62,11 @@ pub enum EffectKind {
     /// Watch events: of one object, of a namespace, or of all namespaces (`namespace` empty).
     /// They come back as `ClusterMsg::Events` until `Cancel`.
     Events(EventsFor),
+    /// Ask discovery which kinds the cluster serves; answers `Kinds` or `Failed`.
+    Discover,
+    /// List then watch any kind as the server's Table; rows come back as `ClusterMsg::Table`
+    /// until `Cancel`.
+    Table(TableFor),
     /// Stop the effect with this id (a stream or a pending request).
     Cancel(EffectId),
     Quit,
@@ -73,6 +78,16 @@ pub struct EventsFor {
     pub namespace: String,
     /// `(kind, name)` of the involved object, or every event of the namespace.
     pub object: Option<(String, String)>,
+}
+
+/// Which rows of a kind to list and watch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableFor {
+    pub kind: super::kinds::KindInfo,
+    /// `None`: all namespaces (or a cluster-scoped kind).
+    pub namespace: Option<String>,
+    pub label_selector: Option<String>,
+    pub field_selector: Option<String>,
 }
 
 /// One container's log, as `kubectl logs` options say it.
@@ -103,5 +118,7 @@ pub enum EffectResult {
     Http(super::forward::HttpAnswer),
     /// A `Get`'s object, as JSON.
     Object(serde_json::Value),
+    /// What discovery found.
+    Kinds(super::kinds::Kinds),
     Failed(String),
 }

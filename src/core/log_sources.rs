@@ -443,6 +443,15 @@ pub fn containers(pod: &Pod, pick: &Pick) -> Vec<Wanted> {
 /// names them); the others own their pods directly. A text search comes first so that only
 /// candidates are parsed.
 fn owned(e: &crate::core::pods::PodEntry, kind: &str, name: &str) -> Option<Pod> {
+    owned_pod(e, kind, name)
+}
+
+/// Whether `kind`/`name` owns the pod (see [`owned`]).
+pub fn owned_by(e: &crate::core::pods::PodEntry, kind: &str, name: &str) -> bool {
+    owned_pod(e, kind, name).is_some()
+}
+
+fn owned_pod(e: &crate::core::pods::PodEntry, kind: &str, name: &str) -> Option<Pod> {
     let (kind, name) = if kind == "Deployment" {
         let hash = e.labels.get("pod-template-hash")?;
         ("ReplicaSet", format!("{name}-{hash}"))

@@ -93,6 +93,14 @@ pub trait Pane: Any {
     fn on_result(&mut self, _id: EffectId, _result: &super::effect::EffectResult) -> bool {
         false
     }
+    /// An item of a table watch; false when the id is not this pane's.
+    fn on_table(&mut self, _id: EffectId, _event: &super::cluster_event::TableEvent) -> bool {
+        false
+    }
+    /// The object `y`, `d` and `E` read for the selected row.
+    fn object(&self) -> Option<super::objects::ObjRef> {
+        self.subject().as_ref().and_then(super::objects::ObjRef::of)
+    }
     /// An item of an events watch; false when the id is not this pane's.
     fn on_events(&mut self, _id: EffectId, _event: &super::cluster_event::EventsEvent) -> bool {
         false

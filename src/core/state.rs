@@ -17,6 +17,7 @@ use super::panes::describe::DescribePane;
 use super::panes::doctor::DoctorPane;
 use super::panes::events::EventsPane;
 use super::panes::help::{HelpEntry, HelpPane};
+use super::panes::kinds::{KindPane, Within};
 use super::panes::logs::{LogSettings, LogsPane};
 use super::panes::picker::{PickerKind, PickerPane};
 use super::panes::yaml::YamlPane;
@@ -127,6 +128,11 @@ pub struct AppState {
     /// `logs` with the doctor's signatures added to `@errors`, made when first needed (the
     /// rule pack compiles in the background meanwhile).
     logs_ready: std::sync::OnceLock<LogSettings>,
+    /// The discovery in flight, and the `:KIND` (with its namespace argument) to open when
+    /// it answers (a word the last discovery did not know: a CRD installed since).
+    discovering: Option<(EffectId, Option<KindWord>)>,
+    /// Command lines on the number keys 1-9 (`favourites` in the config file).
+    pub favourites: Vec<String>,
 }
 
 mod forwards;
@@ -147,6 +153,9 @@ fn log_settings<'a>(
         ),
     })
 }
+
+/// A `:KIND` word and its namespace argument.
+type KindWord = (String, Option<NsArg>);
 
 const HISTORY: usize = 100;
 
@@ -187,6 +196,8 @@ impl AppState {
             profiles: vec![],
             logs: LogSettings::default(),
             logs_ready: Default::default(),
+            discovering: None,
+            favourites: vec![],
         }
     }
 
@@ -200,6 +211,7 @@ impl AppState {
     pub fn start(&mut self) -> Vec<Effect> {
         let scope = self.cache.scope.clone();
         let mut out = self.watch(scope, None);
+        out.extend(self.discover(None));
         out.extend(self.autostart_forwards());
         out
     }
@@ -320,6 +332,14 @@ impl AppState {
             }
             Msg::Cluster(ClusterMsg::Forward { id, event }) => {
                 self.cache.forward_event(id, event);
+                vec![]
+            }
+            Msg::Cluster(ClusterMsg::Table { id, event }) => {
+                for p in self.stack.iter_mut().rev() {
+                    if p.on_table(id, &event) {
+                        break;
+                    }
+                }
                 vec![]
             }
             Msg::Cluster(ClusterMsg::Events { id, event }) => {
@@ -498,7 +518,7 @@ impl AppState {
                 vec![]
             }
             Action::Describe | Action::Yaml | Action::Events => {
-                match self.top().subject().as_ref().and_then(ObjRef::of) {
+                match self.top().object() {
                     Some(r) => self.open_object(a, r),
                     None => self.say(
                         "select a pod, container, workflow, step or service first (or :yaml KIND/NAME)",
@@ -511,6 +531,25 @@ impl AppState {
             Action::Forwards => self.open_pane("forwards"),
             Action::Edit => {
                 self.say("kdoc does not edit resources; use kubectl edit");
+                vec![]
+            }
+            Action::Favourite(n) => {
+                match self.favourites.get(usize::from(n).wrapping_sub(1)).cloned() {
+                    Some(line) => match command::parse(&line, &self.cache.namespaces) {
+                        Ok(c) => return self.command(c),
+                        Err(e) => self.say(format!("favourite {n} ({line:?}): {e}")),
+                    },
+                    None => self.say(format!(
+                        "no favourite {n}: list command lines in the config file, e.g. favourites = [\"deploy\", \"isvc mlops\"]"
+                    )),
+                }
+                vec![]
+            }
+            Action::Owner | Action::Wide | Action::SortNext | Action::SortPrev => {
+                self.say(format!(
+                    "{} works in kind tables (:deploy, :cm, ...)",
+                    crate::core::actions::info_of(a).name
+                ));
                 vec![]
             }
             Action::SortName | Action::SortAge | Action::SortStatus | Action::SortRestarts => {
@@ -701,8 +740,56 @@ impl AppState {
         vec![]
     }
 
+    /// Ask discovery again (at start, after a context switch, or for a word it did not
+    /// know), then open `pending` if any.
+    fn discover(&mut self, pending: Option<KindWord>) -> Vec<Effect> {
+        let id = self.id();
+        self.discovering = Some((id, pending));
+        vec![Effect {
+            id,
+            kind: EffectKind::Discover,
+        }]
+    }
+
+    /// `:KIND [NS]`: the kind's live table. A word discovery does not know is looked up once
+    /// more (`refresh`), as kubectl refreshes its discovery cache on a miss.
+    fn open_kind(&mut self, word: &str, ns: Option<NsArg>, refresh: bool) -> Vec<Effect> {
+        let kind = match self.cache.kinds.resolve(word) {
+            Ok(k) => k.clone(),
+            Err(_) if refresh => return self.discover(Some((word.to_string(), ns))),
+            Err(e) => {
+                self.say(e);
+                return vec![];
+            }
+        };
+        if !kind.can("list") {
+            self.say(format!(
+                "{} cannot be listed (the server allows: {})",
+                kind.resource(),
+                kind.verbs.join(", ")
+            ));
+            return vec![];
+        }
+        let mut effects = vec![];
+        match ns {
+            Some(NsArg::All) => effects = self.switch_scope(Scope::All),
+            Some(NsArg::Name(n)) => {
+                if let Some(e) = self.unknown_namespace(&n) {
+                    self.say(e);
+                    return vec![];
+                }
+                effects = self.switch_scope(Scope::Namespace(n));
+            }
+            None => {}
+        }
+        self.close_to_root();
+        self.push(Box::new(KindPane::new(kind, None, Within::All)));
+        effects
+    }
+
     fn command(&mut self, cmd: Command) -> Vec<Effect> {
         match cmd {
+            Command::Kind { word, namespace } => self.open_kind(&word, namespace, true),
             Command::Open { pane, namespace } => {
                 let mut effects = vec![];
                 match namespace {
@@ -826,6 +913,27 @@ impl AppState {
         if self.check_done(id, &result) {
             return vec![];
         }
+        if self.discovering.as_ref().is_some_and(|d| d.0 == id) {
+            let pending = self.discovering.take().and_then(|d| d.1);
+            return match result {
+                EffectResult::Kinds(k) => {
+                    self.cache.set_kinds(k);
+                    match pending {
+                        Some((word, ns)) => self.open_kind(&word, ns, false),
+                        None => vec![],
+                    }
+                }
+                EffectResult::Failed(e) => {
+                    if let Some((word, _)) = pending {
+                        self.say(format!(
+                            ":{word}: cannot ask the server which kinds it serves: {e}"
+                        ));
+                    }
+                    vec![]
+                }
+                _ => vec![],
+            };
+        }
         for p in self.stack.iter_mut().rev() {
             if p.on_result(id, &result) {
                 return vec![];
@@ -841,7 +949,11 @@ impl AppState {
                 self.info(format!("switched to context {context}"));
                 self.close_to_root();
                 let scope = self.cache.scope.clone();
-                self.watch(scope, Some(id))
+                let mut effects = self.watch(scope, Some(id));
+                // Another cluster serves other kinds.
+                self.cache.set_kinds(Default::default());
+                effects.extend(self.discover(None));
+                effects
             }
             (Some((want, ctx)), EffectResult::Failed(e)) if *want == id => {
                 let ctx = ctx.clone();
@@ -898,7 +1010,12 @@ impl AppState {
                 }
             }
             PromptKind::Command => {
-                let found = command::complete(&text, &self.cache.namespaces, &self.cache.contexts);
+                let found = command::complete(
+                    &text,
+                    &self.cache.namespaces,
+                    &self.cache.contexts,
+                    &self.cache.kinds,
+                );
                 if let Some(p) = self.prompt.as_mut() {
                     p.completions = found;
                 }
@@ -954,8 +1071,12 @@ impl AppState {
                 }
             }
             Action::Complete if p.kind == PromptKind::Command => {
-                let found =
-                    command::complete(&p.text, &self.cache.namespaces, &self.cache.contexts);
+                let found = command::complete(
+                    &p.text,
+                    &self.cache.namespaces,
+                    &self.cache.contexts,
+                    &self.cache.kinds,
+                );
                 let text = match found.as_slice() {
                     [] => p.text.clone(),
                     [one] => format!("{one} "),

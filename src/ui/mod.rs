@@ -9,6 +9,7 @@ mod forward_dialog;
 mod forwards;
 mod header;
 mod help;
+mod kinds;
 mod logs;
 pub mod panes;
 mod picker;

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use super::View;
 use crate::core::pane::Pane;
 use crate::core::panes::{
-    containers, describe, doctor, events, forward_dialog, forwards, help, logs, picker, pods,
-    services, steps, workflows, yaml,
+    containers, describe, doctor, events, forward_dialog, forwards, help, kinds, logs, picker,
+    pods, services, steps, workflows, yaml,
 };
 use crate::core::state::AppState;
 
@@ -28,6 +28,7 @@ macro_rules! drawers {
 drawers! {
     pods::PodsPane => super::pods::draw,
     services::ServicesPane => super::services::draw,
+    kinds::KindPane => super::kinds::draw,
     workflows::WorkflowsPane => super::workflows::draw,
     steps::StepsPane => super::steps::draw,
     containers::ContainersPane => super::containers::draw,

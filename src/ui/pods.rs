@@ -31,6 +31,8 @@ pub fn draw(f: &mut Frame, area: Rect, p: &PodsPane, state: &AppState, view: &Vi
     let scope = match &p.of {
         PodsOf::Scope => cache.scope.label().to_string(),
         PodsOf::Selector { ns, via, .. } => format!("{}, {via}", crate::core::text::Safe::new(ns)),
+        PodsOf::Where { ns, via, .. } if ns.is_empty() => format!("all, {via}"),
+        PodsOf::Where { ns, via, .. } => format!("{}, {via}", crate::core::text::Safe::new(ns)),
     };
     let mut title = title_spans(t, "Pods", Some(&scope), p.rows.len(), Some(&p.filter));
     let dir = if p.reverse { "↑" } else { "" };

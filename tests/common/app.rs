@@ -53,6 +53,7 @@ impl Harness {
             offline: None,
             profiles: vec![],
             logs: Default::default(),
+            favourites: vec![],
         };
         let mut session = Session::start(&opts).expect("the app starts");
         session.send(AppMsg::Core(Msg::Resize(120, 35)));

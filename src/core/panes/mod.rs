@@ -7,6 +7,7 @@ pub mod events;
 pub mod forward_dialog;
 pub mod forwards;
 pub mod help;
+pub mod kinds;
 pub mod logs;
 pub mod picker;
 pub mod pods;

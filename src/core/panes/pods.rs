@@ -30,6 +30,88 @@ pub enum PodsOf {
         /// What selected them, for the title: `svc/iris-default`.
         via: Safe,
     },
+    /// The pods of `ns` (every namespace if empty) that pass `test`: a kind table's drill-down.
+    Where {
+        ns: String,
+        test: PodTest,
+        /// What they belong to, for the title: `deploy/web`, `node/kind-worker`.
+        via: Safe,
+    },
+}
+
+/// Which pods belong to an object of another kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PodTest {
+    /// Their labels match (an InferenceService's, a SeldonDeployment's, a Service's).
+    Labels(BTreeMap<String, String>),
+    /// A controller owns them (Deployment through its ReplicaSets, ReplicaSet, StatefulSet,
+    /// DaemonSet, Job).
+    Owned { kind: &'static str, name: String },
+    /// They run on this node (`spec.nodeName`).
+    Node(String),
+    /// They mount (or take env from) this ConfigMap or Secret, or mount this
+    /// PersistentVolumeClaim.
+    Uses { kind: &'static str, name: String },
+}
+
+impl PodTest {
+    pub fn matches(&self, e: &PodEntry) -> bool {
+        match self {
+            PodTest::Labels(sel) => selects(sel, &e.labels),
+            PodTest::Owned { kind, name } => crate::core::log_sources::owned_by(e, kind, name),
+            PodTest::Node(n) => e.row.node.as_str() == n,
+            PodTest::Uses { kind, name } => {
+                // Only pods whose text names it are parsed.
+                e.json.contains(&format!("\"{name}\""))
+                    && serde_json::from_str::<serde_json::Value>(&e.json)
+                        .is_ok_and(|pod| uses(&pod, kind, name))
+            }
+        }
+    }
+}
+
+/// Whether `pod` mounts `kind`/`name` (volumes, projected sources) or, for a ConfigMap or
+/// Secret, takes env from it (`envFrom`, `env[].valueFrom`).
+pub fn uses(pod: &serde_json::Value, kind: &str, name: &str) -> bool {
+    let is = |v: &serde_json::Value| v.as_str() == Some(name);
+    let spec = &pod["spec"];
+    let empty = vec![];
+    let volumes = spec["volumes"].as_array().unwrap_or(&empty);
+    let by_volume = volumes.iter().any(|v| match kind {
+        "ConfigMap" => {
+            is(&v["configMap"]["name"])
+                || v["projected"]["sources"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|s| is(&s["configMap"]["name"])))
+        }
+        "Secret" => {
+            is(&v["secret"]["secretName"])
+                || v["projected"]["sources"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|s| is(&s["secret"]["name"])))
+        }
+        _ => is(&v["persistentVolumeClaim"]["claimName"]),
+    });
+    if by_volume || kind == "PersistentVolumeClaim" {
+        return by_volume;
+    }
+    let (from, key) = if kind == "ConfigMap" {
+        ("configMapRef", "configMapKeyRef")
+    } else {
+        ("secretRef", "secretKeyRef")
+    };
+    ["initContainers", "containers"].iter().any(|cs| {
+        spec[*cs].as_array().is_some_and(|cs| {
+            cs.iter().any(|c| {
+                c["envFrom"]
+                    .as_array()
+                    .is_some_and(|es| es.iter().any(|e| is(&e[from]["name"])))
+                    || c["env"]
+                        .as_array()
+                        .is_some_and(|es| es.iter().any(|e| is(&e["valueFrom"][key]["name"])))
+            })
+        })
+    })
 }
 
 pub struct PodsPane {
@@ -65,6 +147,9 @@ impl PodsPane {
             PodsOf::Scope => true,
             PodsOf::Selector { ns, selector, .. } => {
                 e.row.key.0 == *ns && selects(selector, &e.labels)
+            }
+            PodsOf::Where { ns, test, .. } => {
+                (ns.is_empty() || e.row.key.0 == *ns) && test.matches(e)
             }
         };
         ours && e.passes(&self.filter.filter)
@@ -128,10 +213,13 @@ impl Pane for PodsPane {
         let pods: Box<dyn Iterator<Item = &PodEntry>> = match &self.of {
             PodsOf::Scope => Box::new(cache.pods.values()),
             PodsOf::Selector { ns, .. } => Box::new(cache.pods_in(ns).map(|(_, e)| e)),
+            PodsOf::Where { ns, .. } if ns.is_empty() => Box::new(cache.pods.values()),
+            PodsOf::Where { ns, .. } => Box::new(cache.pods_in(ns).map(|(_, e)| e)),
         };
         let pods = pods.filter(|e| match &self.of {
             PodsOf::Scope => true,
             PodsOf::Selector { selector, .. } => selects(selector, &e.labels),
+            PodsOf::Where { test, .. } => test.matches(e),
         });
         let keep = self.rows.get(self.selected).map(|r| r.key.clone());
         self.rows = rows(pods, &self.filter.filter, self.sort, self.reverse);

@@ -1,0 +1,600 @@
+//! Any kind the cluster serves (`:deploy`, `:isvc`, `:nodes`, a CRD's plural), as a live table
+//! of the columns the API server's Table gives (`kubectl get`'s), kept current by a watch.
+//! `enter` drills down by ownership and selection; the owner chain of the selected row is
+//! in the details, and `o` jumps to its owner.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use crate::core::actions::Action;
+use crate::core::cache::Cache;
+use crate::core::cluster_event::TableEvent;
+use crate::core::effect::{Effect, EffectId, EffectKind, EffectResult, TableFor};
+use crate::core::kinds::KindInfo;
+use crate::core::log_sources::{LogTarget, Pick};
+use crate::core::objects::ObjRef;
+use crate::core::pane::{Cx, FilterState, Pane, Reply, cancels, clamp, move_cursor};
+use crate::core::panes::logs::LogsPane;
+use crate::core::panes::pods::{PodTest, PodsOf, PodsPane};
+use crate::core::state::Scope;
+use crate::core::table::{self, Column, Owner, Row};
+use crate::core::text::Safe;
+use crate::doctor::{Subject, SubjectKind};
+
+/// Rows limited to what a drill-down asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Within {
+    All,
+    /// Rows owned by the object with this uid (a Deployment's ReplicaSets).
+    OwnedBy {
+        uid: String,
+        via: String,
+    },
+    /// Only the row of this name (jumping to an owner).
+    Named(String),
+}
+
+/// (changes, filter revision, sort, wide) the view was built for.
+type Seen = (u64, u64, Option<(usize, bool)>, bool);
+
+pub struct KindPane {
+    pub kind: KindInfo,
+    /// A namespace fixed by a drill-down; `None` follows the app's scope.
+    pub namespace: Option<String>,
+    pub within: Within,
+    pub columns: Vec<Column>,
+    rows: BTreeMap<(String, String), Row>,
+    /// The rows shown, filtered and sorted.
+    pub view: Vec<(String, String)>,
+    pub selected: usize,
+    pub filter: FilterState,
+    /// (column index, reversed).
+    pub sort: Option<(usize, bool)>,
+    /// `-o wide`: columns of priority above 0 too.
+    pub wide: bool,
+    /// The namespace the rows are of (`None`: all, or a cluster-scoped kind).
+    pub listed_ns: Option<String>,
+    watch: Option<EffectId>,
+    /// The scope the current watch was started for, to restart it on `:ns`.
+    watching: Option<Option<String>>,
+    pub error: Option<String>,
+    /// The first list has come back.
+    pub synced: bool,
+    /// Owner chains read so far (`Get`s of the selected row's owners), by uid.
+    owners: BTreeMap<String, Vec<Owner>>,
+    asked: BTreeMap<EffectId, String>,
+    /// What `refresh` found to do next: the scope to watch, an owner to read.
+    want_ns: Option<String>,
+    next_owner: Option<(Owner, ObjRef)>,
+    changes: u64,
+    seen: Option<Seen>,
+}
+
+impl KindPane {
+    pub fn new(kind: KindInfo, namespace: Option<String>, within: Within) -> KindPane {
+        KindPane {
+            kind,
+            namespace,
+            within,
+            columns: vec![],
+            rows: BTreeMap::new(),
+            view: vec![],
+            selected: 0,
+            filter: FilterState::default(),
+            sort: None,
+            wide: false,
+            listed_ns: None,
+            watch: None,
+            watching: None,
+            error: None,
+            synced: false,
+            owners: BTreeMap::new(),
+            asked: BTreeMap::new(),
+            want_ns: None,
+            next_owner: None,
+            changes: 0,
+            seen: None,
+        }
+    }
+
+    pub fn row(&self, i: usize) -> Option<&Row> {
+        self.view.get(i).and_then(|k| self.rows.get(k))
+    }
+
+    pub fn selected_row(&self) -> Option<&Row> {
+        self.row(self.selected)
+    }
+
+    pub fn total(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Columns shown: priority 0, and the others when wide.
+    pub fn shown_columns(&self) -> Vec<usize> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| self.wide || c.priority == 0)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// What the scope asks for, for this kind.
+    fn wanted_ns(&self, scope: &Scope) -> Option<String> {
+        if !self.kind.namespaced {
+            return None;
+        }
+        match (&self.namespace, scope) {
+            (Some(n), _) => Some(n.clone()),
+            (None, Scope::Namespace(n)) => Some(n.clone()),
+            (None, Scope::All) => None,
+        }
+    }
+
+    fn rebuild(&mut self) {
+        let key = self.selected_row().map(Row::key);
+        let f = &self.filter.filter;
+        let mut view: Vec<&Row> = self
+            .rows
+            .values()
+            .filter(|r| match &self.within {
+                Within::All => true,
+                Within::OwnedBy { uid, .. } => r.owners.iter().any(|o| &o.uid == uid),
+                Within::Named(n) => &r.name == n,
+            })
+            .filter(|r| match f {
+                crate::core::filter::Filter::Labels(_) => f.matches("", Some(&r.labels)),
+                _ => {
+                    let text = r
+                        .cells
+                        .iter()
+                        .map(Safe::as_str)
+                        .chain([r.namespace.as_str()])
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    f.matches(&text, Some(&r.labels))
+                }
+            })
+            .collect();
+        if let Some((col, rev)) = self.sort {
+            let type_ = self
+                .columns
+                .get(col)
+                .map(|c| c.type_.as_str())
+                .unwrap_or("string");
+            let cell = |r: &Row| r.cells.get(col).map(Safe::as_str).unwrap_or("").to_string();
+            view.sort_by(|a, b| {
+                let o = table::compare(type_, &cell(a), &cell(b));
+                if rev { o.reverse() } else { o }
+            });
+        }
+        self.view = view.into_iter().map(Row::key).collect();
+        if let Some(k) = key
+            && let Some(i) = self.view.iter().position(|v| *v == k)
+        {
+            self.selected = i;
+        }
+        clamp(&mut self.selected, self.view.len());
+    }
+
+    fn apply(&mut self, ev: &TableEvent) {
+        match ev {
+            TableEvent::Reset(t) => {
+                if !t.columns.is_empty() {
+                    self.columns = t.columns.clone();
+                }
+                self.rows = t.rows.iter().map(|r| (r.key(), r.clone())).collect();
+                self.error = None;
+                self.synced = true;
+            }
+            TableEvent::Applied(t) => {
+                if !t.columns.is_empty() && self.columns.is_empty() {
+                    self.columns = t.columns.clone();
+                }
+                for r in &t.rows {
+                    self.rows.insert(r.key(), r.clone());
+                }
+            }
+            TableEvent::Deleted(t) => {
+                for r in &t.rows {
+                    self.rows.remove(&r.key());
+                }
+            }
+            TableEvent::Failed(e) => self.error = Some(e.clone()),
+        }
+        self.changes += 1;
+    }
+
+    /// The column named `name` (NAME, AGE), for the sort keys.
+    fn column(&self, name: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| c.name.as_str().eq_ignore_ascii_case(name))
+    }
+
+    fn sort_by(&mut self, col: usize) {
+        self.sort = match self.sort {
+            Some((c, rev)) if c == col => Some((c, !rev)),
+            _ => Some((col, false)),
+        };
+    }
+
+    /// Owners of the selected row up to the top, as far as they are known (nearest first).
+    pub fn owner_chain(&self) -> Vec<Owner> {
+        let Some(r) = self.selected_row() else {
+            return vec![];
+        };
+        let mut chain = vec![];
+        let mut next = controller(&r.owners).cloned();
+        while let Some(o) = next {
+            if chain.iter().any(|c: &Owner| c.uid == o.uid) || chain.len() > 16 {
+                break;
+            }
+            next = self
+                .owners
+                .get(&o.uid)
+                .and_then(|os| controller(os).cloned());
+            chain.push(o);
+        }
+        chain
+    }
+
+    /// The next owner up the chain that has not been read yet.
+    fn unread_owner(&self, cache: &Cache) -> Option<(Owner, ObjRef)> {
+        let chain = self.owner_chain();
+        let last = chain.last()?;
+        if self.owners.contains_key(&last.uid) || self.asked.values().any(|u| *u == last.uid) {
+            return None;
+        }
+        let r = self.selected_row()?;
+        let kind = owner_kind(cache, last)?;
+        Some((last.clone(), kind.obj(&r.namespace, &last.name)))
+    }
+
+    /// Where `enter` goes from the selected row.
+    fn drill(&self, cx: &Cx) -> Reply {
+        let Some(r) = self.selected_row() else {
+            return Reply::Done;
+        };
+        let ns = r.namespace.clone();
+        let via = format!("{}/{}", self.kind.singular_or_kind(), r.name);
+        let pods = |test: PodTest| {
+            Reply::Open(Box::new(PodsPane::new(PodsOf::Where {
+                ns: ns.clone(),
+                test,
+                via: Safe::new(&via),
+            })))
+        };
+        let sel = |k: &str, v: &str| PodTest::Labels(BTreeMap::from([(k.into(), v.into())]));
+        match (self.kind.group.as_str(), self.kind.kind.as_str()) {
+            ("apps", "Deployment") => match cx.cache.kinds.resolve("replicasets.apps") {
+                Ok(rs) => Reply::Open(Box::new(KindPane::new(
+                    rs.clone(),
+                    Some(ns),
+                    Within::OwnedBy {
+                        uid: r.uid.clone(),
+                        via,
+                    },
+                ))),
+                Err(_) => pods(PodTest::Owned {
+                    kind: "Deployment",
+                    name: r.name.clone(),
+                }),
+            },
+            ("apps", k @ ("ReplicaSet" | "StatefulSet" | "DaemonSet")) | ("batch", k @ "Job") => {
+                pods(PodTest::Owned {
+                    kind: match k {
+                        "ReplicaSet" => "ReplicaSet",
+                        "StatefulSet" => "StatefulSet",
+                        "DaemonSet" => "DaemonSet",
+                        _ => "Job",
+                    },
+                    name: r.name.clone(),
+                })
+            }
+            ("serving.kserve.io", "InferenceService") => {
+                pods(sel("serving.kserve.io/inferenceservice", &r.name))
+            }
+            ("machinelearning.seldon.io", "SeldonDeployment") => {
+                pods(sel("seldon-deployment-id", &r.name))
+            }
+            ("", "Node") => Reply::Open(Box::new(PodsPane::new(PodsOf::Where {
+                ns: String::new(),
+                test: PodTest::Node(r.name.clone()),
+                via: Safe::new(&via),
+            }))),
+            ("", k @ ("ConfigMap" | "Secret" | "PersistentVolumeClaim")) => pods(PodTest::Uses {
+                kind: match k {
+                    "ConfigMap" => "ConfigMap",
+                    "Secret" => "Secret",
+                    _ => "PersistentVolumeClaim",
+                },
+                name: r.name.clone(),
+            }),
+            ("", "Service") => match cx.cache.services.get(&r.key()) {
+                Some(e) if !e.selector.is_empty() => pods(PodTest::Labels(e.selector.clone())),
+                _ => Reply::Message(format!("service {} selects no pods", r.name)),
+            },
+            _ => Reply::Message(format!(
+                "{} has nothing to drill into; y shows it, d describes it",
+                self.kind.kind
+            )),
+        }
+    }
+
+    /// Jump to the selected row's owner: its kind's table, on that one row.
+    fn jump_to_owner(&self, cx: &Cx) -> Reply {
+        let Some(o) = self.owner_chain().into_iter().next() else {
+            return Reply::Message("the selected object has no owner".into());
+        };
+        let Some(k) = owner_kind(cx.cache, &o) else {
+            return Reply::Message(format!(
+                "the server does not serve {} ({}), the owner's kind",
+                o.kind, o.api_version
+            ));
+        };
+        let ns = self.selected_row().map(|r| r.namespace.clone());
+        Reply::Open(Box::new(KindPane::new(
+            k.clone(),
+            ns.filter(|n| !n.is_empty()),
+            Within::Named(o.name),
+        )))
+    }
+}
+
+/// The controller among `owners`, or the first.
+fn controller(owners: &[Owner]) -> Option<&Owner> {
+    owners.iter().find(|o| o.controller).or(owners.first())
+}
+
+/// The kind an owner reference names, from discovery.
+fn owner_kind<'a>(cache: &'a Cache, o: &Owner) -> Option<&'a KindInfo> {
+    let (group, version) = o
+        .api_version
+        .rsplit_once('/')
+        .unwrap_or(("", &o.api_version));
+    cache
+        .kinds
+        .list
+        .iter()
+        .find(|k| k.group == group && k.kind == o.kind && k.version == version)
+        .or_else(|| {
+            cache
+                .kinds
+                .list
+                .iter()
+                .find(|k| k.group == group && k.kind == o.kind)
+        })
+}
+
+impl KindInfo {
+    /// The singular name kubectl uses in `KIND/NAME`, or the kind lowercased.
+    pub fn singular_or_kind(&self) -> String {
+        if self.singular.is_empty() {
+            self.kind.to_ascii_lowercase()
+        } else {
+            self.singular.clone()
+        }
+    }
+}
+
+const ACTIONS: &[Action] = &[
+    Action::Help,
+    Action::Select,
+    Action::Yaml,
+    Action::Describe,
+    Action::Owner,
+    Action::Wide,
+    Action::SortNext,
+    Action::Filter,
+    Action::Back,
+    Action::Command,
+    Action::Quit,
+];
+
+impl Pane for KindPane {
+    fn name(&self) -> &'static str {
+        "kinds"
+    }
+
+    fn title(&self) -> String {
+        self.kind.kind.clone()
+    }
+
+    fn refresh(&mut self, cache: &Cache, _now: Timestamp) {
+        let want = self.wanted_ns(&cache.scope);
+        if self.watching.as_ref().is_some_and(|w| *w != want) {
+            // `:ns` moved: the next `take_effects` starts a watch for the new scope.
+            self.watching = None;
+        }
+        self.want_ns = want;
+        let seen = (self.changes, self.filter.rev, self.sort, self.wide);
+        if self.seen != Some(seen) {
+            if self.seen.is_some_and(|s| s.1 != seen.1) {
+                self.selected = 0;
+            }
+            self.rebuild();
+            self.seen = Some(seen);
+        }
+        self.next_owner = self.unread_owner(cache);
+    }
+
+    fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        if move_cursor(&mut self.selected, self.view.len(), action, cx.page) {
+            return Reply::Done;
+        }
+        match action {
+            Action::Select => self.drill(cx),
+            Action::Owner => self.jump_to_owner(cx),
+            Action::Wide => {
+                self.wide = !self.wide;
+                Reply::Done
+            }
+            Action::SortNext | Action::SortPrev => {
+                let shown = self.shown_columns();
+                if shown.is_empty() {
+                    return Reply::Done;
+                }
+                let at = self
+                    .sort
+                    .and_then(|(c, _)| shown.iter().position(|s| *s == c));
+                let next = match (at, action) {
+                    (None, Action::SortNext) => Some(0),
+                    (None, _) => Some(shown.len() - 1),
+                    (Some(i), Action::SortNext) => (i + 1 < shown.len()).then_some(i + 1),
+                    (Some(i), _) => i.checked_sub(1),
+                };
+                self.sort = next.map(|i| (shown[i], false));
+                Reply::Done
+            }
+            Action::SortName | Action::SortAge => {
+                let name = if action == Action::SortName {
+                    "name"
+                } else {
+                    "age"
+                };
+                match self.column(name) {
+                    Some(c) => {
+                        self.sort_by(c);
+                        Reply::Done
+                    }
+                    None => Reply::Message(format!("{} has no {name} column", self.kind.kind)),
+                }
+            }
+            Action::Logs => match self.logs_target() {
+                Some(t) => Reply::Open(Box::new(LogsPane::new(t, cx.logs))),
+                None => Reply::Message(format!("{} has no logs of its own", self.kind.kind)),
+            },
+            _ => Reply::Ignored,
+        }
+    }
+
+    fn actions(&self) -> &'static [Action] {
+        ACTIONS
+    }
+
+    fn take_effects(&mut self, next_id: &mut EffectId) -> Vec<Effect> {
+        let mut out = vec![];
+        if self.watching.is_none() {
+            let ns = self.want_ns.clone();
+            if let Some(old) = self.watch.take() {
+                out.extend(cancels([old]));
+            }
+            let e = Effect::next(
+                next_id,
+                EffectKind::Table(TableFor {
+                    kind: self.kind.clone(),
+                    namespace: ns.clone(),
+                    label_selector: None,
+                    field_selector: None,
+                }),
+            );
+            self.watch = Some(e.id);
+            self.watching = Some(ns.clone());
+            self.listed_ns = ns;
+            self.rows.clear();
+            self.synced = false;
+            self.changes += 1;
+            out.push(e);
+        }
+        if let Some((o, r)) = self.next_owner.take() {
+            let e = Effect::next(next_id, EffectKind::Get(r));
+            self.asked.insert(e.id, o.uid);
+            out.push(e);
+        }
+        out
+    }
+
+    fn on_table(&mut self, id: EffectId, event: &TableEvent) -> bool {
+        if Some(id) != self.watch {
+            return false;
+        }
+        self.apply(event);
+        true
+    }
+
+    fn on_result(&mut self, id: EffectId, result: &EffectResult) -> bool {
+        let Some(uid) = self.asked.remove(&id) else {
+            return false;
+        };
+        let owners = match result {
+            EffectResult::Object(v) => table::owners(&v["metadata"]["ownerReferences"]),
+            // An owner we may not read ends the chain there.
+            _ => vec![],
+        };
+        self.owners.insert(uid, owners);
+        true
+    }
+
+    fn close(&mut self) -> Vec<EffectId> {
+        self.watch
+            .take()
+            .into_iter()
+            .chain(self.asked.keys().copied())
+            .collect()
+    }
+
+    fn subject(&self) -> Option<Subject> {
+        let r = self.selected_row()?;
+        let kind = match (self.kind.group.as_str(), self.kind.kind.as_str()) {
+            ("", "Pod") => SubjectKind::Pod,
+            ("", "Service") => SubjectKind::Service,
+            ("apps", "Deployment") => SubjectKind::Deployment,
+            ("argoproj.io", "Workflow") => SubjectKind::Workflow,
+            ("tekton.dev", "PipelineRun") => SubjectKind::PipelineRun,
+            ("tekton.dev", "TaskRun") => SubjectKind::TaskRun,
+            ("serving.kserve.io", "InferenceService") => SubjectKind::InferenceService,
+            ("machinelearning.seldon.io", "SeldonDeployment") => SubjectKind::SeldonDeployment,
+            ("", "Namespace") => return Some(Subject::new(SubjectKind::Namespace, &r.name, "")),
+            _ => return None,
+        };
+        Some(Subject::new(kind, &r.namespace, &r.name))
+    }
+
+    fn object(&self) -> Option<ObjRef> {
+        let r = self.selected_row()?;
+        Some(self.kind.obj(&r.namespace, &r.name))
+    }
+
+    crate::filtered_pane!();
+}
+
+impl KindPane {
+    fn logs_target(&self) -> Option<LogTarget> {
+        let r = self.selected_row()?;
+        let ns = r.namespace.clone();
+        let owned = |kind: &'static str| LogTarget::Owned {
+            ns: ns.clone(),
+            kind,
+            name: r.name.clone(),
+            pick: Pick::All,
+        };
+        let labels = |k: &str| LogTarget::Selector {
+            ns: ns.clone(),
+            selector: BTreeMap::from([(k.to_string(), r.name.clone())]),
+            pick: Pick::All,
+            label: format!("{}/{}", self.kind.singular_or_kind(), r.name),
+        };
+        Some(match (self.kind.group.as_str(), self.kind.kind.as_str()) {
+            ("", "Pod") => LogTarget::Pod {
+                ns,
+                pod: r.name.clone(),
+                pick: Pick::All,
+            },
+            ("apps", "Deployment") => owned("Deployment"),
+            ("apps", "ReplicaSet") => owned("ReplicaSet"),
+            ("apps", "StatefulSet") => owned("StatefulSet"),
+            ("apps", "DaemonSet") => owned("DaemonSet"),
+            ("batch", "Job") => owned("Job"),
+            ("argoproj.io", "Workflow") => LogTarget::workflow(&ns, &r.name),
+            ("tekton.dev", "PipelineRun") => LogTarget::pipeline_run(&ns, &r.name),
+            ("tekton.dev", "TaskRun") => LogTarget::task_run(&ns, &r.name),
+            ("serving.kserve.io", "InferenceService") => {
+                labels("serving.kserve.io/inferenceservice")
+            }
+            ("machinelearning.seldon.io", "SeldonDeployment") => labels("seldon-deployment-id"),
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,265 @@
+//! `:KIND` tables driven by keys, in-process, against the simulator over HTTP: each kind's rows
+//! and columns compared cell by cell with what `kubectl get` prints for it against the same
+//! simulator, and `enter` drilling down from the demo's InferenceService and SeldonDeployment.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::app::Harness;
+use common::kubectl::Kubectl;
+use kdoc::core::panes::kinds::KindPane;
+use kdoc::core::panes::pods::PodsPane;
+
+/// kubectl's table cut at its header's column starts (cells may hold single spaces, or be
+/// empty): the header names and every row's cells.
+fn kubectl_rows(out: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut lines = out.lines();
+    let header = lines.next().expect("a header line");
+    // A column starts after a run of two spaces or more (headers like ACCESS MODES hold one).
+    let mut starts = vec![0];
+    let mut spaces = 0;
+    for (i, c) in header.char_indices() {
+        if c != ' ' && spaces >= 2 {
+            starts.push(i);
+        }
+        spaces = if c == ' ' { spaces + 1 } else { 0 };
+    }
+    let cut = |l: &str| -> Vec<String> {
+        starts
+            .iter()
+            .enumerate()
+            .map(|(j, s)| {
+                let end = starts.get(j + 1).copied().unwrap_or(l.len()).min(l.len());
+                l.get((*s).min(l.len())..end)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            })
+            .collect()
+    };
+    let rows = lines.filter(|l| !l.trim().is_empty()).map(cut).collect();
+    (cut(header), rows)
+}
+
+/// Cells of each row by (namespace, name).
+type Cells = BTreeMap<(String, String), Vec<String>>;
+
+/// [`kubectl_rows`] of `get -A`, NAMESPACE taken out: the headers, and the cells by
+/// (namespace, name).
+fn kubectl_table(out: &str) -> (Vec<String>, Cells) {
+    let (names, rows) = kubectl_rows(out);
+    let all = names[0] == "NAMESPACE";
+    let rows = rows
+        .into_iter()
+        .map(|c| {
+            if all {
+                ((c[0].clone(), c[1].clone()), c[1..].to_vec())
+            } else {
+                ((String::new(), c[0].clone()), c)
+            }
+        })
+        .collect();
+    let names = if all { names[1..].to_vec() } else { names };
+    (names, rows)
+}
+
+/// Open `:word`, wait for its rows, and compare them with `kubectl get word -A`.
+async fn compare(h: &mut Harness, k: &Kubectl, word: &str) {
+    h.press(":");
+    h.type_text(word);
+    h.press("enter");
+    wait_table(h, word).await;
+    let out = k.ok(&["get", word, "-A"]).await;
+    let (names, want) = kubectl_table(&out);
+    let p = h.session.app.state.find::<KindPane>().unwrap();
+    let shown: Vec<String> = p
+        .columns
+        .iter()
+        .filter(|c| c.priority == 0)
+        .map(|c| c.name.as_str().to_uppercase())
+        .collect();
+    assert_eq!(shown, names, ":{word} headers\n{out}");
+    let narrow: Vec<usize> = (0..p.columns.len())
+        .filter(|i| p.columns[*i].priority == 0)
+        .collect();
+    let mut got = BTreeMap::new();
+    for i in 0..p.view.len() {
+        let r = p.row(i).unwrap();
+        let ns = if p.kind.namespaced {
+            r.namespace.clone()
+        } else {
+            String::new()
+        };
+        let cells: Vec<String> = narrow
+            .iter()
+            .map(|c| r.cells.get(*c).map(|s| s.to_string()).unwrap_or_default())
+            .collect();
+        got.insert((ns, r.name.clone()), cells);
+    }
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        ":{word} rows\n{out}"
+    );
+    for (key, cells) in &got {
+        let w = &want[key];
+        for (j, name) in names.iter().enumerate() {
+            let (a, b) = (&cells[j], &w[j]);
+            if p.columns[narrow[j]].type_ == "date" {
+                // Read a moment apart: both must be ages, maybe a second or two off.
+                let (x, y) = (
+                    kdoc::core::table::age_seconds(a),
+                    kdoc::core::table::age_seconds(b),
+                );
+                assert!(
+                    x.zip(y).is_some_and(|(x, y)| x.abs_diff(y) <= 60),
+                    ":{word} {key:?} {name}: {a} vs {b}"
+                );
+            } else {
+                assert_eq!(a, b, ":{word} {key:?} column {name}\n{out}");
+            }
+        }
+    }
+    h.press("esc");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kind_tables_show_what_kubectl_get_prints() {
+    let sim = common::mlops(0.01).await;
+    let Some(k) = Kubectl::new(&sim) else { return };
+    let mut h = Harness::start(&sim).await;
+    h.wait_for("the pods", |s| s.contains("iris-model-predictor"))
+        .await;
+    for word in [
+        "deploy",
+        "isvc",
+        "sdep",
+        "nodes",
+        "cm",
+        "pvc",
+        "seldondeployments",
+        "inferenceservices",
+        "rs",
+        "sts",
+    ] {
+        compare(&mut h, &k, word).await;
+    }
+}
+
+/// Until the kind table on top has its rows (discovery may answer after the command).
+async fn wait_table(h: &mut Harness, word: &str) {
+    h.wait_until(&format!(":{word}'s rows"), |_, st| {
+        st.top()
+            .as_any()
+            .downcast_ref::<KindPane>()
+            .is_some_and(|p| p.synced && p.total() > 0)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_drills_down_from_an_inference_service_and_a_seldon_deployment() {
+    let sim = common::mlops(0.01).await;
+    let mut h = Harness::start(&sim).await;
+    h.wait_for("the pods", |s| s.contains("iris-model-predictor"))
+        .await;
+    h.press(":");
+    h.type_text("isvc");
+    h.press("enter");
+    wait_table(&mut h, "isvc").await;
+    h.press("/");
+    h.type_text("iris-model");
+    h.press("enter enter");
+    let s = h
+        .wait_for("the predictor pod", |s| {
+            s.contains("iris-model-predictor-00001-deployment-6579ddcfbd-b7b7r")
+        })
+        .await;
+    assert!(s.contains("inferenceservice/iris-model"), "{s}");
+    let pods = h.session.app.state.find::<PodsPane>().unwrap();
+    assert!(
+        pods.rows
+            .iter()
+            .all(|r| r.name.as_str().starts_with("iris-model-")),
+        "{s}"
+    );
+    // Back to the table, then the SeldonDeployment's pods.
+    h.press("esc esc :");
+    h.type_text("sdep");
+    h.press("enter");
+    wait_table(&mut h, "sdep").await;
+    h.press("enter");
+    let s = h
+        .wait_for("the seldon pods", |s| {
+            s.contains("iris-default-0-classifier-85d56cc6b6-qsjpr")
+        })
+        .await;
+    assert!(s.contains("seldondeployment/iris"), "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_kinds_say_so_and_suggest() {
+    let sim = common::mlops(0.01).await;
+    let mut h = Harness::start(&sim).await;
+    h.wait_for("the pods", |s| s.contains("iris-model-predictor"))
+        .await;
+    h.press(":");
+    h.type_text("deplyo");
+    h.press("enter");
+    let s = h
+        .wait_for("the refusal", |s| {
+            s.contains("doesn't have a resource type")
+        })
+        .await;
+    assert!(s.contains("deploy"), "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_show_what_kubectl_get_events_prints() {
+    let sim = common::mlops(0.01).await;
+    let Some(k) = Kubectl::new(&sim) else { return };
+    let mut h = Harness::start(&sim).await;
+    h.wait_for("the pods", |s| s.contains("iris-model-predictor"))
+        .await;
+    h.press(":");
+    h.type_text("events -n argowf");
+    h.press("enter");
+    h.wait_until("the namespace's events", |_, st| {
+        st.find::<kdoc::core::panes::events::EventsPane>()
+            .is_some_and(|p| p.rows.len() >= 5)
+    })
+    .await;
+    let out = k.ok(&["get", "events", "-n", "argowf"]).await;
+    let (names, rows) = kubectl_rows(&out);
+    assert_eq!(
+        names,
+        ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+        "{out}"
+    );
+    let mut want: Vec<(String, String, String, String)> = rows
+        .iter()
+        .map(|c| (c[1].clone(), c[2].clone(), c[3].clone(), c[4].clone()))
+        .collect();
+    want.sort();
+    let p = h
+        .session
+        .app
+        .state
+        .find::<kdoc::core::panes::events::EventsPane>()
+        .unwrap();
+    let mut got: Vec<(String, String, String, String)> = p
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.type_.to_string(),
+                r.reason.to_string(),
+                r.object.to_string(),
+                r.message.to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, want, "{out}");
+}
