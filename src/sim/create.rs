@@ -47,7 +47,7 @@ fn create(
         return Err(ApiError::new(
             415,
             "UnsupportedMediaType",
-            "the simulator takes objects as JSON",
+            "the body of the request was in an unknown format - accepted media types include: application/json (the simulator decodes no protobuf objects)",
         ));
     }
     let mut obj: Value = serde_json::from_slice(body).map_err(|e| {
