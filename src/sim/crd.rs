@@ -219,6 +219,10 @@ pub fn resources(crd: &Value) -> Result<Vec<ResourceType>, String> {
 /// What the apiextensions controllers write into a new CRD's status: its names accepted and
 /// it established.
 pub fn accept(crd: &mut Value, now: Timestamp) {
+    if !crd["spec"]["names"].is_object() {
+        // Not a CRD that `problems` lets through: nothing to accept, and nothing to index into.
+        return;
+    }
     let names = crd["spec"]["names"].clone();
     let mut accepted = names.clone();
     if accepted["singular"].as_str().unwrap_or("").is_empty() {
@@ -563,5 +567,14 @@ mod tests {
         let mut bad = crd.clone();
         bad["metadata"]["name"] = json!("widgets");
         assert!(resources(&bad).unwrap_err().contains("metadata.name"));
+        for spec in [
+            json!("text"),
+            json!({"names": "x"}),
+            json!({"names": {"plural": 1}}),
+        ] {
+            let mut odd = json!({"metadata": {"name": "x"}, "spec": spec});
+            accept(&mut odd, Timestamp::now());
+            assert!(resources(&odd).is_err());
+        }
     }
 }

@@ -272,10 +272,12 @@ impl Store {
             return Err(format!("{kind} has no metadata.name"));
         }
         let kinds = if api_version == crd::API_VERSION && kind == crd::KIND {
+            // Validated before `accept` writes into it: a loaded file may hold anything.
+            let kinds = crd::resources(&value)?;
             if value["status"]["acceptedNames"].is_null() {
                 crd::accept(&mut value, jiff::Timestamp::now());
             }
-            crd::resources(&value)?
+            kinds
         } else {
             vec![]
         };
