@@ -509,6 +509,6 @@ async fn port_in_use_and_unknown_scenario_say_so() {
     let err = builtin("nope", &LoadSpec::default()).unwrap_err();
     assert_eq!(
         err,
-        "unknown scenario \"nope\"; the built-in scenarios are: mlops, empty, load"
+        "unknown scenario \"nope\"; the built-in scenarios are: mlops, empty, load, hostile"
     );
 }

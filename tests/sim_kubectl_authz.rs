@@ -40,7 +40,7 @@ async fn can_i_follows_the_forbidding_faults() {
     assert!(
         rules
             .lines()
-            .any(|l| l.starts_with("pods ") && l.contains("[get watch delete]")),
+            .any(|l| l.starts_with("pods ") && l.contains("[create get watch delete]")),
         "{rules}"
     );
 

@@ -12,7 +12,7 @@ use super::status::ApiError;
 pub const GROUP: &str = "authorization.k8s.io";
 
 /// The verbs the simulator serves on every resource.
-const VERBS: [&str; 4] = ["get", "list", "watch", "delete"];
+const VERBS: [&str; 5] = ["create", "get", "list", "watch", "delete"];
 
 /// POST `/apis/authorization.k8s.io/v1/{plural}`, with the request body.
 pub fn handle(faults: &Faults, resources: &[ResourceType], plural: &str, body: &[u8]) -> Response {
@@ -30,7 +30,14 @@ pub fn handle(faults: &Faults, resources: &[ResourceType], plural: &str, body: &
     };
     let (kind, status) = match plural {
         "selfsubjectaccessreviews" => ("SelfSubjectAccessReview", access(faults, &review)),
-        "selfsubjectrulesreviews" => ("SelfSubjectRulesReview", rules(faults, resources)),
+        "selfsubjectrulesreviews" => {
+            let ns = review["spec"]["namespace"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            let ns = Some(ns.as_str()).filter(|n| !n.is_empty());
+            ("SelfSubjectRulesReview", rules(faults, resources, ns))
+        }
         _ => return error(&ApiError::no_route()),
     };
     review["apiVersion"] = json!(format!("{GROUP}/v1"));
@@ -62,7 +69,11 @@ fn access(faults: &Faults, review: &Value) -> Value {
         sub => format!("{}/{sub}", s("resource")),
     };
     let verb = s("verb");
-    if faults.is_forbidden_verb(verb, &resource) || (verb == "*" && any_verb(faults, &resource)) {
+    let group = s("group");
+    let ns = Some(s("namespace")).filter(|n| !n.is_empty());
+    if faults.denies(verb, group, &resource, ns)
+        || (verb == "*" && any_verb(faults, group, &resource, ns))
+    {
         // RBAC gives no reason for a denial, so kubectl prints a bare "no".
         json!({"allowed": false})
     } else {
@@ -70,11 +81,13 @@ fn access(faults: &Faults, review: &Value) -> Value {
     }
 }
 
-fn any_verb(faults: &Faults, resource: &str) -> bool {
-    VERBS.iter().any(|v| faults.is_forbidden_verb(v, resource))
+fn any_verb(faults: &Faults, group: &str, resource: &str, ns: Option<&str>) -> bool {
+    VERBS.iter().any(|v| faults.denies(v, group, resource, ns))
 }
 
-fn rules(faults: &Faults, resources: &[ResourceType]) -> Value {
+/// The rules in `ns` (None: those at the cluster scope, which a namespaced denial also takes
+/// away, as a list across namespaces would be refused).
+fn rules(faults: &Faults, resources: &[ResourceType], ns: Option<&str>) -> Value {
     let everything = if faults.any_forbidden() {
         // RBAC rules only allow, so a forbidden verb shows as its absence: list each resource
         // with what is left of its verbs.
@@ -84,7 +97,7 @@ fn rules(faults: &Faults, resources: &[ResourceType]) -> Value {
                 let verbs: Vec<&str> = VERBS
                     .iter()
                     .copied()
-                    .filter(|v| !faults.is_forbidden_verb(v, &rt.plural))
+                    .filter(|v| !faults.denies(v, &rt.group, &rt.plural, ns))
                     .collect();
                 (!verbs.is_empty()).then(
                     || json!({"verbs": verbs, "apiGroups": [rt.group], "resources": [rt.plural]}),
@@ -129,5 +142,32 @@ mod tests {
         assert!(!review(&f, "watch", "pods"));
         assert!(review(&f, "list", "pods"));
         assert!(!review(&f, "*", "pods"));
+    }
+
+    #[test]
+    fn a_namespaced_rule_refuses_there_and_across_namespaces_only() {
+        let f = Faults::default();
+        f.deny(crate::sim::faults::AccessRule::new(
+            &["list", "watch"],
+            "",
+            "secrets",
+            Some("argowf"),
+        ));
+        let at = |verb: &str, ns: &str| {
+            let r = json!({"spec": {"resourceAttributes": {"verb": verb, "resource": "secrets", "namespace": ns}}});
+            access(&f, &r)["allowed"].as_bool().unwrap()
+        };
+        assert!(!at("list", "argowf"));
+        assert!(!at("list", ""), "all namespaces include argowf");
+        assert!(at("list", "mlops"));
+        assert!(at("get", "argowf"));
+        let rules = rules(&f, &crate::sim::resources::builtin(), Some("argowf"));
+        let secrets = rules["resourceRules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["resources"][0] == "secrets")
+            .unwrap();
+        assert_eq!(secrets["verbs"], json!(["create", "get", "delete"]));
     }
 }

@@ -10,8 +10,50 @@ use tokio::sync::watch;
 
 use super::status::ApiError;
 
+/// An RBAC-like denial: these verbs on this resource (a plural, `pods/log` for a subresource)
+/// of this API group are refused, in one namespace (and at the cluster scope, since a list of
+/// all namespaces would include it) or, with no namespace, everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessRule {
+    pub verbs: Vec<String>,
+    pub group: String,
+    pub resource: String,
+    pub namespace: Option<String>,
+}
+
+impl AccessRule {
+    pub fn new(verbs: &[&str], group: &str, resource: &str, namespace: Option<&str>) -> Self {
+        AccessRule {
+            verbs: verbs.iter().map(|v| v.to_string()).collect(),
+            group: group.into(),
+            resource: resource.into(),
+            namespace: namespace.map(String::from),
+        }
+    }
+
+    /// Whether this rule refuses `verb` on `resource` (maybe `plural/sub`) of `group` in `ns`
+    /// (None: at the cluster scope). `*` as the verb asks whether any verb is refused.
+    pub fn denies(&self, verb: &str, group: &str, resource: &str, ns: Option<&str>) -> bool {
+        let base = resource.split('/').next().unwrap_or(resource);
+        let verb_hit = verb == "*" || self.verbs.iter().any(|v| v == verb || v == "*");
+        let ns_hit = match (&self.namespace, ns) {
+            (None, _) | (Some(_), None) => true,
+            (Some(rule), Some(ns)) => rule == ns,
+        };
+        verb_hit
+            && ns_hit
+            && self.group == group
+            && (self.resource == resource || self.resource == base)
+    }
+}
+
+/// Who the simulator says is asking, in 403 messages, unless a scenario names someone.
+pub const DEFAULT_USER: &str = "system:anonymous";
+
 pub struct Faults {
     forbidden: Mutex<HashSet<String>>,
+    rules: Mutex<Vec<AccessRule>>,
+    user: Mutex<String>,
     failing_until: Mutex<Option<Instant>>,
     /// How many of the next requests still get a 500 (see [`Faults::fail_next`]).
     failing_next: AtomicUsize,
@@ -23,6 +65,8 @@ impl Default for Faults {
     fn default() -> Self {
         Faults {
             forbidden: Mutex::default(),
+            rules: Mutex::default(),
+            user: Mutex::new(DEFAULT_USER.into()),
             failing_until: Mutex::default(),
             failing_next: AtomicUsize::new(0),
             drops: watch::channel(0).0,
@@ -64,13 +108,45 @@ impl Faults {
             .any(|r| set.contains(*r) || set.contains(&format!("{verb} {r}")))
     }
 
-    /// Whether any forbidding fault is set.
+    /// Whether any forbidding fault or rule is set.
     pub fn any_forbidden(&self) -> bool {
         !self
             .forbidden
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .is_empty()
+            || !self.rules().is_empty()
+    }
+
+    /// Refuse what `rule` names from now on (a scenario's RBAC).
+    pub fn deny(&self, rule: AccessRule) {
+        self.rules
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(rule);
+    }
+
+    pub fn rules(&self) -> Vec<AccessRule> {
+        self.rules.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The user named in 403 messages.
+    pub fn set_user(&self, name: &str) {
+        *self.user.lock().unwrap_or_else(|p| p.into_inner()) = name.to_string();
+    }
+
+    pub fn user(&self) -> String {
+        self.user.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Whether `verb` on `resource` (maybe `plural/sub`) of `group` in `ns` (None: cluster
+    /// scope) is refused, by a fault (any group, any namespace) or by a rule.
+    pub fn denies(&self, verb: &str, group: &str, resource: &str, ns: Option<&str>) -> bool {
+        self.is_forbidden_verb(verb, resource)
+            || self
+                .rules()
+                .iter()
+                .any(|r| r.denies(verb, group, resource, ns))
     }
 
     /// Answer 500 to every request for this long.

@@ -3,6 +3,9 @@
 
 mod authz;
 pub mod backend;
+pub mod bulk;
+pub mod crd;
+mod create;
 mod discovery;
 mod endpoint_slices;
 mod endpoints;
@@ -194,6 +197,12 @@ async fn seed(
     stop: watch::Receiver<bool>,
 ) -> Result<(), String> {
     let base = jiff::Timestamp::now();
+    if let Some(user) = &s.user {
+        state.faults.set_user(user);
+    }
+    for rule in &s.denied {
+        state.faults.deny(rule.clone());
+    }
     for obj in &s.objects {
         state
             .store

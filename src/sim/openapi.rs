@@ -99,6 +99,19 @@ fn document(resources: &[ResourceType], group: &str, version: &str) -> Value {
         } else {
             format!("{prefix}/{version}/{}", rt.plural)
         };
+        // kubectl create/apply validate on the server (`fieldValidation=Strict`) when the
+        // kind's PATCH operation takes that parameter; otherwise they want /openapi/v2.
+        paths.insert(
+            format!("{path}/{{name}}"),
+            json!({"patch": {
+                "description": format!("partially update the specified {}", rt.kind),
+                "operationId": format!("patch{}", rt.kind),
+                "x-kubernetes-action": "patch",
+                "x-kubernetes-group-version-kind": gvk,
+                "parameters": [{"name": "fieldValidation", "in": "query", "schema": {"type": "string", "uniqueItems": true},
+                    "description": "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields."}],
+            }}),
+        );
         paths.insert(
             path,
             json!({"get": {

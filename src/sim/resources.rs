@@ -2,6 +2,11 @@
 
 use serde_json::{Value, json};
 
+use super::crd::PrinterColumn;
+
+/// What discovery says every resource takes (`create` is a POST to its collection).
+const VERBS: [&str; 4] = ["create", "get", "list", "watch"];
+
 /// One servable resource (a group/version/plural), like an APIResource entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceType {
@@ -14,6 +19,9 @@ pub struct ResourceType {
     pub short_names: Vec<String>,
     /// Discovery categories (`all` is what `kubectl get all` expands to).
     pub categories: Vec<String>,
+    /// A custom resource's `additionalPrinterColumns` (after `Name`), when a CRD declared the
+    /// kind; None for the kinds whose Table the simulator prints itself.
+    pub printer_columns: Option<Vec<PrinterColumn>>,
 }
 
 impl ResourceType {
@@ -34,6 +42,7 @@ impl ResourceType {
             namespaced,
             short_names: short.iter().map(|s| s.to_string()).collect(),
             categories: vec![],
+            printer_columns: None,
         }
     }
 
@@ -68,7 +77,7 @@ impl ResourceType {
             "singularName": self.singular,
             "namespaced": self.namespaced,
             "kind": self.kind,
-            "verbs": ["get", "list", "watch"],
+            "verbs": VERBS,
             "shortNames": self.short_names,
             "categories": self.categories,
         })
@@ -95,7 +104,7 @@ impl ResourceType {
             "responseKind": {"group": self.group, "version": self.version, "kind": self.kind},
             "scope": if self.namespaced { "Namespaced" } else { "Cluster" },
             "singularResource": self.singular,
-            "verbs": ["get", "list", "watch"],
+            "verbs": VERBS,
             "shortNames": self.short_names,
             "categories": self.categories,
             "subresources": subresources,
@@ -213,6 +222,17 @@ pub fn builtin() -> Vec<ResourceType> {
             false,
             &[],
         ),
+        ResourceType {
+            categories: vec!["api-extensions".into()],
+            ..r(
+                "apiextensions.k8s.io",
+                "v1",
+                "customresourcedefinitions",
+                "CustomResourceDefinition",
+                false,
+                &["crd", "crds"],
+            )
+        },
         r(
             "storage.k8s.io",
             "v1",

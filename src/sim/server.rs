@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::authz;
+use super::create;
 use super::discovery;
 use super::http::{Body, error, json};
 use super::list_watch;
@@ -167,7 +168,16 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
             ..
         }
     );
-    if post && !is_portforward {
+    // Everything else a POST may name is a collection: a create.
+    let is_create = matches!(
+        route(&path),
+        Route::Resource {
+            name: None,
+            sub: None,
+            ..
+        }
+    );
+    if post && !is_portforward && !is_create {
         return error(&ApiError::method_not_allowed("POST"));
     }
     if delete && !matches!(route(&path), Route::Resource { .. }) {
@@ -222,10 +232,30 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
                 Some(s) => format!("{plural}/{s}"),
                 None => plural.to_string(),
             };
-            if state.faults.is_forbidden_verb(verb, &full) {
-                return error(&ApiError::forbidden_object(
-                    plural, sub, name, group, verb, ns,
+            if state.faults.denies(verb, group, &full, ns) {
+                return error(&ApiError::forbidden_as(
+                    &state.faults.user(),
+                    plural,
+                    sub,
+                    name,
+                    group,
+                    verb,
+                    ns,
                 ));
+            }
+            if post && !is_portforward {
+                if rt.namespaced && ns.is_none() {
+                    return error(&ApiError::method_not_allowed("POST"));
+                }
+                return create::handle(
+                    state.clone(),
+                    idx,
+                    rt,
+                    ns.map(String::from),
+                    query.get("dryRun").is_some_and(|d| !d.is_empty()),
+                    req,
+                )
+                .await;
             }
             let ctx = list_watch::Ctx {
                 state: &state,

@@ -62,6 +62,28 @@ impl ApiError {
         verb: &str,
         ns: Option<&str>,
     ) -> Self {
+        Self::forbidden_as(
+            super::faults::DEFAULT_USER,
+            resource,
+            sub,
+            name,
+            group,
+            verb,
+            ns,
+        )
+    }
+
+    /// [`ApiError::forbidden_object`] for a named user (upstream `ForbiddenMessage`), with
+    /// upstream's details: the name, the group and the resource as `kind`, empty ones left out.
+    pub fn forbidden_as(
+        user: &str,
+        resource: &str,
+        sub: Option<&str>,
+        name: Option<&str>,
+        group: &str,
+        verb: &str,
+        ns: Option<&str>,
+    ) -> Self {
         let scope = match ns {
             Some(ns) => format!(" in the namespace \"{ns}\""),
             None => " at the cluster scope".into(),
@@ -77,11 +99,69 @@ impl ApiError {
             None => resource.to_string(),
         };
         let message = format!(
-            "{qualified}{named} is forbidden: User \"system:anonymous\" cannot {verb} resource \"{full}\" in API group \"{group}\"{scope}"
+            "{qualified}{named} is forbidden: User {user:?} cannot {verb} resource \"{full}\" in API group \"{group}\"{scope}"
         );
+        let mut details = json!({"kind": resource});
+        if let Some(n) = name {
+            details["name"] = json!(n);
+        }
+        if !group.is_empty() {
+            details["group"] = json!(group);
+        }
         ApiError {
-            details: Some(json!({"kind": resource, "group": group})),
+            details: Some(details),
             ..ApiError::new(403, "Forbidden", message)
+        }
+    }
+
+    /// 409 `configmaps "x" already exists` (NewAlreadyExists).
+    pub fn already_exists(resource: &str, group: &str, name: &str) -> Self {
+        let qualified = if group.is_empty() {
+            resource.to_string()
+        } else {
+            format!("{resource}.{group}")
+        };
+        let mut details = json!({"name": name, "kind": resource});
+        if !group.is_empty() {
+            details["group"] = json!(group);
+        }
+        ApiError {
+            details: Some(details),
+            ..ApiError::new(
+                409,
+                "AlreadyExists",
+                format!("{qualified} \"{name}\" already exists"),
+            )
+        }
+    }
+
+    /// 422 `Kind.group "name" is invalid: field: ...` (NewInvalid), one cause per problem.
+    pub fn invalid(kind: &str, group: &str, name: &str, problems: &[(String, String)]) -> Self {
+        let qualified = if group.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}.{group}")
+        };
+        let all: Vec<String> = problems.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        let joined = match all.as_slice() {
+            [one] => one.clone(),
+            many => format!("[{}]", many.join(", ")),
+        };
+        let causes: Vec<Value> = problems
+            .iter()
+            .map(|(f, m)| json!({"reason": "FieldValueInvalid", "message": m, "field": f}))
+            .collect();
+        let mut details = json!({"name": name, "kind": kind, "causes": causes});
+        if !group.is_empty() {
+            details["group"] = json!(group);
+        }
+        ApiError {
+            details: Some(details),
+            ..ApiError::new(
+                422,
+                "Invalid",
+                format!("{qualified} {name:?} is invalid: {joined}"),
+            )
         }
     }
 

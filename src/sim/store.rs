@@ -8,6 +8,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
+use super::crd;
 use super::endpoint_slices;
 use super::endpoints;
 use super::resources::{ResourceType, builtin};
@@ -123,7 +124,7 @@ impl Default for Store {
 impl Store {
     pub fn new() -> Self {
         let collections = builtin().into_iter().map(Collection::new).collect();
-        Store {
+        let store = Store {
             inner: Mutex::new(Inner {
                 rv: 1,
                 uid_seq: 0,
@@ -131,7 +132,96 @@ impl Store {
                 given_endpoints: Default::default(),
                 given_slices: Default::default(),
             }),
+        };
+        store.builtin_crds();
+        store
+    }
+
+    /// The CRD objects behind the custom kinds every simulator serves, so `kubectl get crd`
+    /// agrees with discovery. Written directly: the simulator prints these kinds' tables itself.
+    fn builtin_crds(&self) {
+        let mut inner = self.lock();
+        let Some(idx) = inner.find_kind(crd::API_VERSION, crd::KIND) else {
+            return;
+        };
+        let created = super::time::rfc3339(super::time::offset(
+            jiff::Timestamp::now(),
+            -super::scenario::build::CLUSTER_AGE,
+        ));
+        let crds: Vec<Value> = inner
+            .collections
+            .iter()
+            .filter_map(|c| {
+                let cols = crd::builtin_columns(&c.rt.group, &c.rt.kind)?;
+                Some(crd::object_for(&c.rt, &cols, &created))
+            })
+            .collect();
+        for v in crds {
+            inner.write(idx, v);
         }
+    }
+
+    /// Serve a kind (or update how it is served, keeping its objects): a CRD's version, or a
+    /// kind a test or benchmark adds. Returns its index.
+    pub fn register(&self, rt: ResourceType) -> usize {
+        self.lock().register(rt)
+    }
+
+    /// Create an object, as a POST does: an error if one of that name exists, or if its
+    /// namespace does not. Returns what was stored (with uid, resourceVersion, creation time).
+    pub fn create(&self, idx: usize, mut value: Value) -> Result<Stored, CreateError> {
+        let mut inner = self.lock();
+        let Some(c) = inner.collections.get(idx) else {
+            return Err(CreateError::NoKind);
+        };
+        let namespaced = c.rt.namespaced;
+        let ns = str_at(&value, &["metadata", "namespace"]).to_string();
+        let name = str_at(&value, &["metadata", "name"]).to_string();
+        if !namespaced && let Some(m) = value["metadata"].as_object_mut() {
+            m.remove("namespace");
+        }
+        let key = if namespaced {
+            (ns.clone(), name.clone())
+        } else {
+            (String::new(), name.clone())
+        };
+        if c.objects.contains_key(&key) {
+            return Err(CreateError::Exists(name));
+        }
+        if namespaced {
+            let ns_idx = inner.find_kind("v1", "Namespace");
+            let exists = ns_idx.is_some_and(|i| {
+                inner.collections[i]
+                    .objects
+                    .contains_key(&(String::new(), ns.clone()))
+            });
+            if !exists {
+                return Err(CreateError::NoNamespace(ns));
+            }
+        }
+        let is_crd = inner.collections[idx].rt.api_version() == crd::API_VERSION
+            && inner.collections[idx].rt.kind == crd::KIND;
+        let kinds = if is_crd {
+            let problems = crd::problems(&value);
+            if !problems.is_empty() {
+                return Err(CreateError::Invalid(problems));
+            }
+            crd::accept(&mut value, jiff::Timestamp::now());
+            Some(crd::resources(&value).unwrap_or_default())
+        } else {
+            None
+        };
+        if let Some(m) = value["metadata"].as_object_mut() {
+            m.remove("uid");
+            m.remove("creationTimestamp");
+            m.remove("resourceVersion");
+        }
+        inner.write(idx, value);
+        let stored = inner.collections[idx].objects.get(&key).cloned();
+        for rt in kinds.into_iter().flatten() {
+            inner.register(rt);
+        }
+        stored.ok_or(CreateError::NoKind)
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -181,7 +271,20 @@ impl Store {
         if str_at(&value, &["metadata", "name"]).is_empty() {
             return Err(format!("{kind} has no metadata.name"));
         }
+        let kinds = if api_version == crd::API_VERSION && kind == crd::KIND {
+            // Validated before `accept` writes into it: a loaded file may hold anything.
+            let kinds = crd::resources(&value)?;
+            if value["status"]["acceptedNames"].is_null() {
+                crd::accept(&mut value, jiff::Timestamp::now());
+            }
+            kinds
+        } else {
+            vec![]
+        };
         let mut inner = self.lock();
+        for rt in kinds {
+            inner.register(rt);
+        }
         let has_ns = !str_at(&value, &["metadata", "namespace"]).is_empty();
         let idx = match inner.find_kind(&api_version, &kind) {
             Some(i) => i,
@@ -393,7 +496,19 @@ impl Store {
     /// Stop serving every kind of an API group, as a cluster without those CRDs would (tests of
     /// "not installed" handling). Resource indices found earlier are invalid afterwards.
     pub fn remove_group(&self, group: &str) {
-        self.lock().collections.retain(|c| c.rt.group != group);
+        let mut inner = self.lock();
+        inner.collections.retain(|c| c.rt.group != group);
+        if let Some(idx) = inner.find_kind(crd::API_VERSION, crd::KIND) {
+            let names: Vec<String> = inner.collections[idx]
+                .objects
+                .iter()
+                .filter(|(_, o)| str_at(&o.value, &["spec", "group"]) == group)
+                .map(|((_, name), _)| name.clone())
+                .collect();
+            for name in names {
+                inner.remove(idx, "", &name);
+            }
+        }
     }
 
     pub fn count(&self, idx: usize) -> usize {
@@ -429,7 +544,39 @@ impl Collection {
     }
 }
 
+/// Why a create was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateError {
+    /// An object of that name exists (409 AlreadyExists).
+    Exists(String),
+    /// The namespace does not exist (404 `namespaces "x" not found`).
+    NoNamespace(String),
+    /// The object is not valid (422), e.g. a CRD whose name is not `plural.group`: (field,
+    /// message) pairs.
+    Invalid(Vec<(String, String)>),
+    /// The kind is no longer served.
+    NoKind,
+}
+
 impl Inner {
+    fn register(&mut self, rt: ResourceType) -> usize {
+        let same = |c: &Collection| {
+            c.rt.group == rt.group
+                && c.rt.version == rt.version
+                && (c.rt.plural == rt.plural || c.rt.kind == rt.kind)
+        };
+        match self.collections.iter().position(same) {
+            Some(i) => {
+                self.collections[i].rt = rt;
+                i
+            }
+            None => {
+                self.collections.push(Collection::new(rt));
+                self.collections.len() - 1
+            }
+        }
+    }
+
     fn find_kind(&self, api_version: &str, kind: &str) -> Option<usize> {
         self.collections
             .iter()

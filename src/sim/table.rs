@@ -319,10 +319,17 @@ pub fn render(
     now: Timestamp,
     full: bool,
 ) -> Value {
-    let defs: Vec<Value> = columns(rt)
-        .iter()
-        .map(|c| json!({"name": c.name, "type": "string", "format": c.format, "description": "", "priority": c.priority}))
-        .collect();
+    let defs: Vec<Value> = match &rt.printer_columns {
+        Some(cols) => super::crd::column_definitions(cols),
+        None => columns(rt)
+            .iter()
+            .map(|c| json!({"name": c.name, "type": "string", "format": c.format, "description": "", "priority": c.priority}))
+            .collect(),
+    };
+    let cells = |v: &Value| match &rt.printer_columns {
+        Some(cols) => super::crd::cells(cols, v, now),
+        None => cells(rt, v, now),
+    };
     let rows: Vec<Value> = items
         .iter()
         .map(|o| {
@@ -332,10 +339,10 @@ pub fn render(
                 m.remove("managedFields");
             }
             if full {
-                return json!({"cells": cells(rt, v, now), "object": v});
+                return json!({"cells": cells(v), "object": v});
             }
             json!({
-                "cells": cells(rt, v, now),
+                "cells": cells(v),
                 "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta},
             })
         })

@@ -62,7 +62,8 @@ pub fn columns(group: &str, kind: &str) -> Option<Vec<ColDef>> {
             ("Age", 0),
         ],
         ("networking.k8s.io", "NetworkPolicy") => vec![("Pod-Selector", 0), ("Age", 0)],
-        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => vec![("Created At", 0)],
+        ("rbac.authorization.k8s.io", "Role" | "ClusterRole")
+        | ("apiextensions.k8s.io", "CustomResourceDefinition") => vec![("Created At", 0)],
         ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => vec![
             ("Role", 0),
             ("Age", 0),
@@ -426,7 +427,8 @@ pub fn cells(group: &str, kind: &str, v: &Value, now: Timestamp) -> Vec<Value> {
             json!(format_label_selector(&v["spec"]["podSelector"])),
             json!(created),
         ],
-        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => {
+        ("rbac.authorization.k8s.io", "Role" | "ClusterRole")
+        | ("apiextensions.k8s.io", "CustomResourceDefinition") => {
             vec![json!(str_at(v, &["metadata", "creationTimestamp"]))]
         }
         ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => vec![

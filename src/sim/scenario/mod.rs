@@ -4,12 +4,14 @@
 pub mod build;
 pub mod cluster;
 mod engine;
+pub mod hostile;
 pub mod load;
 pub mod mlops;
 
 use serde_json::Value;
 
 use super::backend::Backend;
+use super::faults::AccessRule;
 
 pub use engine::{apply, run};
 
@@ -23,6 +25,11 @@ pub struct Scenario {
     pub generators: Vec<Generator>,
     /// Lines kept per container (generated load would otherwise grow without bound).
     pub log_cap: Option<usize>,
+    /// The user 403 messages name (default `system:anonymous`, as for a kubeconfig with no
+    /// credentials).
+    pub user: Option<String>,
+    /// What this cluster's RBAC refuses (403 with the apiserver's message; access reviews agree).
+    pub denied: Vec<AccessRule>,
 }
 
 /// Log lines a container already wrote when the scenario starts; times are seconds relative to
@@ -114,7 +121,7 @@ pub struct Generator {
     pub template: String,
 }
 
-pub const NAMES: [&str; 3] = ["mlops", "empty", "load"];
+pub const NAMES: [&str; 4] = ["mlops", "empty", "load", "hostile"];
 
 /// A built-in scenario by name (`load` uses the given sizes).
 pub fn builtin(name: &str, load: &load::LoadSpec) -> Result<Scenario, String> {
@@ -129,6 +136,7 @@ pub fn builtin(name: &str, load: &load::LoadSpec) -> Result<Scenario, String> {
             Ok(s)
         }
         "load" => Ok(load::scenario(load, jiff::Timestamp::now())),
+        "hostile" => Ok(hostile::scenario(jiff::Timestamp::now())),
         other => Err(format!(
             "unknown scenario {other:?}; the built-in scenarios are: {}",
             NAMES.join(", ")
