@@ -106,7 +106,11 @@ async fn compare(h: &mut Harness, k: &Kubectl, word: &str) {
         let w = &want[key];
         for (j, name) in names.iter().enumerate() {
             let (a, b) = (&cells[j], &w[j]);
-            if p.columns[narrow[j]].type_ == "date" {
+            let ages = (
+                kdoc::core::table::age_seconds(a),
+                kdoc::core::table::age_seconds(b),
+            );
+            if p.columns[narrow[j]].type_ == "date" && ages.0.is_some() {
                 // Read a moment apart: both must be ages, maybe a second or two off.
                 let (x, y) = (
                     kdoc::core::table::age_seconds(a),
@@ -262,4 +266,75 @@ async fn events_show_what_kubectl_get_events_prints() {
         .collect();
     got.sort();
     assert_eq!(got, want, "{out}");
+}
+
+/// kdoc on the `hostile` scenario.
+async fn hostile() -> kdoc::sim::Sim {
+    common::start(
+        kdoc::sim::scenario::builtin("hostile", &kdoc::sim::scenario::load::LoadSpec::default())
+            .expect("the hostile scenario"),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crd_installed_while_kdoc_runs_is_found_without_a_restart() {
+    let sim = common::mlops(0.01).await;
+    let mut h = Harness::start(&sim).await;
+    h.wait_for("the pods", |s| s.contains("iris-model-predictor"))
+        .await;
+    // Discovery has answered without the new kind.
+    h.wait_until("discovery", |_, st| !st.cache.kinds.is_empty())
+        .await;
+    assert!(h.session.app.state.cache.kinds.resolve("bench").is_err());
+    sim.add_bench_items("mlops", 3)
+        .expect("the CRD and its objects");
+    h.press(":");
+    h.type_text("bench");
+    h.press("enter");
+    wait_table(&mut h, "bench").await;
+    let s = h
+        .wait_for("the new kind's rows", |s| s.contains("item-00002"))
+        .await;
+    assert!(s.contains("benchitems.bench.kdoc.dev"), "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_list_shows_the_apis_words() {
+    let sim = hostile().await;
+    let mut h = Harness::start(&sim).await;
+    h.wait_until("discovery", |_, st| !st.cache.kinds.is_empty())
+        .await;
+    h.press(":");
+    h.type_text("secrets argowf");
+    h.press("enter");
+    let s = h
+        .wait_for("the refusal", |s| s.contains("is forbidden"))
+        .await;
+    assert!(
+        s.contains("secrets is forbidden: User \"kdoc-demo\" cannot list resource \"secrets\""),
+        "{s}"
+    );
+    assert!(s.contains("refused to list secrets"), "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn odd_tables_never_break_the_table() {
+    let sim = hostile().await;
+    let Some(k) = Kubectl::new(&sim) else { return };
+    let mut h = Harness::start(&sim).await;
+    h.wait_until("discovery", |_, st| !st.cache.kinds.is_empty())
+        .await;
+    // No columns declared: NAME and AGE, as kubectl prints them.
+    compare(&mut h, &k, "bareitems").await;
+    // Objects, arrays, booleans, numbers and missing fields in the cells.
+    compare(&mut h, &k, "oddities").await;
+    h.press(":");
+    h.type_text("odd");
+    h.press("enter ctrl-w > > < N A");
+    wait_table(&mut h, "odd").await;
+    let s = h.screen();
+    assert!(s.contains("all-types"), "{s}");
+    // Wide shows the priority-1 column.
+    assert!(s.contains("WIDE"), "{s}");
 }

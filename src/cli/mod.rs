@@ -105,7 +105,7 @@ pub struct SimArgs {
     /// Allow listening on a non-loopback address (the simulator has no authentication).
     #[arg(long)]
     pub allow_remote: bool,
-    /// Built-in scenario: mlops, empty or load (default: mlops, or empty with --load, so a
+    /// Built-in scenario: mlops, hostile, empty or load (default: mlops, or empty with --load, so a
     /// loaded bundle is served alone unless a scenario is asked for).
     #[arg(long)]
     pub scenario: Option<String>,

@@ -147,12 +147,17 @@ pub fn owners(v: &Value) -> Vec<Owner> {
         .unwrap_or_default()
 }
 
-/// A cell as kubectl prints it: Go's `fmt.Fprint` of the decoded JSON value (`<nil>`,
-/// `true`, `3`, `1.5`, `[a b]`, `map[k:v]`).
+/// A cell as kubectl prints it: Go's `fmt.Fprint` of the decoded JSON value (`true`, `3`,
+/// `1.5`, `[a b]`, `map[k:v]`), a null as nothing (as kubectl 1.32 prints a CRD's missing
+/// field, checked against it in tests/app_kinds.rs).
 pub fn cell_text(v: &Value) -> String {
     match v {
-        Value::Null => "<nil>".into(),
-        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        // kubectl shows a multi-line text as its first line and "...".
+        Value::String(s) => match s.split_once('\n') {
+            Some((first, _)) => format!("{first}..."),
+            None => s.clone(),
+        },
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => match n.as_i64() {
             Some(i) => i.to_string(),
@@ -267,11 +272,12 @@ mod tests {
 
     #[test]
     fn cells_print_as_kubectl_prints_them() {
-        assert_eq!(cell_text(&json!(null)), "<nil>");
+        assert_eq!(cell_text(&json!(null)), "");
         assert_eq!(cell_text(&json!(3)), "3");
         assert_eq!(cell_text(&json!(1.5)), "1.5");
         assert_eq!(cell_text(&json!(1e21)), "1e+21");
         assert_eq!(cell_text(&json!(true)), "true");
+        assert_eq!(cell_text(&json!("one\ntwo")), "one...");
         assert_eq!(cell_text(&json!(["a", 1])), "[a 1]");
         assert_eq!(cell_text(&json!({"b": 1, "a": "x"})), "map[a:x b:1]");
     }
