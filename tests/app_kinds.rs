@@ -338,3 +338,48 @@ async fn odd_tables_never_break_the_table() {
     // Wide shows the priority-1 column.
     assert!(s.contains("WIDE"), "{s}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pods_owner_chain_is_read_to_the_top_and_o_jumps_to_the_owner() {
+    const POD: &str = "iris-default-0-classifier-85d56cc6b6-qsjpr";
+    let sim = common::mlops(0.01).await;
+    let mut h = Harness::start(&sim).await;
+    h.wait_for("the seldon pod", |s| s.contains(POD)).await;
+    h.wait_until("discovery", |_, st| !st.cache.kinds.is_empty())
+        .await;
+    h.press("/");
+    h.type_text(POD);
+    h.press("enter enter");
+    let s = h
+        .wait_for("the chain up to the SeldonDeployment", |s| {
+            s.contains("← SeldonDeployment/iris")
+        })
+        .await;
+    assert!(
+        s.contains(
+            "owner  ReplicaSet/iris-default-0-classifier-85d56cc6b6 ← Deployment/iris-default-0-classifier ← SeldonDeployment/iris"
+        ),
+        "{s}"
+    );
+    h.press("o");
+    wait_table(&mut h, "rs").await;
+    let p = h.session.app.state.find::<KindPane>().unwrap();
+    assert_eq!(p.kind.kind, "ReplicaSet");
+    assert_eq!(p.view.len(), 1);
+    assert_eq!(p.view[0].1, "iris-default-0-classifier-85d56cc6b6");
+    // And from the ReplicaSet's table, its own owner.
+    let s = h
+        .wait_for("the ReplicaSet's chain", |s| {
+            s.contains("Deployment/iris-default-0-classifier")
+        })
+        .await;
+    assert!(s.contains("(o: owner)"), "{s}");
+    h.press("o");
+    h.wait_until("the Deployment's table", |_, st| {
+        st.top()
+            .as_any()
+            .downcast_ref::<KindPane>()
+            .is_some_and(|p| p.kind.kind == "Deployment" && p.synced && p.view.len() == 1)
+    })
+    .await;
+}

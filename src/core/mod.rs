@@ -15,6 +15,7 @@ pub mod kinds;
 pub mod labels;
 pub mod log_sources;
 pub mod objects;
+pub mod owners;
 pub mod pane;
 pub mod panes;
 pub mod pod_status;

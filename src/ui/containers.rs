@@ -10,7 +10,21 @@ use super::columns::{self, Col};
 use super::{View, offset};
 use crate::core::panes::containers::ContainersPane;
 use crate::core::state::AppState;
-use crate::core::text::ellipsis;
+use crate::core::text::{Safe, ellipsis};
+
+/// "ReplicaSet/web-abc ← Deployment/web": the pod's owner chain, nearest first.
+fn owners(p: &ContainersPane) -> Option<String> {
+    let chain = p.owner_chain();
+    if chain.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = chain
+        .iter()
+        .map(|o| format!("{}/{}", Safe::new(&o.kind), Safe::new(&o.name)))
+        .collect();
+    // The hint bar says `o` jumps to the first.
+    Some(names.join(" ← "))
+}
 
 pub fn draw(f: &mut Frame, area: Rect, p: &ContainersPane, _state: &AppState, view: &View) {
     let t = view.theme;
@@ -37,7 +51,9 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ContainersPane, _state: &AppState, vi
         return;
     }
     // The selected container's details under the table, where long texts fit.
-    let detail_h = (6 + p.conditions.len() as u16).min(inner.height / 2);
+    let owners = owners(p);
+    let detail_h =
+        (6 + p.conditions.len() as u16 + u16::from(owners.is_some())).min(inner.height / 2);
     let table_area = Rect {
         height: inner.height.saturating_sub(detail_h),
         ..inner
@@ -153,6 +169,12 @@ pub fn draw(f: &mut Frame, area: Rect, p: &ContainersPane, _state: &AppState, vi
                 }),
             ]),
         ];
+        if let Some(o) = owners {
+            lines.push(Line::from(vec![
+                Span::styled("owner  ", Style::default().fg(t.dim)),
+                Span::raw(o),
+            ]));
+        }
         for cond in &p.conditions {
             let mut spans = vec![
                 Span::styled("cond   ", Style::default().fg(t.dim)),

@@ -35,6 +35,9 @@ pub struct ContainersPane {
     pub exists: bool,
     /// Container to select once rows exist (a step's container).
     preselect: Option<String>,
+    /// The pod's own owners, and the chain above them as read so far.
+    pub pod_owners: Vec<crate::core::table::Owner>,
+    owners: crate::core::owners::OwnerChain,
     seen: Option<(u64, u64, i64)>,
 }
 
@@ -51,8 +54,17 @@ impl ContainersPane {
             conditions: vec![],
             exists: false,
             preselect,
+            pod_owners: vec![],
+            owners: Default::default(),
             seen: None,
         }
+    }
+}
+
+impl ContainersPane {
+    /// The pod's owners up to the top (nearest first), as far as they are read.
+    pub fn owner_chain(&self) -> Vec<crate::core::table::Owner> {
+        self.owners.chain(&self.pod_owners)
     }
 }
 
@@ -143,6 +155,20 @@ impl Pane for ContainersPane {
         });
         self.rows = rows;
         self.conditions = conditions(&pod);
+        self.pod_owners = pod
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .map(|o| crate::core::table::Owner {
+                api_version: o.api_version.clone(),
+                kind: o.kind.clone(),
+                name: o.name.clone(),
+                uid: o.uid.clone(),
+                controller: o.controller.unwrap_or(false),
+            })
+            .collect();
+        self.owners.plan(&self.pod_owners, &self.ns, &cache.kinds);
         if let Some(want) = self.preselect.take() {
             self.selected = self.rows.iter().position(|c| c.name == want).unwrap_or(0);
         }
@@ -156,6 +182,9 @@ impl Pane for ContainersPane {
     }
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
+        if action == Action::Owner {
+            return super::kinds::jump_to(self.owner_chain().first(), &self.ns, cx);
+        }
         if action == Action::Logs {
             let pick = match self.rows.get(self.selected) {
                 Some(c) => Pick::Named(c.name.to_string()),
@@ -171,11 +200,31 @@ impl Pane for ContainersPane {
         list_keys(&mut self.selected, self.rows.len(), action, cx)
     }
 
+    fn take_effects(
+        &mut self,
+        next_id: &mut crate::core::effect::EffectId,
+    ) -> Vec<crate::core::effect::Effect> {
+        self.owners.take_effect(next_id).into_iter().collect()
+    }
+
+    fn on_result(
+        &mut self,
+        id: crate::core::effect::EffectId,
+        result: &crate::core::effect::EffectResult,
+    ) -> bool {
+        self.owners.on_result(id, result)
+    }
+
+    fn close(&mut self) -> Vec<crate::core::effect::EffectId> {
+        self.owners.pending()
+    }
+
     fn actions(&self) -> &'static [Action] {
         &[
             Action::Help,
             Action::Logs,
             Action::Doctor,
+            Action::Owner,
             Action::Back,
             Action::Filter,
             Action::Command,

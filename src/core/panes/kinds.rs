@@ -14,6 +14,7 @@ use crate::core::effect::{Effect, EffectId, EffectKind, EffectResult, TableFor};
 use crate::core::kinds::KindInfo;
 use crate::core::log_sources::{LogTarget, Pick};
 use crate::core::objects::ObjRef;
+use crate::core::owners::{OwnerChain, owner_kind};
 use crate::core::pane::{Cx, FilterState, Pane, Reply, cancels, clamp, move_cursor};
 use crate::core::panes::logs::LogsPane;
 use crate::core::panes::pods::{PodTest, PodsOf, PodsPane};
@@ -61,12 +62,10 @@ pub struct KindPane {
     pub error: Option<String>,
     /// The first list has come back.
     pub synced: bool,
-    /// Owner chains read so far (`Get`s of the selected row's owners), by uid.
-    owners: BTreeMap<String, Vec<Owner>>,
-    asked: BTreeMap<EffectId, String>,
-    /// What `refresh` found to do next: the scope to watch, an owner to read.
+    /// The selected row's owners, read up the chain.
+    owners: OwnerChain,
+    /// The scope `refresh` found to watch.
     want_ns: Option<String>,
-    next_owner: Option<(Owner, ObjRef)>,
     changes: u64,
     seen: Option<Seen>,
 }
@@ -89,10 +88,8 @@ impl KindPane {
             watching: None,
             error: None,
             synced: false,
-            owners: BTreeMap::new(),
-            asked: BTreeMap::new(),
+            owners: OwnerChain::default(),
             want_ns: None,
-            next_owner: None,
             changes: 0,
             seen: None,
         }
@@ -222,34 +219,9 @@ impl KindPane {
 
     /// Owners of the selected row up to the top, as far as they are known (nearest first).
     pub fn owner_chain(&self) -> Vec<Owner> {
-        let Some(r) = self.selected_row() else {
-            return vec![];
-        };
-        let mut chain = vec![];
-        let mut next = controller(&r.owners).cloned();
-        while let Some(o) = next {
-            if chain.iter().any(|c: &Owner| c.uid == o.uid) || chain.len() > 16 {
-                break;
-            }
-            next = self
-                .owners
-                .get(&o.uid)
-                .and_then(|os| controller(os).cloned());
-            chain.push(o);
-        }
-        chain
-    }
-
-    /// The next owner up the chain that has not been read yet.
-    fn unread_owner(&self, cache: &Cache) -> Option<(Owner, ObjRef)> {
-        let chain = self.owner_chain();
-        let last = chain.last()?;
-        if self.owners.contains_key(&last.uid) || self.asked.values().any(|u| *u == last.uid) {
-            return None;
-        }
-        let r = self.selected_row()?;
-        let kind = owner_kind(cache, last)?;
-        Some((last.clone(), kind.obj(&r.namespace, &last.name)))
+        self.selected_row()
+            .map(|r| self.owners.chain(&r.owners))
+            .unwrap_or_default()
     }
 
     /// Where `enter` goes from the selected row.
@@ -323,49 +295,32 @@ impl KindPane {
         }
     }
 
-    /// Jump to the selected row's owner: its kind's table, on that one row.
     fn jump_to_owner(&self, cx: &Cx) -> Reply {
-        let Some(o) = self.owner_chain().into_iter().next() else {
-            return Reply::Message("the selected object has no owner".into());
-        };
-        let Some(k) = owner_kind(cx.cache, &o) else {
-            return Reply::Message(format!(
-                "the server does not serve {} ({}), the owner's kind",
-                o.kind, o.api_version
-            ));
-        };
-        let ns = self.selected_row().map(|r| r.namespace.clone());
-        Reply::Open(Box::new(KindPane::new(
-            k.clone(),
-            ns.filter(|n| !n.is_empty()),
-            Within::Named(o.name),
-        )))
+        let ns = self
+            .selected_row()
+            .map(|r| r.namespace.clone())
+            .unwrap_or_default();
+        jump_to(self.owner_chain().first(), &ns, cx)
     }
 }
 
-/// The controller among `owners`, or the first.
-fn controller(owners: &[Owner]) -> Option<&Owner> {
-    owners.iter().find(|o| o.controller).or(owners.first())
-}
-
-/// The kind an owner reference names, from discovery.
-fn owner_kind<'a>(cache: &'a Cache, o: &Owner) -> Option<&'a KindInfo> {
-    let (group, version) = o
-        .api_version
-        .rsplit_once('/')
-        .unwrap_or(("", &o.api_version));
-    cache
-        .kinds
-        .list
-        .iter()
-        .find(|k| k.group == group && k.kind == o.kind && k.version == version)
-        .or_else(|| {
-            cache
-                .kinds
-                .list
-                .iter()
-                .find(|k| k.group == group && k.kind == o.kind)
-        })
+/// Open the table of `owner`'s kind on that one object (the `owner` action).
+pub fn jump_to(owner: Option<&Owner>, ns: &str, cx: &Cx) -> Reply {
+    let Some(o) = owner else {
+        return Reply::Message("the selected object has no owner".into());
+    };
+    let Some(k) = owner_kind(&cx.cache.kinds, o) else {
+        return Reply::Message(format!(
+            "the server does not serve {} ({}), the owner's kind",
+            Safe::new(&o.kind),
+            Safe::new(&o.api_version)
+        ));
+    };
+    Reply::Open(Box::new(KindPane::new(
+        k.clone(),
+        Some(ns.to_string()).filter(|n| !n.is_empty() && k.namespaced),
+        Within::Named(o.name.clone()),
+    )))
 }
 
 impl KindInfo {
@@ -417,7 +372,10 @@ impl Pane for KindPane {
             self.rebuild();
             self.seen = Some(seen);
         }
-        self.next_owner = self.unread_owner(cache);
+        if let Some(r) = self.view.get(self.selected).and_then(|k| self.rows.get(k)) {
+            let ns = r.namespace.clone();
+            self.owners.plan(&r.owners.clone(), &ns, &cache.kinds);
+        }
     }
 
     fn handle(&mut self, action: Action, cx: &Cx) -> Reply {
@@ -498,11 +456,7 @@ impl Pane for KindPane {
             self.changes += 1;
             out.push(e);
         }
-        if let Some((o, r)) = self.next_owner.take() {
-            let e = Effect::next(next_id, EffectKind::Get(r));
-            self.asked.insert(e.id, o.uid);
-            out.push(e);
-        }
+        out.extend(self.owners.take_effect(next_id));
         out
     }
 
@@ -515,24 +469,13 @@ impl Pane for KindPane {
     }
 
     fn on_result(&mut self, id: EffectId, result: &EffectResult) -> bool {
-        let Some(uid) = self.asked.remove(&id) else {
-            return false;
-        };
-        let owners = match result {
-            EffectResult::Object(v) => table::owners(&v["metadata"]["ownerReferences"]),
-            // An owner we may not read ends the chain there.
-            _ => vec![],
-        };
-        self.owners.insert(uid, owners);
-        true
+        self.owners.on_result(id, result)
     }
 
     fn close(&mut self) -> Vec<EffectId> {
-        self.watch
-            .take()
-            .into_iter()
-            .chain(self.asked.keys().copied())
-            .collect()
+        let mut ids: Vec<EffectId> = self.watch.take().into_iter().collect();
+        ids.extend(self.owners.pending());
+        ids
     }
 
     fn subject(&self) -> Option<Subject> {
