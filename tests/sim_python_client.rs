@@ -108,8 +108,8 @@ async fn python_client_lists_watches_and_reads_logs() {
     .await;
     let state = sim.state().clone();
 
-    // The pods to read: an Argo step pod (wait + main, logs written once) and a pod with one
-    // container whose log does not grow while the test runs.
+    // The pods to read: an Argo step pod (wait + main, logs written once) and a finished pod
+    // with one container (a Tekton step pod), so neither log grows while the test runs.
     let in_ns = pods(&state, Some(NS));
     let multi = in_ns
         .iter()
@@ -121,9 +121,11 @@ async fn python_client_lists_watches_and_reads_logs() {
         .find(|p| {
             let cs = containers(p);
             let ns = p["metadata"]["namespace"].as_str().unwrap_or("");
-            cs.len() == 1 && state.logs.len(ns, &name(p), &cs[0]) > 0
+            // A finished pod: its log no longer grows, so it can be compared whole.
+            let done = matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"));
+            done && cs.len() == 1 && state.logs.len(ns, &name(p), &cs[0]) > 0
         })
-        .expect("a single-container pod with a log");
+        .expect("a finished single-container pod with a log");
     let single_ns = single["metadata"]["namespace"]
         .as_str()
         .unwrap()
