@@ -189,7 +189,12 @@ async fn standard_kinds_answer_like_a_cluster() {
         json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "deny", "namespace": "mlops"},
                "spec": {"podSelector": {}}}),
         json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "reader", "namespace": "mlops"}}),
-        json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "standard"},
+        // Upstream printJob checks Suspended before FailureTarget.
+        json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "held", "namespace": "mlops"},
+               "spec": {"completions": 2, "template": {"spec": {"containers": []}}},
+               "status": {"conditions": [{"type": "FailureTarget", "status": "True"}, {"type": "Suspended", "status": "True"}]}}),
+        json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": "standard",
+               "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
                "provisioner": "rancher.io/local-path"}),
         json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "ds", "namespace": "mlops"},
                "spec": {"template": {"spec": {"containers": []}}}}),
@@ -251,10 +256,14 @@ async fn standard_kinds_answer_like_a_cluster() {
             "AGE"
         ]
     );
+    // printStorageClass marks the default class in its name.
     assert_eq!(
-        &row(&k.ok(&["get", "jobs", "-n", "mlops"]).await, "j")[1..3],
-        ["Complete", "1/1"]
+        &row(&sc, "standard")[..3],
+        ["standard", "(default)", "rancher.io/local-path"]
     );
+    let jobs = k.ok(&["get", "jobs", "-n", "mlops"]).await;
+    assert_eq!(&row(&jobs, "j")[1..3], ["Complete", "1/1"]);
+    assert_eq!(&row(&jobs, "held")[1..3], ["Suspended", "0/2"]);
     assert_eq!(
         &row(&k.ok(&["get", "sts", "-n", "mlops"]).await, "db")[1..2],
         ["0/0"]
@@ -297,6 +306,18 @@ async fn nodes_wide_and_the_default_namespace() {
         ])
         .await;
     assert_eq!(alloc, "4");
+
+    // printNode: a cordoned node adds SchedulingDisabled to its status.
+    let store = &sim.state().store;
+    let idx = store.find_kind("v1", "Node").unwrap();
+    assert!(store.update(idx, "", "kdoc-worker-1", |v| {
+        v["spec"]["unschedulable"] = json!(true);
+    }));
+    let cordoned = k.ok(&["get", "nodes"]).await;
+    assert_eq!(
+        row(&cordoned, "kdoc-worker-1")[1],
+        "Ready,SchedulingDisabled"
+    );
 
     // `describe node` finds the kubelet's Lease.
     let describe = k.ok(&["describe", "node", "kdoc-worker-1"]).await;

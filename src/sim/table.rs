@@ -231,30 +231,42 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
         }
         ("", "Namespace") => vec![name, json!(str_at(v, &["status", "phase"])), json!(created)],
         ("", "Node") => {
-            let ready = condition(v, "Ready", "status");
-            let status = if ready == "True" { "Ready" } else { "NotReady" };
-            let roles = v["metadata"]["labels"]
-                .as_object()
-                .map(|l| {
-                    l.keys()
-                        .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
-                .unwrap_or_default();
+            // printNode: Ready or NotReady from the Ready condition, Unknown without one, then
+            // SchedulingDisabled for a cordoned node.
+            let mut status = match v["status"]["conditions"]
+                .as_array()
+                .and_then(|cs| cs.iter().rev().find(|c| c["type"] == "Ready"))
+            {
+                Some(c) if c["status"] == "True" => "Ready".to_string(),
+                Some(_) => "NotReady".to_string(),
+                None => "Unknown".to_string(),
+            };
+            if v["spec"]["unschedulable"].as_bool() == Some(true) {
+                status.push_str(",SchedulingDisabled");
+            }
             let info = &v["status"]["nodeInfo"];
+            let unknown = |field: &str| match str_at(info, &[field]) {
+                "" => "<unknown>".to_string(),
+                s => s.to_string(),
+            };
             vec![
                 name,
                 json!(status),
-                json!(none_if_empty(roles)),
+                json!(none_if_empty(node_roles(v))),
                 json!(created),
                 json!(str_at(info, &["kubeletVersion"])),
                 json!(none_if_empty(node_address(v, "InternalIP"))),
                 json!(none_if_empty(node_address(v, "ExternalIP"))),
-                json!(str_at(info, &["osImage"])),
-                json!(str_at(info, &["kernelVersion"])),
-                json!(str_at(info, &["containerRuntimeVersion"])),
+                json!(unknown("osImage")),
+                json!(unknown("kernelVersion")),
+                json!(unknown("containerRuntimeVersion")),
             ]
+        }
+        ("storage.k8s.io", "StorageClass") if table_kinds::is_default_storage_class(v) => {
+            let name = json!(format!("{} (default)", str_at(v, &["metadata", "name"])));
+            std::iter::once(name)
+                .chain(table_kinds::cells("storage.k8s.io", "StorageClass", v, now))
+                .collect()
         }
         ("", "Endpoints") => vec![name, json!(format_endpoints(v)), json!(created)],
         ("", "Secret") => {
@@ -296,6 +308,25 @@ fn cells(rt: &ResourceType, v: &Value, now: Timestamp) -> Vec<Value> {
             .collect(),
         _ => vec![name, json!(created)],
     }
+}
+
+/// Upstream `findNodeRoles`: the `<role>` of every non-empty `node-role.kubernetes.io/<role>`
+/// label and the value of a non-empty `kubernetes.io/role` label, sorted, without repeats.
+fn node_roles(v: &Value) -> String {
+    let roles: std::collections::BTreeSet<&str> = v["metadata"]["labels"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(
+            |(k, val)| match k.strip_prefix("node-role.kubernetes.io/") {
+                Some(role) => Some(role),
+                None if k == "kubernetes.io/role" => val.as_str(),
+                None => None,
+            },
+        )
+        .filter(|r| !r.is_empty())
+        .collect();
+    roles.into_iter().collect::<Vec<_>>().join(",")
 }
 
 /// Upstream `getNodeExternalIP`/`getNodeInternalIP`: the first address of that type.
@@ -426,5 +457,52 @@ fn service_external_ip(v: &Value) -> String {
         }
         "ExternalName" => str_at(v, &["spec", "externalName"]).to_string(),
         _ => "<unknown>".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::resources::builtin;
+
+    fn rt(group: &str, kind: &str) -> ResourceType {
+        builtin()
+            .into_iter()
+            .find(|r| r.group == group && r.kind == kind)
+            .unwrap()
+    }
+
+    fn cell(rt: &ResourceType, v: &Value, col: &str) -> Value {
+        let i = columns(rt).iter().position(|c| c.name == col).unwrap();
+        cells(rt, v, Timestamp::now())[i].clone()
+    }
+
+    #[test]
+    fn nodes_print_like_print_node() {
+        let node = rt("", "Node");
+        let v = json!({"metadata": {"name": "n", "labels": {
+            "node-role.kubernetes.io/worker": "", "node-role.kubernetes.io/control-plane": "",
+            "kubernetes.io/role": "worker", "node-role.kubernetes.io/": ""}},
+            "spec": {"unschedulable": true},
+            "status": {"conditions": [{"type": "Ready", "status": "False"}], "nodeInfo": {}}});
+        assert_eq!(cell(&node, &v, "Status"), "NotReady,SchedulingDisabled");
+        assert_eq!(cell(&node, &v, "Roles"), "control-plane,worker");
+        assert_eq!(cell(&node, &v, "OS-Image"), "<unknown>");
+        assert_eq!(cell(&node, &v, "Internal-IP"), "<none>");
+        let bare = json!({"metadata": {"name": "n"}});
+        assert_eq!(cell(&node, &bare, "Status"), "Unknown");
+        assert_eq!(cell(&node, &bare, "Roles"), "<none>");
+    }
+
+    #[test]
+    fn a_default_storage_class_says_so_in_its_name() {
+        let sc = rt("storage.k8s.io", "StorageClass");
+        let v = json!({"metadata": {"name": "standard", "annotations": {
+            "storageclass.kubernetes.io/is-default-class": "true"}}, "provisioner": "p"});
+        assert_eq!(cell(&sc, &v, "Name"), "standard (default)");
+        assert_eq!(cell(&sc, &v, "Provisioner"), "p");
+        assert_eq!(cells(&sc, &v, Timestamp::now()).len(), columns(&sc).len());
+        let plain = json!({"metadata": {"name": "slow"}, "provisioner": "p"});
+        assert_eq!(cell(&sc, &plain, "Name"), "slow");
     }
 }

@@ -1,6 +1,9 @@
 //! Table columns and cells for the standard kinds beyond pods, services and events: workloads,
 //! batch, networking, RBAC, storage and EndpointSlices, laid out as the apiserver's printers
-//! (`pkg/printers/internalversion/printers.go`, Kubernetes 1.32) lay them out.
+//! (`pkg/printers/internalversion/printers.go`, Kubernetes 1.32) lay them out. Checked against
+//! that file: the `*ColumnDefinitions` in `AddHandlers` for names, order and priorities, and
+//! each `print<Kind>` for its cells. The apiserver always generates the wide cells (kubectl
+//! hides priority-1 columns), so nothing here is clipped as `-o wide`-less output would be.
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -152,11 +155,14 @@ fn format_label_selector(sel: &Value) -> String {
         .collect();
     for e in sel["matchExpressions"].as_array().into_iter().flatten() {
         let key = str_at(e, &["key"]);
+        // `selection.Requirement.String` prints its values as a sorted set.
         let values: Vec<&str> = e["values"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(Value::as_str)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect();
         let text = match str_at(e, &["operator"]) {
             "In" => format!("{key} in ({})", values.join(",")),
@@ -193,14 +199,18 @@ fn ts(v: &Value, path: &[&str]) -> Option<Timestamp> {
     str_at(v, path).parse().ok()
 }
 
-/// Upstream `printJob`'s status: the first terminal or notable condition that is True.
+/// Upstream `printJob`'s status, in its order: Complete, Failed, Terminating (deleting),
+/// Suspended, FailureTarget, else Running. `hasJobCondition` looks at the first condition of a
+/// type only. 1.32's printer has no SuccessCriteriaMet case: such a job prints Running until
+/// its Complete condition arrives.
 fn job_status(v: &Value) -> &'static str {
     let has = |ty: &str| {
         v["status"]["conditions"]
             .as_array()
             .into_iter()
             .flatten()
-            .any(|c| c["type"] == ty && c["status"] == "True")
+            .find(|c| c["type"] == ty)
+            .is_some_and(|c| c["status"] == "True")
     };
     if has("Complete") {
         "Complete"
@@ -208,12 +218,10 @@ fn job_status(v: &Value) -> &'static str {
         "Failed"
     } else if !v["metadata"]["deletionTimestamp"].is_null() {
         "Terminating"
-    } else if has("FailureTarget") {
-        "FailureTarget"
     } else if has("Suspended") {
         "Suspended"
-    } else if has("SuccessCriteriaMet") {
-        "SuccessCriteriaMet"
+    } else if has("FailureTarget") {
+        "FailureTarget"
     } else {
         "Running"
     }
@@ -273,26 +281,36 @@ fn subjects(v: &Value, kind: &str) -> String {
         .join(", ")
 }
 
-/// Upstream `formatHosts`: the rules' hosts, first three then ` + N more...`; `*` when none.
+/// Upstream `formatHosts`: the non-empty hosts of the rules until three are listed; once a
+/// rule comes after the third, ` + N more...` where N counts the remaining *rules* (hostless
+/// ones too); `*` when no rule names a host.
 fn ingress_hosts(v: &Value) -> String {
-    let hosts: Vec<String> = v["spec"]["rules"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|r| str_at(r, &["host"]).to_string())
-        .filter(|h| !h.is_empty())
-        .collect();
-    if hosts.is_empty() {
+    const MAX: usize = 3;
+    let rules = v["spec"]["rules"].as_array().map_or(&[][..], Vec::as_slice);
+    let mut list: Vec<&str> = vec![];
+    let mut more = false;
+    for r in rules {
+        if list.len() == MAX {
+            more = true;
+        }
+        let host = str_at(r, &["host"]);
+        if !more && !host.is_empty() {
+            list.push(host);
+        }
+    }
+    if list.is_empty() {
         return "*".into();
     }
-    let shown = hosts.iter().take(3).cloned().collect::<Vec<_>>().join(",");
-    if hosts.len() > 3 {
-        format!("{shown} + {} more...", hosts.len() - 3)
+    let ret = list.join(",");
+    if more {
+        format!("{ret} + {} more...", rules.len() - MAX)
     } else {
-        shown
+        ret
     }
 }
 
+/// Upstream `ingressLoadBalancerStatusStringer` (wide, as the apiserver prints it): each
+/// ingress point's IP, else its hostname, as a sorted set.
 fn load_balancer(v: &Value) -> String {
     v["status"]["loadBalancer"]["ingress"]
         .as_array()
@@ -307,8 +325,27 @@ fn load_balancer(v: &Value) -> String {
             }
         })
         .filter(|s| !s.is_empty())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// Upstream `helper.GetPersistentVolumeClass` / `GetPersistentVolumeClaimClass`: the beta
+/// annotation wins over `spec.storageClassName`.
+fn storage_class(v: &Value) -> &str {
+    match v["metadata"]["annotations"]["volume.beta.kubernetes.io/storage-class"].as_str() {
+        Some(class) => class,
+        None => str_at(v, &["spec", "storageClassName"]),
+    }
+}
+
+/// Upstream `storageutil.IsDefaultAnnotation`: a StorageClass marked default (GA or beta
+/// annotation) prints its name as `NAME (default)`.
+pub fn is_default_storage_class(v: &Value) -> bool {
+    let a = &v["metadata"]["annotations"];
+    a["storageclass.kubernetes.io/is-default-class"] == "true"
+        || a["storageclass.beta.kubernetes.io/is-default-class"] == "true"
 }
 
 /// Cells after `Name` for a kind [`columns`] knows, in the same order.
@@ -347,7 +384,12 @@ pub fn cells(group: &str, kind: &str, v: &Value, now: Timestamp) -> Vec<Value> {
                 json!(created),
                 containers,
                 images,
-                json!(format_label_selector(&v["spec"]["selector"])),
+                // printDeployment prints `LabelSelectorAsSelector(..).String()`, not
+                // FormatLabelSelector: an empty selector is "", not <none>.
+                json!(match format_label_selector(&v["spec"]["selector"]) {
+                    s if s == "<none>" => String::new(),
+                    s => s,
+                }),
             ]
         }
         ("apps", "DaemonSet") => {
@@ -399,7 +441,10 @@ pub fn cells(group: &str, kind: &str, v: &Value, now: Timestamp) -> Vec<Value> {
                 .map_or_else(|| "<none>".into(), |t| age_since(t, now));
             vec![
                 json!(str_at(v, &["spec", "schedule"])),
-                json!(or_none(str_at(v, &["spec", "timeZone"]).into())),
+                // `<none>` only when timeZone is unset (printCronJob).
+                json!(v["spec"]["timeZone"].as_str().unwrap_or("<none>")),
+                // printBoolPtr would print <unset> for a nil suspend, but the apiserver
+                // defaults it to false (SetDefaults_CronJob), so a cluster shows False.
                 json!(if v["spec"]["suspend"].as_bool() == Some(true) {
                     "True"
                 } else {
@@ -427,9 +472,15 @@ pub fn cells(group: &str, kind: &str, v: &Value, now: Timestamp) -> Vec<Value> {
             json!(format_label_selector(&v["spec"]["podSelector"])),
             json!(created),
         ],
+        // No printer for these: the default table convertor's `Created At`, the creation time
+        // in UTC as RFC 3339 to the second.
         ("rbac.authorization.k8s.io", "Role" | "ClusterRole")
         | ("apiextensions.k8s.io", "CustomResourceDefinition") => {
-            vec![json!(str_at(v, &["metadata", "creationTimestamp"]))]
+            vec![json!(
+                ts(v, &["metadata", "creationTimestamp"])
+                    .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+                    .unwrap_or_default()
+            )]
         }
         ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => vec![
             json!(format!(
@@ -477,7 +528,7 @@ pub fn cells(group: &str, kind: &str, v: &Value, now: Timestamp) -> Vec<Value> {
                 json!(str_at(v, &["spec", "persistentVolumeReclaimPolicy"])),
                 json!(phase),
                 json!(claim),
-                json!(str_at(v, &["spec", "storageClassName"])),
+                json!(storage_class(v)),
                 json!(unset(str_at(v, &["spec", "volumeAttributesClassName"]))),
                 json!(str_at(v, &["status", "reason"])),
                 json!(created),
@@ -485,7 +536,9 @@ pub fn cells(group: &str, kind: &str, v: &Value, now: Timestamp) -> Vec<Value> {
             ]
         }
         ("", "PersistentVolumeClaim") => {
-            let bound = str_at(v, &["status", "phase"]) == "Bound";
+            // printPersistentVolumeClaim shows capacity and access modes once the claim names
+            // its volume, whatever its phase.
+            let bound = !str_at(v, &["spec", "volumeName"]).is_empty();
             let phase = if v["metadata"]["deletionTimestamp"].is_null() {
                 str_at(v, &["status", "phase"])
             } else {
@@ -504,7 +557,7 @@ pub fn cells(group: &str, kind: &str, v: &Value, now: Timestamp) -> Vec<Value> {
                 } else {
                     String::new()
                 }),
-                json!(str_at(v, &["spec", "storageClassName"])),
+                json!(storage_class(v)),
                 json!(unset(str_at(v, &["spec", "volumeAttributesClassName"]))),
                 json!(created),
                 json!(unset(str_at(v, &["spec", "volumeMode"]))),
@@ -603,5 +656,107 @@ mod tests {
             list_with_more((1..=5).map(|i| i.to_string()).collect()),
             "1,2,3 + 2 more..."
         );
+        let sel = json!({"matchExpressions": [{"key": "k", "operator": "NotIn", "values": ["b", "a", "b"]}]});
+        assert_eq!(format_label_selector(&sel), "k notin (a,b)");
+    }
+
+    fn cell(g: &str, k: &str, v: &Value, col: &str) -> Value {
+        let i = columns(g, k)
+            .unwrap()
+            .iter()
+            .position(|c| c.0 == col)
+            .unwrap();
+        cells(g, k, v, Timestamp::now())[i].clone()
+    }
+
+    #[test]
+    fn job_status_follows_print_job_order() {
+        let job = |conds: Value| json!({"status": {"conditions": conds}});
+        let c = |ty: &str| json!({"type": ty, "status": "True"});
+        // Suspended is checked before FailureTarget.
+        assert_eq!(
+            job_status(&job(json!([c("FailureTarget"), c("Suspended")]))),
+            "Suspended"
+        );
+        assert_eq!(
+            job_status(&job(json!([c("FailureTarget")]))),
+            "FailureTarget"
+        );
+        // 1.32 has no SuccessCriteriaMet case.
+        assert_eq!(
+            job_status(&job(json!([c("SuccessCriteriaMet")]))),
+            "Running"
+        );
+        assert_eq!(
+            job_status(&job(json!([c("Failed"), c("Complete")]))),
+            "Complete"
+        );
+        // Only the first condition of a type counts.
+        let twice = json!([{"type": "Failed", "status": "False"}, c("Failed")]);
+        assert_eq!(job_status(&job(twice)), "Running");
+        let mut deleting = job(json!([c("Suspended")]));
+        deleting["metadata"]["deletionTimestamp"] = json!("2024-01-01T00:00:00Z");
+        assert_eq!(job_status(&deleting), "Terminating");
+    }
+
+    #[test]
+    fn cronjob_pvc_ingress_and_role_cells_follow_the_printers() {
+        let cj = json!({"spec": {"schedule": "*/5 * * * *", "timeZone": "Etc/UTC"}});
+        assert_eq!(cell("batch", "CronJob", &cj, "Timezone"), "Etc/UTC");
+        assert_eq!(cell("batch", "CronJob", &cj, "Suspend"), "False");
+        let cj = json!({"spec": {"schedule": "@daily"}});
+        assert_eq!(cell("batch", "CronJob", &cj, "Timezone"), "<none>");
+
+        // Capacity and access modes once the claim names its volume, even while Pending.
+        let pvc = json!({"metadata": {"annotations": {"volume.beta.kubernetes.io/storage-class": "old"}},
+            "spec": {"volumeName": "pv-1", "storageClassName": "new"},
+            "status": {"phase": "Pending", "capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"]}});
+        assert_eq!(cell("", "PersistentVolumeClaim", &pvc, "Capacity"), "1Gi");
+        assert_eq!(
+            cell("", "PersistentVolumeClaim", &pvc, "Access Modes"),
+            "RWO"
+        );
+        assert_eq!(
+            cell("", "PersistentVolumeClaim", &pvc, "StorageClass"),
+            "old"
+        );
+        assert_eq!(
+            cell("", "PersistentVolumeClaim", &pvc, "VolumeAttributesClass"),
+            "<unset>"
+        );
+        let unbound =
+            json!({"spec": {}, "status": {"phase": "Bound", "capacity": {"storage": "1Gi"}}});
+        assert_eq!(cell("", "PersistentVolumeClaim", &unbound, "Capacity"), "");
+
+        // formatHosts counts the rules left, hostless ones included.
+        let rules = json!([{"host": "a"}, {}, {"host": "b"}, {"host": "c"}, {}, {"host": "d"}]);
+        let ing = json!({"spec": {"rules": rules}, "status": {"loadBalancer": {"ingress": [
+            {"ip": "10.0.0.2"}, {"hostname": "lb.example"}, {"ip": "10.0.0.2"}]}}});
+        assert_eq!(
+            cell("networking.k8s.io", "Ingress", &ing, "Hosts"),
+            "a,b,c + 3 more..."
+        );
+        assert_eq!(
+            cell("networking.k8s.io", "Ingress", &ing, "Address"),
+            "10.0.0.2,lb.example"
+        );
+        assert_eq!(
+            cell("networking.k8s.io", "Ingress", &json!({}), "Hosts"),
+            "*"
+        );
+        assert_eq!(
+            cell("networking.k8s.io", "Ingress", &json!({}), "Class"),
+            "<none>"
+        );
+
+        let role = json!({"metadata": {"creationTimestamp": "2024-05-06T07:08:09.123456Z"}});
+        assert_eq!(
+            cell("rbac.authorization.k8s.io", "Role", &role, "Created At"),
+            "2024-05-06T07:08:09Z"
+        );
+
+        let d = json!({"spec": {"selector": {}}});
+        assert_eq!(cell("apps", "Deployment", &d, "Selector"), "");
+        assert_eq!(cell("apps", "ReplicaSet", &d, "Selector"), "<none>");
     }
 }
