@@ -373,7 +373,7 @@ async fn a_pods_owner_chain_is_read_to_the_top_and_o_jumps_to_the_owner() {
             s.contains("Deployment/iris-default-0-classifier")
         })
         .await;
-    assert!(s.contains("(o: owner)"), "{s}");
+    assert!(s.contains("<o> owner"), "{s}");
     h.press("o");
     h.wait_until("the Deployment's table", |_, st| {
         st.top()
@@ -382,4 +382,24 @@ async fn a_pods_owner_chain_is_read_to_the_top_and_o_jumps_to_the_owner() {
             .is_some_and(|p| p.kind.kind == "Deployment" && p.synced && p.view.len() == 1)
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn number_keys_run_the_favourites() {
+    let sim = common::mlops(0.01).await;
+    let mut h = Harness::start(&sim).await;
+    h.wait_until("discovery", |_, st| !st.cache.kinds.is_empty())
+        .await;
+    h.session.app.state.favourites = vec!["cm argowf".into(), "isvc -A".into()];
+    h.press("1");
+    wait_table(&mut h, "cm").await;
+    let p = h.session.app.state.find::<KindPane>().unwrap();
+    assert_eq!(p.kind.kind, "ConfigMap");
+    assert_eq!(p.listed_ns.as_deref(), Some("argowf"));
+    h.press("2");
+    wait_table(&mut h, "isvc").await;
+    // An unset favourite says how to set one.
+    h.press("7");
+    let s = h.screen();
+    assert!(s.contains("no favourite 7"), "{s}");
 }

@@ -188,9 +188,6 @@ pub fn draw(f: &mut Frame, area: Rect, p: &KindPane, _state: &AppState, view: &V
                 Safe::new(&o.name)
             )));
         }
-        if !chain.is_empty() {
-            owners.push(Span::styled("  (o: owner)", Style::default().fg(t.dim)));
-        }
         let mut l = vec![label("owners  ")];
         l.extend(owners);
         lines.push(Line::from(l));

@@ -337,6 +337,7 @@ impl KindInfo {
 const ACTIONS: &[Action] = &[
     Action::Help,
     Action::Select,
+    Action::Logs,
     Action::Yaml,
     Action::Describe,
     Action::Owner,
