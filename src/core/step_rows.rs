@@ -64,33 +64,32 @@ pub fn steps(
 fn argo_steps(key: &WfKey, wf: &Value, pods: &[(String, Value)]) -> Steps {
     let by_node = argo::pods_by_node_id(&key.2, pods.iter().map(|(_, v)| v));
     let tree = argo::build(wf, &by_node);
-    let rows = tree
-        .rows
-        .into_iter()
-        .map(|r| {
-            let n = &r.node;
-            let is_pod = matches!(n.node_type, argo::NodeType::Pod);
-            StepRow {
-                prefix: r.prefix,
-                name: if n.display_name.is_empty() {
-                    Safe::new(&n.name)
-                } else {
-                    Safe::new(&n.display_name)
-                },
-                kind: n.node_type.as_str().into(),
-                template: n.template.as_deref().unwrap_or_default().into(),
-                phase: n.phase.as_str().into(),
-                started: n.started_at,
-                finished: n.finished_at,
-                message: n.message.as_deref().unwrap_or_default().into(),
-                pod: n.pod_name.as_deref().map(Safe::new),
-                pod_key: n.pod_name.clone(),
-                // Argo renames the template's container to `main`.
-                container: is_pod.then(|| "main".into()),
-                deps: r.deps.as_ref().map(deps_text).unwrap_or_default().into(),
-            }
-        })
-        .collect();
+    // Pushed into a fresh Vec, strings moved out of the nodes: collecting in place would copy
+    // every row again when the (smaller) StepRows are shrunk into their own allocation.
+    let mut rows = Vec::with_capacity(tree.rows.len());
+    for r in tree.rows {
+        let n = r.node;
+        let is_pod = matches!(n.node_type, argo::NodeType::Pod);
+        rows.push(StepRow {
+            prefix: r.prefix,
+            name: if n.display_name.is_empty() {
+                Safe::from(n.name)
+            } else {
+                Safe::from(n.display_name)
+            },
+            kind: n.node_type.as_str().into(),
+            template: n.template.unwrap_or_default().into(),
+            phase: n.phase.into(),
+            started: n.started_at,
+            finished: n.finished_at,
+            message: n.message.unwrap_or_default().into(),
+            pod: n.pod_name.as_deref().map(Safe::new),
+            pod_key: n.pod_name,
+            // Argo renames the template's container to `main`.
+            container: is_pod.then(|| "main".into()),
+            deps: r.deps.as_ref().map(deps_text).unwrap_or_default().into(),
+        });
+    }
     Steps {
         rows,
         problems: tree.problems.iter().map(Safe::from).collect(),

@@ -2,7 +2,7 @@
 //! template (`dag.tasks[].dependencies` or `.depends`). The tree draws a DAG's tasks side by
 //! side, as `argo get` does, so these are the only place the edges show.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -23,18 +23,21 @@ pub struct TaskDeps {
 }
 
 /// The DAG edges of every node that runs a task of a DAG (the task's node, its retries and its
-/// `withItems` items), by node ID. Nodes outside a DAG, and DAGs whose template cannot be found
-/// in the workflow, have none.
-pub fn task_deps(wf: &Value, nodes: &BTreeMap<String, ArgoNode>) -> HashMap<String, TaskDeps> {
-    let mut dags: HashMap<&str, Option<Dag>> = HashMap::new();
-    let mut out = HashMap::new();
-    for n in nodes.values() {
-        let Some(b) = n.boundary_id.as_deref() else {
+/// `withItems` items), by the node's position in `nodes`; `boundary[i]` is the position of the
+/// node `nodes[i].boundary_id` names. Nodes outside a DAG, and DAGs whose template cannot be
+/// found in the workflow, have none; the list is empty when no node has any.
+pub fn task_deps(
+    wf: &Value,
+    nodes: &[ArgoNode],
+    boundary: &[Option<usize>],
+) -> Vec<Option<TaskDeps>> {
+    let mut dags: HashMap<usize, Option<Dag>> = HashMap::new();
+    let mut out = vec![];
+    for (i, n) in nodes.iter().enumerate() {
+        let Some(b) = boundary[i].filter(|b| nodes[*b].node_type == NodeType::DAG) else {
             continue;
         };
-        let Some(boundary) = nodes.get(b).filter(|b| b.node_type == NodeType::DAG) else {
-            continue;
-        };
+        let boundary = &nodes[b];
         let dag = dags
             .entry(b)
             .or_insert_with(|| Dag::of(wf, boundary))
@@ -47,25 +50,31 @@ pub fn task_deps(wf: &Value, nodes: &BTreeMap<String, ArgoNode>) -> HashMap<Stri
             .and_then(|r| r.strip_prefix('.'))
             .map(|r| r.split('(').next().unwrap_or(r));
         if let (Some(dag), Some(task)) = (dag, task)
-            && let Some(deps) = dag.edges.get(task)
+            && let Some(deps) = dag.get(task)
         {
-            out.insert(n.id.clone(), deps.clone());
+            // Sized only once some node has edges: most workflows have no DAG.
+            if out.is_empty() {
+                out.resize(nodes.len(), None);
+            }
+            out[i] = Some(deps.clone());
         }
     }
     out
 }
 
 /// A DAG template's edges by task name.
-struct Dag {
-    edges: HashMap<String, TaskDeps>,
+struct Dag<'a> {
+    /// Where each task's edges are in `edges` (the last task of a name wins).
+    by_name: HashMap<&'a str, usize>,
+    edges: Vec<TaskDeps>,
 }
 
-impl Dag {
-    fn of(wf: &Value, node: &ArgoNode) -> Option<Dag> {
+impl<'a> Dag<'a> {
+    fn of(wf: &'a Value, node: &ArgoNode) -> Option<Dag<'a>> {
         let tasks = template(wf, node)?.pointer("/dag/tasks")?.as_array()?;
         let names: HashSet<&str> = tasks.iter().filter_map(|t| t["name"].as_str()).collect();
-        let mut edges: HashMap<String, TaskDeps> = HashMap::new();
-        let mut order: Vec<&str> = vec![];
+        let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(tasks.len());
+        let mut edges: Vec<TaskDeps> = Vec::with_capacity(tasks.len());
         for t in tasks {
             let Some(name) = t["name"].as_str() else {
                 continue;
@@ -83,32 +92,39 @@ impl Dag {
                     .flatten()
                     .collect(),
             };
-            order.push(name);
-            edges.insert(
-                name.to_string(),
-                TaskDeps {
-                    task: name.to_string(),
-                    depends_on,
-                    expression,
-                    needed_by: vec![],
-                },
-            );
+            by_name.insert(name, edges.len());
+            edges.push(TaskDeps {
+                task: name.to_string(),
+                depends_on,
+                expression,
+                needed_by: vec![],
+            });
         }
-        // Who waits for whom, in template order (DAGs can have thousands of tasks).
-        for name in order {
-            let on = edges
-                .get(name)
-                .map(|d| d.depends_on.clone())
-                .unwrap_or_default();
-            for d in on {
-                if let Some(target) = edges.get_mut(&d)
-                    && target.needed_by.last().map(String::as_str) != Some(name)
-                {
-                    target.needed_by.push(name.to_string());
+        // Who waits for whom, in template order (DAGs can have thousands of tasks). Positions,
+        // not names, so no list is copied.
+        let mut needed: Vec<(usize, usize)> = vec![];
+        for t in &edges {
+            let Some(&of) = by_name.get(t.task.as_str()) else {
+                continue;
+            };
+            for d in &edges[of].depends_on {
+                if let Some(&target) = by_name.get(d.as_str()) {
+                    needed.push((target, of));
                 }
             }
         }
-        Some(Dag { edges })
+        for (target, of) in needed {
+            let name = &edges[of].task;
+            if edges[target].needed_by.last() != Some(name) {
+                let name = name.clone();
+                edges[target].needed_by.push(name);
+            }
+        }
+        Some(Dag { by_name, edges })
+    }
+
+    fn get(&self, task: &str) -> Option<&TaskDeps> {
+        self.by_name.get(task).map(|i| &self.edges[*i])
     }
 }
 

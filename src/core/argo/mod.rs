@@ -15,6 +15,7 @@ pub use deps::TaskDeps;
 pub use tree::{Tree, TreeRow, build};
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
@@ -81,20 +82,24 @@ pub fn pod_name(
     if wf_name == node_name {
         return wf_name.to_string();
     }
-    let mut prefix = if template_name.is_empty() {
-        wf_name.to_string()
-    } else {
-        format!("{wf_name}-{template_name}")
-    };
-    if prefix.len() > MAX_PREFIX_LENGTH - 1 {
+    // Built in one string (with room for the hash): this runs for every pod node.
+    let mut name = String::with_capacity(wf_name.len() + template_name.len() + 12);
+    name.push_str(wf_name);
+    if !template_name.is_empty() {
+        name.push('-');
+        name.push_str(template_name);
+    }
+    if name.len() > MAX_PREFIX_LENGTH - 1 {
         // Go slices bytes; names are ASCII, but never split a UTF-8 character here.
         let mut cut = MAX_PREFIX_LENGTH - 1;
-        while !prefix.is_char_boundary(cut) {
+        while !name.is_char_boundary(cut) {
             cut -= 1;
         }
-        prefix.truncate(cut);
+        name.truncate(cut);
     }
-    format!("{prefix}-{}", fnv32a(node_name))
+    name.push('-');
+    let _ = write!(name, "{}", fnv32a(node_name));
+    name
 }
 
 /// `Workflow.NodeID`: the workflow name for the root node, else `<wf>-<fnv32a(node_name)>`.
@@ -211,27 +216,50 @@ impl ArgoNode {
     /// A node from its `status.nodes` entry (`key` is the map key, used when `id` is missing).
     /// `pod_name` is left `None`; [`build`] fills it.
     pub fn from_status(key: &str, v: &Value) -> ArgoNode {
-        let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
-        let opt = |k: &str| v[k].as_str().filter(|x| !x.is_empty()).map(str::to_string);
-        let id = opt("id").unwrap_or_else(|| key.to_string());
-        let template = v
-            .pointer("/templateRef/template")
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .or_else(|| opt("templateName"));
+        // One pass over the entry's fields, not a map lookup per field: workflows have
+        // thousands of nodes. A field that is absent reads as null.
+        static NULL: Value = Value::Null;
+        let [
+            mut id,
+            mut name,
+            mut display_name,
+            mut node_type,
+            mut template_ref,
+        ] = [&NULL; 5];
+        let [mut template_name, mut phase, mut message, mut started_at] = [&NULL; 4];
+        let [mut finished_at, mut boundary_id, mut children] = [&NULL; 3];
+        for (k, x) in v.as_object().into_iter().flatten() {
+            match k.as_str() {
+                "id" => id = x,
+                "name" => name = x,
+                "displayName" => display_name = x,
+                "type" => node_type = x,
+                "templateRef" => template_ref = x,
+                "templateName" => template_name = x,
+                "phase" => phase = x,
+                "message" => message = x,
+                "startedAt" => started_at = x,
+                "finishedAt" => finished_at = x,
+                "boundaryID" => boundary_id = x,
+                "children" => children = x,
+                _ => {}
+            }
+        }
+        let s = |x: &Value| x.as_str().unwrap_or_default().to_string();
+        let opt = |x: &Value| x.as_str().filter(|x| !x.is_empty()).map(str::to_string);
+        let template = opt(&template_ref["template"]).or_else(|| opt(template_name));
         ArgoNode {
-            id,
-            name: s("name"),
-            display_name: s("displayName"),
-            node_type: NodeType::parse(v["type"].as_str().unwrap_or_default()),
+            id: opt(id).unwrap_or_else(|| key.to_string()),
+            name: s(name),
+            display_name: s(display_name),
+            node_type: NodeType::parse(node_type.as_str().unwrap_or_default()),
             template,
-            phase: s("phase"),
-            message: opt("message"),
-            started_at: time(&v["startedAt"]),
-            finished_at: time(&v["finishedAt"]),
-            boundary_id: opt("boundaryID"),
-            children: v["children"]
+            phase: s(phase),
+            message: opt(message),
+            started_at: time(started_at),
+            finished_at: time(finished_at),
+            boundary_id: opt(boundary_id),
+            children: children
                 .as_array()
                 .map(|a| {
                     a.iter()

@@ -16,7 +16,7 @@
 //! node that lists them as a child, which was the only structure before boundaries existed.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use jiff::Timestamp;
@@ -63,20 +63,30 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
         .pointer("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let shape = Shape::new(&nodes, &mut tree.problems);
+    // Nodes are handled by their position in `nodes` from here on: workflows have thousands,
+    // and looking them up by ID string again and again was most of the time spent.
+    let index: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let shape = Shape::new(&nodes, &index, &mut tree.problems);
 
     // The roots: the workflow's own node, then its exit handler (`argo get` prints only these
     // two), then any other node nothing contains, which only a broken status has.
     let on_exit = node_id(wf_name, &format!("{wf_name}.onExit"));
-    let main = shape.roots.contains(&wf_name);
-    let mut roots: Vec<&str> = vec![];
-    if main {
-        roots.push(wf_name);
+    let main_root = index
+        .get(wf_name)
+        .copied()
+        .filter(|i| shape.parent[*i].is_none());
+    let mut roots: Vec<usize> = vec![];
+    if let Some(main) = main_root {
+        roots.push(main);
         let exit = shape
             .roots
             .iter()
             .copied()
-            .find(|r| *r == on_exit)
+            .find(|r| nodes[*r].id == on_exit)
             .or_else(|| {
                 // An exit handler whose ID was not computed as Argo does: known by its name.
                 let name = format!("{wf_name}.onExit");
@@ -84,12 +94,12 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
             });
         roots.extend(exit);
     }
-    let root_desc = if main {
+    let root_desc = if main_root.is_some() {
         format!("the root {wf_name}")
     } else {
         "any root".to_string()
     };
-    let mut others: Vec<&str> = shape
+    let mut others: Vec<usize> = shape
         .roots
         .iter()
         .copied()
@@ -97,10 +107,10 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
         .collect();
     sort_argo(&mut others, &nodes);
     for r in others {
-        if main {
+        if main_root.is_some() {
             tree.problems.push(format!(
-                "node {r} ({}) is not reachable from {root_desc}",
-                nodes[r].name
+                "node {} ({}) is not reachable from {root_desc}",
+                nodes[r].id, nodes[r].name
             ));
         }
         roots.push(r);
@@ -109,68 +119,64 @@ pub fn build(wf: &Value, pods_by_node_id: &HashMap<String, String>) -> Tree {
     let mut draw = Draw {
         nodes: &nodes,
         shape: &shape,
-        visited: HashSet::new(),
-        rows: vec![],
+        visited: vec![false; nodes.len()],
+        rows: Vec::with_capacity(nodes.len()),
         problems: vec![],
     };
     for r in &roots {
-        draw.from(r);
+        draw.from(*r);
     }
     // Whatever no root leads to sits in (or under) a cycle of containment: start each such
     // part at the cycle, so the rest hangs under it, and say so.
-    let mut rest: Vec<&str> = nodes
-        .keys()
-        .map(String::as_str)
-        .filter(|id| !draw.visited.contains(id))
-        .collect();
+    let mut rest: Vec<usize> = (0..nodes.len()).filter(|i| !draw.visited[*i]).collect();
     sort_argo(&mut rest, &nodes);
     // The workflow's own node first, if a cycle swallowed it.
-    if let Some(i) = rest.iter().position(|id| *id == wf_name) {
+    if let Some(i) = rest.iter().position(|i| nodes[*i].id == wf_name) {
         let id = rest.remove(i);
         rest.insert(0, id);
     }
-    for id in rest {
-        if draw.visited.contains(id) {
+    for i in rest {
+        if draw.visited[i] {
             continue;
         }
-        let start = shape.cycle_entry(id);
+        let start = shape.cycle_entry(i);
         draw.problems.push(format!(
-            "node {start} ({}) is not reachable from {root_desc}",
-            nodes[start].name
+            "node {} ({}) is not reachable from {root_desc}",
+            nodes[start].id, nodes[start].name
         ));
         draw.from(start);
     }
     tree.problems.append(&mut draw.problems);
+    let drawn = draw.rows;
+    let parents: Vec<Option<String>> = drawn
+        .iter()
+        .map(|d| d.parent.map(|p| nodes[p].id.clone()))
+        .collect();
+    let mut deps = task_deps(wf, &nodes, &shape.boundary);
     // Each node is drawn once at most: move it into its row rather than copy it.
-    let drawn: Vec<(String, usize, Option<String>, String)> = draw
-        .rows
-        .into_iter()
-        .map(|d| (d.id.into(), d.depth, d.parent.map(str::to_string), d.prefix))
-        .collect();
-    let mut deps = task_deps(wf, &nodes);
-    let mut nodes = nodes;
-    tree.rows = drawn
-        .into_iter()
-        .filter_map(|(id, depth, parent, prefix)| {
-            Some(TreeRow {
-                depth,
-                deps: deps.remove(&id),
-                node: nodes.remove(&id)?,
+    let mut nodes: Vec<Option<ArgoNode>> = nodes.into_iter().map(Some).collect();
+    tree.rows = Vec::with_capacity(drawn.len());
+    for (d, parent) in drawn.into_iter().zip(parents) {
+        if let Some(node) = nodes[d.node].take() {
+            tree.rows.push(TreeRow {
+                depth: d.depth,
+                deps: deps.get_mut(d.node).and_then(Option::take),
+                node,
                 parent,
-                prefix,
-            })
-        })
-        .collect();
+                prefix: d.prefix,
+            });
+        }
+    }
     tree
 }
 
-/// `status.nodes` as [`ArgoNode`]s by ID, Pod nodes with their pod names; `None` (with the
-/// reason in `problems`) when there are none to show.
+/// `status.nodes` as [`ArgoNode`]s in ID order, Pod nodes with their pod names; `None` (with
+/// the reason in `problems`) when there are none to show.
 fn read_nodes(
     wf: &Value,
     pods_by_node_id: &HashMap<String, String>,
     problems: &mut Vec<String>,
-) -> Option<BTreeMap<String, ArgoNode>> {
+) -> Option<Vec<ArgoNode>> {
     let status = &wf["status"];
     if status.as_object().is_none_or(|o| o.is_empty()) {
         problems.push("workflow has no status yet".into());
@@ -202,7 +208,7 @@ fn read_nodes(
         .and_then(Value::as_str)
         .unwrap_or_default();
     let version = pod_name_version(wf);
-    let mut nodes = BTreeMap::new();
+    let mut nodes = Vec::with_capacity(raw.len());
     for (key, v) in raw {
         let mut n = ArgoNode::from_status(key, v);
         if n.id != *key {
@@ -224,92 +230,104 @@ fn read_nodes(
                 ),
             });
         }
-        nodes.insert(key.clone(), n);
+        nodes.push(n);
+    }
+    // serde_json's map is sorted by key, unless its `preserve_order` feature is on.
+    if !nodes.is_sorted_by(|a, b| a.id <= b.id) {
+        nodes.sort_by(|a, b| a.id.cmp(&b.id));
     }
     Some(nodes)
 }
 
-/// Who contains whom (`convertToRenderTrees`), each node's contents in `insertSorted` order.
-struct Shape<'a> {
-    parent: HashMap<&'a str, &'a str>,
-    kids: HashMap<&'a str, Vec<&'a str>>,
+/// Who contains whom (`convertToRenderTrees`), each node's contents in `insertSorted` order;
+/// nodes by their position in ID order.
+struct Shape {
+    parent: Vec<Option<usize>>,
+    kids: Vec<Vec<usize>>,
     /// Nodes nothing contains, in ID order.
-    roots: Vec<&'a str>,
+    roots: Vec<usize>,
+    /// The node each `boundaryID` names, where it is in `status.nodes`.
+    boundary: Vec<Option<usize>>,
 }
 
-impl<'a> Shape<'a> {
-    fn new(nodes: &'a BTreeMap<String, ArgoNode>, problems: &mut Vec<String>) -> Shape<'a> {
+impl Shape {
+    fn new(nodes: &[ArgoNode], index: &HashMap<&str, usize>, problems: &mut Vec<String>) -> Shape {
         // A StepGroup's or Retry's children are its own, whatever their boundary says. Go keeps
         // the last of two such parents in map order (random); the first by ID is as good and
         // stable.
-        let mut group_of: HashMap<&str, &str> = HashMap::new();
+        let mut group_of: Vec<Option<usize>> = vec![None; nodes.len()];
         // Legacy fallback: the first node (by ID) listing a node as a child.
-        let mut listed_by: HashMap<&str, &str> = HashMap::new();
-        for n in nodes.values() {
+        let mut listed_by: Vec<Option<usize>> = vec![None; nodes.len()];
+        for (i, n) in nodes.iter().enumerate() {
             let groups = matches!(n.node_type, NodeType::StepGroup | NodeType::Retry);
             for c in &n.children {
-                if !nodes.contains_key(c) {
+                let Some(&c) = index.get(c.as_str()) else {
                     problems.push(format!(
                         "node {} ({}) lists child {c}, which is not in status.nodes",
                         n.id, n.name
                     ));
                     continue;
-                }
+                };
                 if groups {
-                    group_of.entry(c).or_insert(&n.id);
+                    group_of[c].get_or_insert(i);
                 }
-                if *c != n.id {
-                    listed_by.entry(c).or_insert(&n.id);
+                if c != i {
+                    listed_by[c].get_or_insert(i);
                 }
             }
         }
-        let mut parent = HashMap::new();
-        let mut kids: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut parent = vec![None; nodes.len()];
+        let mut kids: Vec<Vec<usize>> = vec![vec![]; nodes.len()];
         let mut roots = vec![];
-        for n in nodes.values() {
-            let id = n.id.as_str();
-            let p = if let Some(g) = group_of.get(id) {
-                Some(*g)
-            } else if let Some(b) = n.boundary_id.as_deref() {
-                match nodes.get_key_value(b) {
-                    Some((b, _)) => Some(b.as_str()),
+        let mut boundary = vec![None; nodes.len()];
+        for (i, n) in nodes.iter().enumerate() {
+            let b = n.boundary_id.as_deref();
+            boundary[i] = b.and_then(|b| index.get(b).copied());
+            let p = if let Some(g) = group_of[i] {
+                Some(g)
+            } else if let Some(b) = b {
+                match boundary[i] {
+                    Some(b) => Some(b),
                     None => {
                         problems.push(format!(
-                            "node {id} ({}) has boundaryID {b}, which is not in status.nodes",
-                            n.name
+                            "node {} ({}) has boundaryID {b}, which is not in status.nodes",
+                            n.id, n.name
                         ));
-                        listed_by.get(id).copied()
+                        listed_by[i]
                     }
                 }
             } else {
-                listed_by.get(id).copied()
+                listed_by[i]
             };
             match p {
                 Some(p) => {
-                    parent.insert(id, p);
+                    parent[i] = Some(p);
                     // In ID order: Go inserts in map order, any order will do if it is stable.
-                    kids.entry(p).or_default().push(id);
+                    kids[p].push(i);
                 }
-                None => roots.push(id),
+                None => roots.push(i),
             }
         }
-        for list in kids.values_mut() {
-            sort_argo(list, nodes);
+        for list in &mut kids {
+            if list.len() > 1 {
+                sort_argo(list, nodes);
+            }
         }
         Shape {
             parent,
             kids,
             roots,
+            boundary,
         }
     }
 
-    /// Following parents up from `id`, the first node met twice: where a cycle closes. (A node
+    /// Following parents up from `i`, the first node met twice: where a cycle closes. (A node
     /// that reaches a root is never asked about.)
-    fn cycle_entry(&self, id: &'a str) -> &'a str {
+    fn cycle_entry(&self, i: usize) -> usize {
         let mut seen = HashSet::new();
-        let mut cur = id;
+        let mut cur = i;
         while seen.insert(cur) {
-            match self.parent.get(cur) {
+            match self.parent[cur] {
                 Some(p) => cur = p,
                 None => return cur,
             }
@@ -325,16 +343,17 @@ struct SortKey<'a> {
     start: Timestamp,
     index: Option<i64>,
     name: &'a str,
-    id: &'a str,
+    node: usize,
 }
 
 impl<'a> SortKey<'a> {
-    fn of(n: &'a ArgoNode) -> SortKey<'a> {
+    fn of(nodes: &'a [ArgoNode], i: usize) -> SortKey<'a> {
+        let n = &nodes[i];
         SortKey {
             start: n.started_at.unwrap_or(Timestamp::MIN),
             index: item_index(&n.display_name),
             name: &n.display_name,
-            id: &n.id,
+            node: i,
         }
     }
 }
@@ -350,14 +369,20 @@ fn argo_order(a: &SortKey, b: &SortKey) -> Ordering {
         })
 }
 
-/// Sort node IDs in `insertSorted`'s order, stably.
-fn sort_argo<'a>(ids: &mut Vec<&'a str>, nodes: &'a BTreeMap<String, ArgoNode>) {
-    let mut keys: Vec<SortKey> = ids
-        .iter()
-        .filter_map(|id| nodes.get(*id).map(SortKey::of))
-        .collect();
-    stable_sort(&mut keys, &argo_order);
-    *ids = keys.into_iter().map(|k| k.id).collect();
+/// Sort nodes (by position) in `insertSorted`'s order, stably.
+fn sort_argo(list: &mut [usize], nodes: &[ArgoNode]) {
+    let mut keys: Vec<SortKey> = list.iter().map(|i| SortKey::of(nodes, *i)).collect();
+    // When all keys have an index, or none has, the order is total: the standard stable sort
+    // gives the same result as ours, faster (a DAG's thousands of tasks often come sorted).
+    let with_index = keys.iter().filter(|k| k.index.is_some()).count();
+    if with_index == 0 || with_index == keys.len() {
+        keys.sort_by(argo_order);
+    } else {
+        stable_sort(&mut keys, &argo_order);
+    }
+    for (slot, k) in list.iter_mut().zip(keys) {
+        *slot = k.node;
+    }
 }
 
 /// `RecoverIndexFromNodeName`: the number between the first `(` and the first `:`, as in
@@ -426,24 +451,24 @@ fn filtered(n: &ArgoNode) -> (bool, bool) {
 /// Rows drawn so far (`renderNodes`/`renderChild`, with an explicit stack: recursive templates
 /// nest deeply).
 struct Draw<'a> {
-    nodes: &'a BTreeMap<String, ArgoNode>,
-    shape: &'a Shape<'a>,
-    visited: HashSet<&'a str>,
-    rows: Vec<Drawn<'a>>,
+    nodes: &'a [ArgoNode],
+    shape: &'a Shape,
+    visited: Vec<bool>,
+    rows: Vec<Drawn>,
     problems: Vec<String>,
 }
 
 /// A row drawn, before its node is moved in.
-struct Drawn<'a> {
-    id: &'a str,
+struct Drawn {
+    node: usize,
     depth: usize,
-    parent: Option<&'a str>,
+    parent: Option<usize>,
     prefix: String,
 }
 
 /// A node waiting to be drawn.
-struct Pending<'a> {
-    id: &'a str,
+struct Pending {
+    node: usize,
     depth: usize,
     /// The guides on this node's own line.
     node_prefix: String,
@@ -451,16 +476,16 @@ struct Pending<'a> {
     /// a node that has children: most are leaves, and guides get long in deep trees).
     parent_guides: Rc<str>,
     sub: &'static str,
-    parent: Option<&'a str>,
+    parent: Option<usize>,
 }
 
-impl<'a> Draw<'a> {
-    fn from(&mut self, root: &'a str) {
-        if !self.visited.insert(root) {
+impl Draw<'_> {
+    fn from(&mut self, root: usize) {
+        if std::mem::replace(&mut self.visited[root], true) {
             return;
         }
         let mut stack = vec![Pending {
-            id: root,
+            node: root,
             depth: 0,
             node_prefix: String::new(),
             parent_guides: Rc::from(""),
@@ -468,30 +493,28 @@ impl<'a> Draw<'a> {
             parent: None,
         }];
         while let Some(p) = stack.pop() {
-            let Some(node) = self.nodes.get(p.id) else {
-                continue;
-            };
+            let node = &self.nodes[p.node];
             let (hidden, indent) = filtered(node);
             let mut node_prefix = p.node_prefix;
             if !hidden {
                 self.rows.push(Drawn {
-                    id: p.id,
+                    node: p.node,
                     depth: p.depth,
                     parent: p.parent,
                     prefix: std::mem::take(&mut node_prefix),
                 });
             }
-            let kids = self.shape.kids.get(p.id).map(Vec::as_slice).unwrap_or(&[]);
+            let kids = &self.shape.kids[p.node];
             if kids.is_empty() {
                 continue;
             }
             let guides: Rc<str> = Rc::from(format!("{}{}", p.parent_guides, p.sub));
             let last = kids.len() - 1;
-            for (i, k) in kids.iter().enumerate().rev() {
-                if !self.visited.insert(k) {
+            for (i, &k) in kids.iter().enumerate().rev() {
+                if std::mem::replace(&mut self.visited[k], true) {
                     self.problems.push(format!(
-                        "cycle: node {} ({}) contains {k}, which encloses it",
-                        p.id, node.name
+                        "cycle: node {} ({}) contains {}, which encloses it",
+                        node.id, node.name, self.nodes[k].id
                     ));
                     continue;
                 }
@@ -510,12 +533,12 @@ impl<'a> Draw<'a> {
                     guides.to_string()
                 };
                 stack.push(Pending {
-                    id: k,
+                    node: k,
                     depth: p.depth + usize::from(!hidden),
                     node_prefix: line + part,
                     parent_guides: guides.clone(),
                     sub,
-                    parent: if hidden { p.parent } else { Some(p.id) },
+                    parent: if hidden { p.parent } else { Some(p.node) },
                 });
             }
         }
