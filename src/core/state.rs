@@ -770,39 +770,37 @@ impl AppState {
             ));
             return vec![];
         }
-        let mut effects = vec![];
-        match ns {
-            Some(NsArg::All) => effects = self.switch_scope(Scope::All),
-            Some(NsArg::Name(n)) => {
-                if let Some(e) = self.unknown_namespace(&n) {
-                    self.say(e);
-                    return vec![];
-                }
-                effects = self.switch_scope(Scope::Namespace(n));
-            }
-            None => {}
-        }
+        let Some(effects) = self.scope_arg(ns) else {
+            return vec![];
+        };
         self.close_to_root();
         self.push(Box::new(KindPane::new(kind, None, Within::All)));
         effects
+    }
+
+    /// The scope switch a command's NAMESPACE argument asks for; `None` (said why) when the
+    /// namespace does not exist.
+    fn scope_arg(&mut self, ns: Option<NsArg>) -> Option<Vec<Effect>> {
+        Some(match ns {
+            Some(NsArg::All) => self.switch_scope(Scope::All),
+            Some(NsArg::Name(n)) => {
+                if let Some(e) = self.unknown_namespace(&n) {
+                    self.say(e);
+                    return None;
+                }
+                self.switch_scope(Scope::Namespace(n))
+            }
+            None => vec![],
+        })
     }
 
     fn command(&mut self, cmd: Command) -> Vec<Effect> {
         match cmd {
             Command::Kind { word, namespace } => self.open_kind(&word, namespace, true),
             Command::Open { pane, namespace } => {
-                let mut effects = vec![];
-                match namespace {
-                    Some(NsArg::All) => effects = self.switch_scope(Scope::All),
-                    Some(NsArg::Name(ns)) => {
-                        if let Some(e) = self.unknown_namespace(&ns) {
-                            self.say(e);
-                            return vec![];
-                        }
-                        effects = self.switch_scope(Scope::Namespace(ns));
-                    }
-                    None => {}
-                }
+                let Some(mut effects) = self.scope_arg(namespace) else {
+                    return vec![];
+                };
                 effects.extend(self.open_pane(pane));
                 effects
             }

@@ -22,15 +22,7 @@ impl ApiError {
 
     /// `pods "x" not found` (NewNotFound).
     pub fn not_found(resource: &str, group: &str, name: &str) -> Self {
-        let qualified = if group.is_empty() {
-            resource.to_string()
-        } else {
-            format!("{resource}.{group}")
-        };
-        let mut details = json!({"name": name, "kind": resource});
-        if !group.is_empty() {
-            details["group"] = json!(group);
-        }
+        let (qualified, details) = named(resource, group, name);
         ApiError {
             details: Some(details),
             ..ApiError::new(404, "NotFound", format!("{qualified} \"{name}\" not found"))
@@ -116,15 +108,7 @@ impl ApiError {
 
     /// 409 `configmaps "x" already exists` (NewAlreadyExists).
     pub fn already_exists(resource: &str, group: &str, name: &str) -> Self {
-        let qualified = if group.is_empty() {
-            resource.to_string()
-        } else {
-            format!("{resource}.{group}")
-        };
-        let mut details = json!({"name": name, "kind": resource});
-        if !group.is_empty() {
-            details["group"] = json!(group);
-        }
+        let (qualified, details) = named(resource, group, name);
         ApiError {
             details: Some(details),
             ..ApiError::new(
@@ -210,4 +194,18 @@ impl ApiError {
         }
         v
     }
+}
+
+/// `resource.group` as messages name it, and the Status details (`group` only when set).
+fn named(resource: &str, group: &str, name: &str) -> (String, serde_json::Value) {
+    let qualified = if group.is_empty() {
+        resource.to_string()
+    } else {
+        format!("{resource}.{group}")
+    };
+    let mut details = json!({"name": name, "kind": resource});
+    if !group.is_empty() {
+        details["group"] = json!(group);
+    }
+    (qualified, details)
 }
