@@ -403,3 +403,53 @@ async fn number_keys_run_the_favourites() {
     let s = h.screen();
     assert!(s.contains("no favourite 7"), "{s}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn yaml_describe_logs_and_doctor_work_from_a_kind_table() {
+    use kdoc::core::log_sources::LogTarget;
+    use kdoc::core::panes::yaml::{Load, YamlPane};
+    use kdoc::core::panes::{describe::DescribePane, doctor::DoctorPane, logs::LogsPane};
+    let sim = common::mlops(0.01).await;
+    let mut h = Harness::start(&sim).await;
+    h.wait_until("discovery", |_, st| !st.cache.kinds.is_empty())
+        .await;
+    h.press(":");
+    h.type_text("deploy mlflow");
+    h.press("enter");
+    wait_table(&mut h, "deploy").await;
+    h.press("/");
+    h.type_text("^mlflow ");
+    h.press("enter y");
+    h.wait_until("the Deployment's YAML", |_, st| {
+        st.find::<YamlPane>()
+            .is_some_and(|p| p.load == Load::Loaded)
+    })
+    .await;
+    let p = h.session.app.state.find::<YamlPane>().unwrap();
+    assert_eq!(
+        (p.target.kind.as_str(), p.target.name.as_str()),
+        ("Deployment", "mlflow")
+    );
+    assert!(p.text.lines.iter().any(|l| l.contains("kind: Deployment")));
+    h.press("esc d");
+    h.wait_until("its description", |_, st| {
+        st.find::<DescribePane>()
+            .is_some_and(|p| p.load == Load::Loaded)
+    })
+    .await;
+    h.press("esc l");
+    let logs = h.session.app.state.find::<LogsPane>().expect("a logs pane");
+    assert!(
+        matches!(&logs.target, LogTarget::Owned { kind: "Deployment", name, .. } if name == "mlflow"),
+        "{:?}",
+        logs.target.label()
+    );
+    h.press("esc D");
+    let d = h
+        .session
+        .app
+        .state
+        .find::<DoctorPane>()
+        .expect("the doctor");
+    assert_eq!(d.subject.name, "mlflow");
+}
