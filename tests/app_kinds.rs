@@ -174,7 +174,15 @@ async fn enter_drills_down_from_an_inference_service_and_a_seldon_deployment() {
     wait_table(&mut h, "isvc").await;
     h.press("/");
     h.type_text("iris-model");
-    h.press("enter enter");
+    h.press("enter");
+    // The details list the pods enter leads to.
+    let s = h
+        .wait_for("the isvc's pods in the details", |s| {
+            s.contains("pods    1: iris-model-predictor-00001-deployment-6579ddcfbd-b7b7r (")
+        })
+        .await;
+    assert!(s.contains("owners  InferenceService/iris-model"), "{s}");
+    h.press("enter");
     let s = h
         .wait_for("the predictor pod", |s| {
             s.contains("iris-model-predictor-00001-deployment-6579ddcfbd-b7b7r")

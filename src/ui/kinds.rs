@@ -84,7 +84,7 @@ pub fn draw(f: &mut Frame, area: Rect, p: &KindPane, _state: &AppState, view: &V
         f.render_widget(Paragraph::new(msg).style(Style::default().fg(t.dim)), inner);
         return;
     }
-    let detail_h = 3u16.min(inner.height / 3);
+    let detail_h = (3 + u16::from(p.pods.is_some())).min(inner.height / 3);
     let table_area = Rect {
         height: inner.height.saturating_sub(detail_h),
         ..inner
@@ -196,6 +196,20 @@ pub fn draw(f: &mut Frame, area: Rect, p: &KindPane, _state: &AppState, view: &V
             .iter()
             .map(|(k, v)| format!("{}={}", Safe::new(k), Safe::new(v)))
             .collect();
+        if let Some(pods) = &p.pods {
+            let listed: Vec<String> = pods
+                .iter()
+                .map(|(n, st)| format!("{} ({})", Safe::new(n), Safe::new(st)))
+                .collect();
+            lines.push(Line::from(vec![
+                label("pods    "),
+                Span::raw(if listed.is_empty() {
+                    "none".to_string()
+                } else {
+                    format!("{}: {}", listed.len(), listed.join(", "))
+                }),
+            ]));
+        }
         lines.push(Line::from(vec![
             label("labels  "),
             Span::raw(if labels.is_empty() {

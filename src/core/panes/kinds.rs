@@ -64,6 +64,10 @@ pub struct KindPane {
     pub synced: bool,
     /// The selected row's owners, read up the chain.
     owners: OwnerChain,
+    /// The selected row's pods (name, status), for kinds that have pods; with the (row, pods
+    /// revision) they were found for.
+    pub pods: Option<Vec<(String, String)>>,
+    pods_seen: Option<((String, String), u64, u64)>,
     /// The scope `refresh` found to watch.
     want_ns: Option<String>,
     changes: u64,
@@ -89,6 +93,8 @@ impl KindPane {
             error: None,
             synced: false,
             owners: OwnerChain::default(),
+            pods: None,
+            pods_seen: None,
             want_ns: None,
             changes: 0,
             seen: None,
@@ -224,71 +230,87 @@ impl KindPane {
             .unwrap_or_default()
     }
 
-    /// Where `enter` goes from the selected row.
+    /// Which pods belong to row `r` (and in which namespace; empty for every one), for the
+    /// kinds that have pods.
+    fn pod_test(&self, r: &Row, cache: &Cache) -> Option<(String, PodTest)> {
+        let ns = r.namespace.clone();
+        let sel = |k: &str| PodTest::Labels(BTreeMap::from([(k.into(), r.name.clone())]));
+        let owned = |kind: &'static str| PodTest::Owned {
+            kind,
+            name: r.name.clone(),
+        };
+        let uses = |kind: &'static str| PodTest::Uses {
+            kind,
+            name: r.name.clone(),
+        };
+        let test = match (self.kind.group.as_str(), self.kind.kind.as_str()) {
+            ("apps", "Deployment") => owned("Deployment"),
+            ("apps", "ReplicaSet") => owned("ReplicaSet"),
+            ("apps", "StatefulSet") => owned("StatefulSet"),
+            ("apps", "DaemonSet") => owned("DaemonSet"),
+            ("batch", "Job") => owned("Job"),
+            ("serving.kserve.io", "InferenceService") => sel("serving.kserve.io/inferenceservice"),
+            ("machinelearning.seldon.io", "SeldonDeployment") => sel("seldon-deployment-id"),
+            ("", "Node") => return Some((String::new(), PodTest::Node(r.name.clone()))),
+            ("", "ConfigMap") => uses("ConfigMap"),
+            ("", "Secret") => uses("Secret"),
+            ("", "PersistentVolumeClaim") => uses("PersistentVolumeClaim"),
+            ("", "Service") => PodTest::Labels(
+                cache
+                    .services
+                    .get(&r.key())
+                    .map(|e| e.selector.clone())
+                    .filter(|s| !s.is_empty())?,
+            ),
+            _ => return None,
+        };
+        Some((ns, test))
+    }
+
+    /// The selected row's pods in the cache: (name, status), for the details.
+    fn find_pods(&self, cache: &Cache) -> Option<Vec<(String, String)>> {
+        let r = self.selected_row()?;
+        let (ns, test) = self.pod_test(r, cache)?;
+        let pods: Box<dyn Iterator<Item = &crate::core::pods::PodEntry>> = if ns.is_empty() {
+            Box::new(cache.pods.values())
+        } else {
+            Box::new(cache.pods_in(&ns).map(|(_, e)| e))
+        };
+        Some(
+            pods.filter(|e| test.matches(e))
+                .map(|e| (e.row.name.to_string(), e.row.status.to_string()))
+                .collect(),
+        )
+    }
+
+    /// Where `enter` goes from the selected row: a Deployment's ReplicaSets, else the pods.
     fn drill(&self, cx: &Cx) -> Reply {
         let Some(r) = self.selected_row() else {
             return Reply::Done;
         };
-        let ns = r.namespace.clone();
         let via = format!("{}/{}", self.kind.singular_or_kind(), r.name);
-        let pods = |test: PodTest| {
-            Reply::Open(Box::new(PodsPane::new(PodsOf::Where {
-                ns: ns.clone(),
+        if (self.kind.group.as_str(), self.kind.kind.as_str()) == ("apps", "Deployment")
+            && let Ok(rs) = cx.cache.kinds.resolve("replicasets.apps")
+        {
+            return Reply::Open(Box::new(KindPane::new(
+                rs.clone(),
+                Some(r.namespace.clone()),
+                Within::OwnedBy {
+                    uid: r.uid.clone(),
+                    via,
+                },
+            )));
+        }
+        match self.pod_test(r, cx.cache) {
+            Some((ns, test)) => Reply::Open(Box::new(PodsPane::new(PodsOf::Where {
+                ns,
                 test,
                 via: Safe::new(&via),
-            })))
-        };
-        let sel = |k: &str, v: &str| PodTest::Labels(BTreeMap::from([(k.into(), v.into())]));
-        match (self.kind.group.as_str(), self.kind.kind.as_str()) {
-            ("apps", "Deployment") => match cx.cache.kinds.resolve("replicasets.apps") {
-                Ok(rs) => Reply::Open(Box::new(KindPane::new(
-                    rs.clone(),
-                    Some(ns),
-                    Within::OwnedBy {
-                        uid: r.uid.clone(),
-                        via,
-                    },
-                ))),
-                Err(_) => pods(PodTest::Owned {
-                    kind: "Deployment",
-                    name: r.name.clone(),
-                }),
-            },
-            ("apps", k @ ("ReplicaSet" | "StatefulSet" | "DaemonSet")) | ("batch", k @ "Job") => {
-                pods(PodTest::Owned {
-                    kind: match k {
-                        "ReplicaSet" => "ReplicaSet",
-                        "StatefulSet" => "StatefulSet",
-                        "DaemonSet" => "DaemonSet",
-                        _ => "Job",
-                    },
-                    name: r.name.clone(),
-                })
-            }
-            ("serving.kserve.io", "InferenceService") => {
-                pods(sel("serving.kserve.io/inferenceservice", &r.name))
-            }
-            ("machinelearning.seldon.io", "SeldonDeployment") => {
-                pods(sel("seldon-deployment-id", &r.name))
-            }
-            ("", "Node") => Reply::Open(Box::new(PodsPane::new(PodsOf::Where {
-                ns: String::new(),
-                test: PodTest::Node(r.name.clone()),
-                via: Safe::new(&via),
             }))),
-            ("", k @ ("ConfigMap" | "Secret" | "PersistentVolumeClaim")) => pods(PodTest::Uses {
-                kind: match k {
-                    "ConfigMap" => "ConfigMap",
-                    "Secret" => "Secret",
-                    _ => "PersistentVolumeClaim",
-                },
-                name: r.name.clone(),
-            }),
-            ("", "Service") => match cx.cache.services.get(&r.key()) {
-                Some(e) if !e.selector.is_empty() => pods(PodTest::Labels(e.selector.clone())),
-                _ => Reply::Message(format!("service {} selects no pods", r.name)),
-            },
-            _ => Reply::Message(format!(
+            None if self.kind.kind == "Service" => {
+                Reply::Message(format!("service {} selects no pods", r.name))
+            }
+            None => Reply::Message(format!(
                 "{} has nothing to drill into; y shows it, d describes it",
                 self.kind.kind
             )),
@@ -376,6 +398,11 @@ impl Pane for KindPane {
         if let Some(r) = self.view.get(self.selected).and_then(|k| self.rows.get(k)) {
             let ns = r.namespace.clone();
             self.owners.plan(&r.owners.clone(), &ns, &cache.kinds);
+            let seen = Some((r.key(), cache.revs.pods, cache.revs.services));
+            if self.pods_seen != seen {
+                self.pods = self.find_pods(cache);
+                self.pods_seen = seen;
+            }
         }
     }
 
