@@ -18,49 +18,11 @@ use std::time::{Duration, Instant};
 use kdoc::sim::scenario::load::{LoadSpec, scenario};
 use kdoc::sim::{Sim, SimConfig};
 
+mod support;
+use support::{kdoc_bin, percentile, rss_kb, tmux};
+
 const N: usize = 10_000;
 const RUNS: usize = 5;
-
-fn kdoc_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|d| d.join("kdoc"))
-        .expect("target dir");
-    assert!(
-        bin.exists(),
-        "{} not found: run `cargo build --release` first",
-        bin.display()
-    );
-    bin
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn tmux(socket: &str, args: &[&str]) -> String {
-    let out = Command::new("tmux")
-        .arg("-L")
-        .arg(socket)
-        .args(args)
-        .output()
-        .expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn rss_kb(pid: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .unwrap_or(0)
-}
 
 /// kdoc in a 120x35 tmux pane, on its own tmux server; the server is killed on drop.
 struct Tui {

@@ -19,25 +19,8 @@ use kdoc::sim::scenario::load::{LoadSpec, scenario};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn kdoc_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .map(|d| d.join("kdoc"))
-        .expect("target dir");
-    assert!(
-        bin.exists(),
-        "{} not found: run `cargo build --release` first",
-        bin.display()
-    );
-    bin
-}
-
-fn percentile(v: &mut [f64], p: f64) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[((v.len() as f64 - 1.0) * p).round() as usize]
-}
+mod support;
+use support::{kdoc_bin, percentile, rss_kb, tmux};
 
 fn draw_bench() {
     use kdoc::core::actions::Action;
@@ -141,16 +124,6 @@ fn start_sim(dir: &Path, pods: usize, namespaces: usize) -> SimProc {
     }
     std::thread::sleep(Duration::from_millis(100));
     SimProc { child, kubeconfig }
-}
-
-fn tmux(socket: &str, args: &[&str]) -> String {
-    let out = Command::new("tmux")
-        .arg("-L")
-        .arg(socket)
-        .args(args)
-        .output()
-        .expect("tmux runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Run kdoc in a 120x35 tmux pane; returns (socket, trace file) once `rows` pods were drawn.
@@ -267,14 +240,7 @@ fn tui_bench() {
     let pid = tmux(&socket, &["list-panes", "-F", "#{pane_pid}"])
         .trim()
         .to_string();
-    let settled = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .unwrap_or(0);
+    let settled = rss_kb(&pid);
     println!(
         "10,000 pods in 100 namespaces: synced and drawn {:.0} ms after start; RSS {:.1} MB at that frame, {:.1} MB 2 s later",
         synced.0,
