@@ -19,7 +19,7 @@ use kdoc::sim::scenario::load::{LoadSpec, scenario};
 use kdoc::sim::{Sim, SimConfig};
 
 mod support;
-use support::{kdoc_bin, percentile, rss_kb, tmux};
+use support::{kdoc_bin, new_session, percentile, rss_kb, tmux};
 
 const N: usize = 10_000;
 const RUNS: usize = 5;
@@ -43,20 +43,7 @@ impl Tui {
             kubeconfig.display()
         );
         let started = Instant::now();
-        tmux(
-            &socket,
-            &[
-                "new-session",
-                "-d",
-                "-x",
-                "120",
-                "-y",
-                "35",
-                "-s",
-                "b",
-                &cmd,
-            ],
-        );
+        new_session(&socket, &cmd);
         Tui { socket, started }
     }
 

@@ -20,7 +20,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 mod support;
-use support::{kdoc_bin, percentile, rss_kb, tmux};
+use support::{kdoc_bin, new_session, percentile, rss_kb, tmux};
 
 fn draw_bench() {
     use kdoc::core::actions::Action;
@@ -142,20 +142,7 @@ fn run_tui(
         kdoc_bin().display(),
         sim.kubeconfig.display()
     );
-    tmux(
-        &socket,
-        &[
-            "new-session",
-            "-d",
-            "-x",
-            "120",
-            "-y",
-            "35",
-            "-s",
-            "b",
-            &cmd,
-        ],
-    );
+    new_session(&socket, &cmd);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let lines: Vec<(f64, usize, u64)> = std::fs::read_to_string(&trace)

@@ -33,6 +33,14 @@ pub fn tmux(socket: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A detached 120x35 tmux session `b` on `socket` running `cmd`.
+pub fn new_session(socket: &str, cmd: &str) {
+    tmux(
+        socket,
+        &["new-session", "-d", "-x", "120", "-y", "35", "-s", "b", cmd],
+    );
+}
+
 pub fn rss_kb(pid: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()

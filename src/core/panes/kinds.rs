@@ -147,6 +147,8 @@ impl KindPane {
                 Within::Named(n) => &r.name == n,
             })
             .filter(|r| match f {
+                // Rebuilt on every watch event: join a row's text only when a regex needs it.
+                crate::core::filter::Filter::None => true,
                 crate::core::filter::Filter::Labels(_) => f.matches("", Some(&r.labels)),
                 _ => {
                     let text = r
