@@ -22,7 +22,7 @@ use super::openapi;
 use super::portforward;
 use super::query::Query;
 use super::replace;
-use super::state::SimState;
+use super::state::{RequestRecord, SimState};
 use super::status::ApiError;
 
 /// Accept connections until `shutdown` turns true; then every connection is dropped.
@@ -117,7 +117,17 @@ fn resource_route<'a>(group: &'a str, version: &'a str, rest: &[&'a str]) -> Rou
 }
 
 async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> {
-    state.count_request();
+    state.count_request(RequestRecord {
+        method: req.method().to_string(),
+        path: req
+            .uri()
+            .path_and_query()
+            .map_or_else(|| req.uri().path().to_string(), |p| p.to_string()),
+        upgrade: req
+            .headers()
+            .get(header::UPGRADE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+    });
     if let Some(err) = state.faults.failing() {
         return error(&err);
     }

@@ -25,9 +25,48 @@ pub struct SimState {
     open_watches: Arc<AtomicUsize>,
     /// Every HTTP request handled, whatever the answer.
     requests: AtomicU64,
+    /// The most recent requests, oldest first (at most [`REQUEST_LOG`]), so a test can audit
+    /// what a client sent (e.g. that `--readonly` sent nothing that writes).
+    request_log: Mutex<std::collections::VecDeque<RequestRecord>>,
     /// Bumped whenever a pod is deleted through the simulator's API (`replace_pod`, DELETE),
     /// so port-forward streams to it end as the kubelet's would.
     pods_removed: watch::Sender<u64>,
+}
+
+/// How many requests [`SimState::requests_log`] keeps.
+pub const REQUEST_LOG: usize = 100_000;
+
+/// One request as it arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub method: String,
+    /// The path with its query, e.g. `/api/v1/pods?watch=true`.
+    pub path: String,
+    /// The `Upgrade` header (`websocket`, `SPDY/3.1`), on port-forward and exec upgrades.
+    pub upgrade: Option<String>,
+}
+
+impl RequestRecord {
+    /// The subresource the path names (`log`, `portforward`, `exec`, `status`), if any.
+    pub fn subresource(&self) -> Option<&str> {
+        let path = self.path.split('?').next().unwrap_or("");
+        let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+        // /api/V/[namespaces/NS/]PLURAL/NAME/SUB or /apis/G/V/[namespaces/NS/]PLURAL/NAME/SUB
+        let rest = match segs.as_slice() {
+            ["api", _, rest @ ..] => rest,
+            ["apis", _, _, rest @ ..] => rest,
+            _ => return None,
+        };
+        match rest {
+            ["namespaces", _, _, _, sub] | [_, _, sub] => Some(sub),
+            _ => None,
+        }
+    }
+
+    /// Whether the method writes (anything but GET, HEAD and OPTIONS).
+    pub fn mutating(&self) -> bool {
+        !matches!(self.method.as_str(), "GET" | "HEAD" | "OPTIONS")
+    }
 }
 
 /// One open watch stream, counted in [`SimState::open_watches`] until dropped. It lives inside
@@ -52,6 +91,7 @@ impl SimState {
             shutdown: Mutex::new(watch::channel(false).1),
             open_watches: Arc::default(),
             requests: AtomicU64::new(0),
+            request_log: Mutex::default(),
             pods_removed: watch::channel(0).0,
         }
     }
@@ -73,8 +113,20 @@ impl SimState {
         self.requests.load(Ordering::SeqCst)
     }
 
-    pub(crate) fn count_request(&self) {
+    /// Count a request and keep it in the log (dropping the oldest beyond [`REQUEST_LOG`]).
+    pub(crate) fn count_request(&self, record: RequestRecord) {
         self.requests.fetch_add(1, Ordering::SeqCst);
+        let mut log = self.request_log.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() >= REQUEST_LOG {
+            log.pop_front();
+        }
+        log.push_back(record);
+    }
+
+    /// The most recent requests (at most [`REQUEST_LOG`]), oldest first.
+    pub fn requests_log(&self) -> Vec<RequestRecord> {
+        let log = self.request_log.lock().unwrap_or_else(|p| p.into_inner());
+        log.iter().cloned().collect()
     }
 
     pub fn now(&self) -> Timestamp {
@@ -139,4 +191,49 @@ impl SimState {
 /// dropped here, so callers can use this inside spawned `select!`s.
 pub async fn until_true(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(method: &str, path: &str) -> RequestRecord {
+        RequestRecord {
+            method: method.into(),
+            path: path.into(),
+            upgrade: None,
+        }
+    }
+
+    #[test]
+    fn a_record_names_its_subresource() {
+        let pf = rec("GET", "/api/v1/namespaces/ml/pods/p/portforward?ports=5000");
+        assert_eq!(pf.subresource(), Some("portforward"));
+        assert!(!pf.mutating());
+        assert_eq!(
+            rec("GET", "/api/v1/nodes/n/status").subresource(),
+            Some("status")
+        );
+        assert_eq!(
+            rec("GET", "/api/v1/namespaces/ml/pods/p").subresource(),
+            None
+        );
+        assert_eq!(
+            rec("GET", "/apis/argoproj.io/v1alpha1/workflows").subresource(),
+            None
+        );
+        assert!(rec("POST", "/api/v1/namespaces/ml/pods").mutating());
+    }
+
+    #[test]
+    fn the_log_keeps_the_latest() {
+        let s = SimState::new(Duration::from_secs(1));
+        for i in 0..REQUEST_LOG + 5 {
+            s.count_request(rec("GET", &format!("/{i}")));
+        }
+        let log = s.requests_log();
+        assert_eq!(log.len(), REQUEST_LOG);
+        assert_eq!(log[0].path, "/5");
+        assert_eq!(s.requests(), (REQUEST_LOG + 5) as u64);
+    }
 }
