@@ -224,7 +224,7 @@ impl Printer<'_> {
 pub async fn run(target: &Target, mut opts: LogsOptions) -> Result<i32, String> {
     let client = kubeconfig::client(target)?;
     let (tx, mut rx) = mpsc::channel(CHANNEL);
-    let runner = Runner::spawn(target.clone(), client, tx);
+    let runner = Runner::spawn(target.clone(), client, tx, false);
     let ns = opts.target.namespace().to_string();
     let mut cache = Cache::new(
         &target.context,

@@ -92,7 +92,7 @@ fn wire(opts: &Options) -> Result<Wired, String> {
     state.favourites = opts.favourites.clone();
     state.logs = opts.logs.clone();
     let (tx, rx) = mpsc::channel(CHANNEL);
-    let runner = Runner::spawn(target.clone(), client, tx);
+    let runner = Runner::spawn(target.clone(), client, tx, opts.readonly);
     let effects = state.start();
     Ok((App::new(state, opts.keymap.clone()), runner, rx, effects))
 }

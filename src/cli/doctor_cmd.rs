@@ -28,6 +28,16 @@ pub struct DoctorArgs {
     /// The port you tried (e.g. `kubectl port-forward svc/X PORT`): resolved as kubectl does.
     #[arg(long, value_name = "[LOCAL:]PORT")]
     pub port: Option<String>,
+    /// Make no port-forward probe (it needs `create` on pods/portforward);
+    /// `--readonly=false` overrides config.toml's `readonly = true`.
+    #[arg(
+        long,
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    pub readonly: Option<bool>,
     /// text, json or markdown.
     #[arg(short = 'o', long, default_value = "text")]
     pub output: String,
@@ -74,7 +84,16 @@ async fn check(args: DoctorArgs) -> Result<i32, String> {
     }
     let client = kubeconfig::client(&target)?;
     // Captured files have no processes behind them: nothing could answer a probe.
-    let probe = args.cluster.from_dir.is_none();
+    let mut probe = args.cluster.from_dir.is_none();
+    // The TUI's read-only setting holds here too: the probe opens a port-forward.
+    let readonly = args
+        .readonly
+        .or_else(|| kdoc::config::file::load_user().0.readonly)
+        .unwrap_or(false);
+    if probe && readonly {
+        probe = false;
+        eprintln!("kdoc: read-only: the port probe through a port-forward was skipped");
+    }
     let ev = doctor::collect(client, subject.clone(), probe).await?;
     let findings = run_checks(&subject, &ev, jiff::Timestamp::now(), rules);
     let out = match args.output.as_str() {

@@ -13,6 +13,7 @@ use super::kubeconfig::{self, Target};
 use super::watch::{self, Watches};
 use crate::core::cluster_event::ClusterMsg;
 use crate::core::effect::{Effect, EffectId, EffectKind, EffectResult};
+use crate::core::forward::{ForwardEvent, ForwardState};
 
 /// How many cluster messages may wait for the app before the watches wait for it.
 pub const CHANNEL: usize = 4096;
@@ -25,9 +26,16 @@ pub struct Runner {
 
 impl Runner {
     /// Start the runner for `target` (with its client), sending what happens to `out`.
-    pub fn spawn(target: Target, client: Client, out: Sender<ClusterMsg>) -> Runner {
+    /// `readonly`: refuse port-forwards and the doctor's probe whatever the reducer asks (a
+    /// second guard behind the reducer's own).
+    pub fn spawn(
+        target: Target,
+        client: Client,
+        out: Sender<ClusterMsg>,
+        readonly: bool,
+    ) -> Runner {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(target, client, out.clone(), rx));
+        tokio::spawn(run(target, client, out.clone(), rx, readonly));
         Runner { tx, out }
     }
 
@@ -63,6 +71,7 @@ async fn run(
     mut client: Client,
     out: Sender<ClusterMsg>,
     mut rx: mpsc::UnboundedReceiver<Effect>,
+    readonly: bool,
 ) {
     let mut watches: Option<Watches> = None;
     // Clients resolved for a context switch, waiting for the reducer to take one.
@@ -98,7 +107,17 @@ async fn run(
                         pending.insert(id, super::logs::spawn(client.clone(), id, req, out.clone()));
                     }
                     EffectKind::Doctor { subject, probe } => {
+                        let probe = probe && !readonly;
                         pending.insert(id, super::doctor::spawn(client.clone(), id, subject, probe, out.clone()));
+                    }
+                    EffectKind::Forward(_) if readonly => {
+                        let event = ForwardEvent::State(ForwardState::Failed(
+                            crate::core::state::READONLY_FORWARDS.to_string(),
+                        ));
+                        let out = out.clone();
+                        tokio::spawn(async move {
+                            let _ = out.send(ClusterMsg::Forward { id, event }).await;
+                        });
                     }
                     EffectKind::Forward(req) => {
                         pending.insert(id, super::forward::spawn(client.clone(), id, req, out.clone()));

@@ -136,6 +136,7 @@ pub struct AppState {
 }
 
 mod forwards;
+pub use forwards::READONLY_FORWARDS;
 
 /// `base` with the doctor's error and warning signatures in `@errors` (by field, so a pane
 /// can be handed it while the stack is borrowed).
@@ -607,6 +608,11 @@ impl AppState {
         let mut p = DoctorPane::new(s, self.rules.clone());
         // Captured files have no processes behind them: nothing could answer a probe.
         p.probe = self.offline.is_none();
+        // The probe opens a port-forward (`create` on pods/portforward): not in read-only.
+        if self.readonly {
+            p.probe = false;
+            p.probe_skipped = Some("read-only");
+        }
         self.push(Box::new(p));
     }
 

@@ -29,7 +29,10 @@ fn progress(p: &DoctorPane) -> String {
     let state = if let Some(err) = &p.ev.failed {
         format!("could not run: {}", sanitize(err))
     } else if p.done {
-        "done".to_string()
+        match p.probe_skipped {
+            Some(why) => format!("done; port probe skipped ({why})"),
+            None => "done".to_string(),
+        }
     } else {
         format!("gathering evidence ({} pieces)…", p.pieces)
     };

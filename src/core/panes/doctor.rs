@@ -23,6 +23,8 @@ pub struct DoctorPane {
     rules: Arc<LazyRules>,
     /// Probe the resolved port (a live cluster, not captured files).
     pub probe: bool,
+    /// Why the port probe was not made though the cluster is live (`read-only`), for the title.
+    pub probe_skipped: Option<&'static str>,
     /// The running gather, if any.
     id: Option<EffectId>,
     start: bool,
@@ -46,6 +48,7 @@ impl DoctorPane {
             subject,
             rules,
             probe: true,
+            probe_skipped: None,
             id: None,
             start: true,
             cancels: vec![],

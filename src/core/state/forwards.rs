@@ -14,9 +14,17 @@ use k8s_openapi::api::core::v1::{Pod, Service};
 /// Where a forward listens unless told otherwise (kubectl's default too).
 pub const LOOPBACK: &str = "127.0.0.1";
 
+/// What `F`, `:pf` and the doctor's "forward the port" answer in read-only mode: a forward
+/// needs `create` on pods/portforward, a write the user asked kdoc never to make.
+pub const READONLY_FORWARDS: &str = "read-only: port-forwards are off (--readonly or readonly = true in config.toml); restart without it to forward";
+
 impl AppState {
     /// `F` on a pod, container or service: the dialog of its ports.
     pub(super) fn open_forward_dialog(&mut self) -> Vec<Effect> {
+        if self.readonly {
+            self.say(READONLY_FORWARDS);
+            return vec![];
+        }
         let Some(s) = self.top().subject() else {
             self.say("select a pod, container or service to forward one of its ports");
             return vec![];
@@ -39,6 +47,10 @@ impl AppState {
 
     /// The doctor's "forward the right port": the dialog with that port selected.
     pub(super) fn open_forward_dialog_for(&mut self, ns: &str, target: &str, remote: u16) {
+        if self.readonly {
+            self.say(READONLY_FORWARDS);
+            return;
+        }
         let t = match target.split_once('/') {
             Some(("svc" | "service", n)) => ForwardTarget::Service(n.to_string()),
             Some((_, n)) => ForwardTarget::Pod(n.to_string()),
@@ -50,6 +62,10 @@ impl AppState {
     /// `:pf TARGET [LOCAL:]REMOTE... [-n NS] [--address A]`: check what can be checked here
     /// (kubectl's own errors, from the cache), then start one forward per port.
     pub(super) fn forward_words(&mut self, words: &str) -> Vec<Effect> {
+        if self.readonly {
+            self.say(READONLY_FORWARDS);
+            return vec![];
+        }
         // `:pf @NAME`: a profile's forwards, with its check.
         let (words, check) =
             match words.trim().strip_prefix('@') {
@@ -235,6 +251,14 @@ impl AppState {
             .filter(|p| p.autostart && p.applies_to(&ctx))
             .map(|p| p.name.clone())
             .collect();
+        if self.readonly && !names.is_empty() {
+            // Said once, at start: the user would otherwise wonder where their forwards went.
+            self.say(format!(
+                "read-only: the forward profiles set to autostart did not start ({}); restart without --readonly to forward",
+                names.join(", ")
+            ));
+            return vec![];
+        }
         let mut out = vec![];
         for n in names {
             out.extend(self.forward_words(&format!("@{n}")));
@@ -247,6 +271,12 @@ impl AppState {
     }
 
     pub(super) fn start_forward(&mut self, req: ForwardRequest) -> Vec<Effect> {
+        // Every forward starts here (the dialog, :pf, profiles, restart): the last word on
+        // read-only, whatever path led here.
+        if self.readonly {
+            self.say(READONLY_FORWARDS);
+            return vec![];
+        }
         let id = self.id();
         if req.address != LOOPBACK && req.address != "localhost" {
             self.say(format!(
