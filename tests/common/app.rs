@@ -43,18 +43,11 @@ impl Harness {
     }
 
     pub async fn with(target: kubeconfig::Target, keymap: Keymap, scope: Scope) -> Harness {
-        let opts = Options {
-            target,
-            scope,
-            readonly: false,
-            keymap,
-            theme: Theme::builtin(),
-            notices: vec![],
-            offline: None,
-            profiles: vec![],
-            logs: Default::default(),
-            favourites: vec![],
-        };
+        Harness::with_options(options(target, keymap, scope))
+    }
+
+    /// kdoc with options of the test's choosing (see [`options`] for the usual ones).
+    pub fn with_options(opts: Options) -> Harness {
         let mut session = Session::start(&opts).expect("the app starts");
         session.send(AppMsg::Core(Msg::Resize(120, 35)));
         session.app.state.version = "9.9.9";
@@ -175,6 +168,23 @@ impl Harness {
     }
 }
 
+/// The options [`Harness::with`] starts kdoc with: the built-in theme, no profiles, not
+/// read-only.
+pub fn options(target: kubeconfig::Target, keymap: Keymap, scope: Scope) -> Options {
+    Options {
+        target,
+        scope,
+        readonly: false,
+        keymap,
+        theme: Theme::builtin(),
+        notices: vec![],
+        offline: None,
+        profiles: vec![],
+        logs: Default::default(),
+        favourites: vec![],
+    }
+}
+
 /// A key event from its keymap spelling.
 pub fn key(spec: &str) -> KeyEvent {
     let (mods, base) = match spec.strip_prefix("ctrl-") {
@@ -187,6 +197,10 @@ pub fn key(spec: &str) -> KeyEvent {
         "tab" => KeyCode::Tab,
         "backtab" => KeyCode::BackTab,
         "backspace" => KeyCode::Backspace,
+        "delete" => KeyCode::Delete,
+        "insert" => KeyCode::Insert,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
         "up" => KeyCode::Up,
         "down" => KeyCode::Down,
         "pageup" => KeyCode::PageUp,
