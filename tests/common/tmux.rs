@@ -51,6 +51,22 @@ pub struct Tmux {
 impl Tmux {
     /// Start `kdoc <args>` in a `width`x`height` pane, or `None` (test skipped) without tmux.
     pub fn start(test: &str, width: u16, height: u16, args: &[&str]) -> Option<Tmux> {
+        Tmux::start_with(test, width, height, args, false)
+    }
+
+    /// Like [`Tmux::start`], but the pane waits for Enter before it starts kdoc, so the test
+    /// can set tmux up first (a pane title, `set-clipboard`) and see what kdoc changes.
+    pub fn start_paused(test: &str, width: u16, height: u16, args: &[&str]) -> Option<Tmux> {
+        Tmux::start_with(test, width, height, args, true)
+    }
+
+    fn start_with(
+        test: &str,
+        width: u16,
+        height: u16,
+        args: &[&str],
+        paused: bool,
+    ) -> Option<Tmux> {
         if !tmux_available() {
             if std::env::var_os("KDOC_REQUIRE_TMUX").is_some() {
                 panic!("tmux is not installed (or not runnable) and KDOC_REQUIRE_TMUX is set");
@@ -67,7 +83,8 @@ impl Tmux {
         let h = sh_quote(&home.path().display().to_string());
         let args: Vec<String> = args.iter().map(|a| sh_quote(a)).collect();
         let cmd = format!(
-            "cd {h} && env -u KUBECONFIG HOME={h} XDG_CONFIG_HOME={h}/.config {} {}; echo EXIT=$?; sleep 60",
+            "{}cd {h} && env -u KUBECONFIG HOME={h} XDG_CONFIG_HOME={h}/.config {} {}; echo EXIT=$?; sleep 60",
+            if paused { "read -r _; " } else { "" },
             sh_quote(BIN),
             args.join(" ")
         );
@@ -172,6 +189,14 @@ impl Tmux {
     pub fn esc(&self) {
         self.tmux(&["send-keys", "-t", "s", "Escape"]);
         std::thread::sleep(ESC_GAP);
+    }
+
+    /// A format variable of the pane, e.g. `#{pane_title}`.
+    pub fn display(&self, format: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", "-t", "s", format]);
+        String::from_utf8_lossy(&out.stdout)
+            .trim_end_matches('\n')
+            .to_string()
     }
 
     pub fn alternate_screen_on(&self) -> bool {
