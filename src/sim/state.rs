@@ -58,7 +58,11 @@ impl RequestRecord {
             _ => return None,
         };
         match rest {
-            ["namespaces", _, _, _, sub] | [_, _, sub] => Some(sub),
+            ["namespaces", _, _, _, sub] => Some(sub),
+            // A namespace's own subresources; any other `namespaces/NS/PLURAL` is a list.
+            ["namespaces", _, sub @ ("status" | "finalize")] => Some(sub),
+            ["namespaces", _, _] => None,
+            [_, _, sub] => Some(sub),
             _ => None,
         }
     }
@@ -217,6 +221,11 @@ mod tests {
         assert_eq!(
             rec("GET", "/api/v1/namespaces/ml/pods/p").subresource(),
             None
+        );
+        assert_eq!(rec("GET", "/api/v1/namespaces/ml/pods").subresource(), None);
+        assert_eq!(
+            rec("GET", "/api/v1/namespaces/ml/status").subresource(),
+            Some("status")
         );
         assert_eq!(
             rec("GET", "/apis/argoproj.io/v1alpha1/workflows").subresource(),
