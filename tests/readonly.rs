@@ -114,8 +114,14 @@ const PANES: &[(&str, &str, &str)] = &[
 ];
 
 /// Reach a pane: keys, with `/text` and `:text` typed into the prompt they open.
-fn reach(h: &mut Harness, how: &str) {
+async fn reach(h: &mut Harness, how: &str) {
     home(h);
+    // A key pressed in the last pane may have started the watches again (`A`, `ctrl-r`, a
+    // namespace): the filter below needs the pods back first.
+    h.wait_for("connected with the pods again", |s| {
+        s.contains("● connected") && s.contains("mlflow-")
+    })
+    .await;
     for w in how.split_whitespace() {
         match w.chars().next() {
             Some(c @ ('/' | ':')) if w.len() > 1 => {
@@ -155,7 +161,7 @@ async fn readonly_sends_nothing_that_writes_whatever_keys_are_pressed() {
     assert!(keys.len() > 40, "the default keymap's keys: {keys:?}");
 
     // F and :pf refuse, saying why.
-    reach(&mut h, "/^mlflow/mlflow- enter");
+    reach(&mut h, "/^mlflow/mlflow- enter").await;
     press(&mut h, "F");
     let s = h.screen();
     assert!(s.contains(REFUSAL), "F refuses:\n{s}");
@@ -186,7 +192,7 @@ async fn readonly_sends_nothing_that_writes_whatever_keys_are_pressed() {
     // Every key of every layer, in every pane, each from a fresh arrival in the pane (a key
     // may leave it). The keys that only make sense in one layer are harmless elsewhere.
     for (what, how, top) in PANES {
-        reach(&mut h, how);
+        reach(&mut h, how).await;
         let name = h.session.app.state.top().name();
         if name != *top {
             panic!(
@@ -196,7 +202,7 @@ async fn readonly_sends_nothing_that_writes_whatever_keys_are_pressed() {
         }
         for k in &keys {
             if h.session.app.state.top().name() != *top || h.session.app.state.prompt.is_some() {
-                reach(&mut h, how);
+                reach(&mut h, how).await;
             }
             press(&mut h, k);
         }

@@ -62,11 +62,15 @@ pub fn collection(ctx: Ctx<'_>) -> Response<Body> {
 struct Filters {
     labels: LabelSelector,
     fields: FieldSelector,
+    /// A label or field selector was given.
+    selected: bool,
 }
 
 impl Filters {
     fn parse(ctx: &Ctx<'_>) -> Result<Self, ApiError> {
+        let given = |k: &str| ctx.query.get(k).is_some_and(|v| !v.is_empty());
         Ok(Filters {
+            selected: given("labelSelector") || given("fieldSelector"),
             labels: parse_labels(ctx.query.get("labelSelector").unwrap_or(""))?,
             fields: FieldSelector::parse(
                 ctx.query.get("fieldSelector").unwrap_or(""),
@@ -124,6 +128,7 @@ fn list(ctx: Ctx<'_>) -> Response<Body> {
         ctx.idx,
         ctx.ns,
         &|o| filters.matches(o),
+        filters.selected,
         after.as_ref().map(|a| &a.1),
         limit,
     );

@@ -378,11 +378,15 @@ impl Store {
     }
 
     /// A page of objects, in (namespace, name) order, after `after`.
+    /// `selected`: a selector narrows the list, so, like the apiserver, the page says there is
+    /// more but not how much (counting would mean filtering the rest of the collection on every
+    /// page: quadratic over 100,000 events). Without one, `remaining` counts the rest.
     pub fn list(
         &self,
         idx: usize,
         ns: Option<&str>,
         filter: &dyn Fn(&Value) -> bool,
+        selected: bool,
         after: Option<&ObjKey>,
         limit: Option<usize>,
     ) -> ListPage {
@@ -407,30 +411,30 @@ impl Store {
             ),
             (None, None) => Box::new(c.objects.iter()),
         };
+        let in_ns = |key: &ObjKey| ns.is_none_or(|ns| key.0 == ns);
+        let mut range = range.take_while(|(key, _)| ns.is_none_or(|ns| key.0.as_str() <= ns));
         let mut items = vec![];
         let mut next = None;
+        let mut more = false;
         let mut remaining = 0;
-        for (key, obj) in range {
-            if let Some(ns) = ns
-                && key.0 != ns
-            {
-                if key.0.as_str() > ns {
-                    break;
-                }
-                continue;
-            }
-            if !filter(&obj.value) {
+        for (key, obj) in range.by_ref() {
+            if !in_ns(key) || !filter(&obj.value) {
                 continue;
             }
             if limit.is_some_and(|l| items.len() >= l) {
-                remaining += 1;
-                continue;
+                more = true;
+                remaining = 1;
+                break;
             }
             items.push(obj.clone());
             next = Some(key.clone());
         }
-        if remaining == 0 {
+        if !more {
             next = None;
+        } else if selected {
+            remaining = 0;
+        } else {
+            remaining += range.filter(|(key, _)| in_ns(key)).count();
         }
         ListPage {
             items,
@@ -842,7 +846,7 @@ mod tests {
             .find_kind("discovery.k8s.io/v1", "EndpointSlice")
             .unwrap();
         store
-            .list(idx, Some("ns"), &|_| true, None, None)
+            .list(idx, Some("ns"), &|_| true, false, None, None)
             .items
             .into_iter()
             .filter(|s| s.value["metadata"]["labels"][endpoint_slices::SERVICE_NAME] == svc)
