@@ -118,6 +118,10 @@ fn resource_route<'a>(group: &'a str, version: &'a str, rest: &[&'a str]) -> Rou
 
 async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> {
     state.count_request();
+    let latency = state.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     if let Some(err) = state.faults.failing() {
         return error(&err);
     }
