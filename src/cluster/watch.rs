@@ -52,13 +52,17 @@ pub enum Failure {
     Expired,
     /// The server answered with an error (403, ...): its own message.
     Refused(String),
-    /// No answer: the connection is down.
+    /// No answer (the connection is down), or an answer saying to try again later (5xx, 429).
     Unreachable(String),
 }
 
 pub fn classify(e: &watcher::Error) -> Failure {
     match api_status(e) {
         Some(s) if s.code == 410 => Failure::Expired,
+        // An apiserver or etcd in trouble (500, 503, 504) or shedding load (429): it may well
+        // answer the next attempt, and what was listed before is still the best we know.
+        Some(s) if s.code >= 500 || s.code == 429 => Failure::Unreachable(s.message.clone()),
+
         Some(s) => Failure::Refused(s.message.clone()),
         None => Failure::Unreachable(e.to_string()),
     }
