@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::Pod;
 use kdoc::sim::scenario::build::{c, pod};
 use kdoc::sim::scenario::{Action, Scenario, Step};
 use kube::Api;
+use kube::runtime::WatchStreamExt;
 use kube::runtime::watcher::{self, Event};
 use serde_json::json;
 
@@ -143,6 +144,71 @@ async fn watcher_relists_after_a_410() {
             "a full relist follows the 410"
         );
     }
+}
+
+/// `expire_watches`: an open watch ends with an ERROR event carrying the 410 Status (no
+/// reconnect needed to see it), and the relist that follows works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expire_watches_sends_a_410_on_the_open_watch() {
+    let sim = common::start(Scenario {
+        timeline: vec![],
+        ..timeline_scenario()
+    })
+    .await;
+    let state = sim.state().clone();
+    let limit = Duration::from_secs(10);
+    // Polled in its own task, so the watch is open (requested) while the test waits. With a
+    // backoff: without one, a watcher whose every retry fails at once never yields, and the
+    // task could not even be aborted.
+    let pods: Api<Pod> = Api::namespaced(common::client(&sim), "t");
+    let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        let mut stream = watcher::watcher(pods, watcher::Config::default())
+            .default_backoff()
+            .boxed();
+        while let Some(ev) = stream.next().await {
+            let _ = seen_tx.send(ev.map(|e| describe(&e)).map_err(|e| e.to_string()));
+        }
+    });
+    let mut next = async || {
+        seen_rx
+            .recv()
+            .bounded_by(limit, "the watcher's next event")
+            .await
+            .expect("the watcher task is running")
+    };
+    for want in ["Init", "InitApply a", "InitDone"] {
+        assert_eq!(next().await.as_deref(), Ok(want));
+    }
+    wait_until(limit, "the watch is open", || state.open_watches() == 1).await;
+    state.expire_watches();
+    let err = next()
+        .await
+        .expect_err("the open watch gets an ERROR event");
+    assert!(err.contains("too old resource version"), "{err}");
+    for want in ["Init", "InitApply a", "InitDone"] {
+        assert_eq!(next().await.as_deref(), Ok(want), "a relist follows");
+    }
+    task.abort();
+    let _ = task.bounded_by(limit, "the aborted watcher task").await;
+}
+
+/// `set_latency`: a request is answered only after the latency; zero ends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn latency_delays_every_answer() {
+    let sim = common::start(timeline_scenario()).await;
+    let latency = Duration::from_millis(700);
+    sim.state().faults.set_latency(latency);
+    let start = tokio::time::Instant::now();
+    let (code, _) = common::raw(&sim, "GET", "/version", &[]).await;
+    assert_eq!(code, 200);
+    // A lower bound only: the answer cannot come before the latency, however loaded the
+    // machine is (no upper bound: that would be a benchmark).
+    assert!(start.elapsed() >= latency, "{:?}", start.elapsed());
+    sim.state().faults.set_latency(Duration::ZERO);
+    assert_eq!(sim.state().faults.latency(), Duration::ZERO);
+    let (code, _) = common::raw(&sim, "GET", "/version", &[]).await;
+    assert_eq!(code, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -165,6 +165,34 @@ fn reconnecting_header() {
     insta::assert_snapshot!("reconnecting_100x16", t);
 }
 
+/// The cluster layer says requests are slow: the header says so (beside the connection,
+/// which is fine), and stops once they are quick again.
+#[test]
+fn slow_cluster_header() {
+    let mut s = mlops_state(Scope::All);
+    let rev = s.cache.revs.conn;
+    cluster(
+        &mut s,
+        ClusterEvent::Slow(Some(std::time::Duration::from_millis(2000))),
+    );
+    assert!(
+        s.cache.revs.conn > rev,
+        "panes that show the connection redraw"
+    );
+    let t = screen(&s, 100, 16);
+    assert!(t.contains("● connected"), "{t}");
+    assert!(t.contains("◌ cluster is slow: requests take 2.0 s"), "{t}");
+    cluster(&mut s, ClusterEvent::Slow(None));
+    let t = screen(&s, 100, 16);
+    assert!(!t.contains("slow"), "{t}");
+    cluster(
+        &mut s,
+        ClusterEvent::Slow(Some(std::time::Duration::from_secs(5))),
+    );
+    s.cache.reset(Scope::All, s.cache.watch + 1);
+    assert_eq!(s.cache.slow, None, "a new watch measures afresh");
+}
+
 #[test]
 fn too_small() {
     let s = mlops_state(Scope::All);

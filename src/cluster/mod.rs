@@ -4,6 +4,7 @@
 pub mod doctor;
 pub mod forward;
 pub mod kubeconfig;
+pub mod latency;
 pub mod logs;
 pub mod objects;
 pub mod runner;

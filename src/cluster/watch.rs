@@ -15,6 +15,9 @@ use kube::{Api, Client, Resource};
 use serde::de::DeserializeOwned;
 use tokio::sync::mpsc::Sender;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::latency::{self, Meter};
 
 use crate::core::cluster_event::{ClusterEvent, ClusterMsg, Conn};
 use crate::core::effect::EffectId;
@@ -52,13 +55,16 @@ pub enum Failure {
     Expired,
     /// The server answered with an error (403, ...): its own message.
     Refused(String),
-    /// No answer: the connection is down.
+    /// No answer (the connection is down), or an answer saying to try again later (5xx, 429).
     Unreachable(String),
 }
 
 pub fn classify(e: &watcher::Error) -> Failure {
     match api_status(e) {
         Some(s) if s.code == 410 => Failure::Expired,
+        // An apiserver or etcd in trouble (500, 503, 504) or shedding load (429): it may well
+        // answer the next attempt, and what was listed before is still the best we know.
+        Some(s) if s.code >= 500 || s.code == 429 => Failure::Unreachable(s.message.clone()),
         Some(s) => Failure::Refused(s.message.clone()),
         None => Failure::Unreachable(e.to_string()),
     }
@@ -75,13 +81,14 @@ pub struct Kind<K, T> {
 }
 
 /// Watch `api` and send what happens as events of watch `id`. The first kind (pods) also
-/// reports the connection; `conn` says whether this one does.
+/// reports the connection; `conn` says whether this one does. Each list is timed on `meter`.
 pub fn spawn<K, T>(
     api: Api<K>,
     kind: Kind<K, T>,
     id: EffectId,
     tx: Sender<ClusterMsg>,
     conn: Option<Client>,
+    meter: Meter,
 ) -> JoinHandle<()>
 where
     K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + 'static,
@@ -94,13 +101,20 @@ where
         let mut buffer: Vec<T> = vec![];
         let mut attempt = 0u32;
         let probing = Arc::new(AtomicBool::new(false));
+        // `Init` comes just before the list request; its first item or `InitDone` after it.
+        let mut listing: Option<Instant> = None;
         while let Some(item) = stream.next().await {
             if item.is_ok() {
                 attempt = 0;
             }
+            if let (Ok(Event::InitApply(_) | Event::InitDone), Some(t)) = (&item, listing) {
+                meter.record(t.elapsed());
+                listing = None;
+            }
             let ev = match item {
                 Ok(Event::Init) => {
                     buffer.clear();
+                    listing = Some(Instant::now());
                     continue;
                 }
                 Ok(Event::InitApply(o)) => {
@@ -172,6 +186,7 @@ fn ns_name(n: &Namespace) -> String {
 }
 
 pub fn start(client: Client, scope: &Scope, id: EffectId, tx: Sender<ClusterMsg>) -> Watches {
+    let (meter, metering) = latency::spawn(client.clone(), id, tx.clone());
     let pods = spawn(
         api::<Pod>(&client, scope),
         Kind {
@@ -184,6 +199,7 @@ pub fn start(client: Client, scope: &Scope, id: EffectId, tx: Sender<ClusterMsg>
         id,
         tx.clone(),
         Some(client.clone()),
+        meter.clone(),
     );
     // Namespaces feed the picker and completion in every scope.
     let namespaces = spawn(
@@ -198,6 +214,7 @@ pub fn start(client: Client, scope: &Scope, id: EffectId, tx: Sender<ClusterMsg>
         id,
         tx.clone(),
         None,
+        meter.clone(),
     );
     let services = spawn(
         api::<Service>(&client, scope),
@@ -211,6 +228,7 @@ pub fn start(client: Client, scope: &Scope, id: EffectId, tx: Sender<ClusterMsg>
         id,
         tx.clone(),
         None,
+        meter.clone(),
     );
     let endpoints = spawn(
         api::<Endpoints>(&client, scope),
@@ -224,8 +242,9 @@ pub fn start(client: Client, scope: &Scope, id: EffectId, tx: Sender<ClusterMsg>
         id,
         tx.clone(),
         None,
+        meter.clone(),
     );
-    let mut tasks = vec![pods, namespaces, services, endpoints];
+    let mut tasks = vec![pods, namespaces, services, endpoints, metering];
     tasks.extend(super::workflows::start(client, scope, id, tx));
     Watches { tasks }
 }

@@ -50,6 +50,8 @@ pub struct Cache {
     /// The id of the `Watch` effect whose events fill this cache; older ones are dropped.
     pub watch: u64,
     pub conn: Conn,
+    /// How long API requests take while they are slow (see `ClusterEvent::Slow`).
+    pub slow: Option<std::time::Duration>,
     pub pods: BTreeMap<Key, PodEntry>,
     /// The API's message when the pods watch fails (e.g. 403).
     pub pods_error: Option<String>,
@@ -88,6 +90,7 @@ impl Cache {
             scope,
             watch: 0,
             conn: Conn::Connecting,
+            slow: None,
             pods: BTreeMap::new(),
             pods_error: None,
             namespaces: BTreeSet::new(),
@@ -126,6 +129,7 @@ impl Cache {
         self.taskruns.clear();
         self.taskruns_error = None;
         self.conn = Conn::Connecting;
+        self.slow = None;
         self.pod_changes.clear();
         let r = &mut self.revs;
         r.pods += 1;
@@ -303,6 +307,12 @@ impl Cache {
                     self.pods_replaced();
                 }
                 self.set_conn(c);
+            }
+            ClusterEvent::Slow(d) => {
+                if self.slow != d {
+                    self.slow = d;
+                    self.revs.conn += 1;
+                }
             }
         }
     }

@@ -33,6 +33,9 @@ pub enum ClusterEvent {
     NamespaceApplied(String),
     NamespaceDeleted(String),
     Conn(Conn),
+    /// How long the API's requests take, measured by the cluster layer: `Some` while they take
+    /// longer than [`SLOW`], `None` once they are quick again.
+    Slow(Option<std::time::Duration>),
     ServicesReset(Vec<ServiceEntry>),
     ServiceApplied(Box<ServiceEntry>),
     ServiceDeleted(String, String),
@@ -53,6 +56,9 @@ pub enum ClusterEvent {
     TaskRunDeleted(String, String),
     TaskRunsError(String),
 }
+
+/// Requests taking at least this long make the header say the cluster is slow.
+pub const SLOW: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// An item of a running effect's stream (the `Watch` with this id), or an effect's result.
 #[derive(Clone, Debug)]

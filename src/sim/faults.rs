@@ -1,5 +1,5 @@
 //! Fault injection for tests: forbidden kinds, a window or a count of 500s, dropping every
-//! open stream.
+//! open stream, expiring every open watch (410), latency on every request.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
@@ -59,6 +59,12 @@ pub struct Faults {
     failing_next: AtomicUsize,
     /// Bumped to end every open watch, log stream and port-forward.
     drops: watch::Sender<u64>,
+    /// Bumped to end every open watch with a 410 ERROR event (see [`SimState::expire_watches`]).
+    ///
+    /// [`SimState::expire_watches`]: super::state::SimState::expire_watches
+    expiries: watch::Sender<u64>,
+    /// How long every request waits before it is answered.
+    latency: Mutex<Duration>,
 }
 
 impl Default for Faults {
@@ -70,6 +76,8 @@ impl Default for Faults {
             failing_until: Mutex::default(),
             failing_next: AtomicUsize::new(0),
             drops: watch::channel(0).0,
+            expiries: watch::channel(0).0,
+            latency: Mutex::new(Duration::ZERO),
         }
     }
 }
@@ -182,6 +190,26 @@ impl Faults {
 
     pub fn drops(&self) -> watch::Receiver<u64> {
         self.drops.subscribe()
+    }
+
+    /// End every open watch with an ERROR event carrying a 410 Status. Only the signal: use
+    /// `SimState::expire_watches`, which also compacts the store so a resumed watch gets 410 too.
+    pub(crate) fn expire_open_watches(&self) {
+        self.expiries.send_modify(|g| *g += 1);
+    }
+
+    pub fn expiries(&self) -> watch::Receiver<u64> {
+        self.expiries.subscribe()
+    }
+
+    /// Make every request wait `d` before it is answered (a watch or a stream: before its
+    /// response starts), as a slow or overloaded apiserver would; `Duration::ZERO` ends it.
+    pub fn set_latency(&self, d: Duration) {
+        *self.latency.lock().unwrap_or_else(|p| p.into_inner()) = d;
+    }
+
+    pub fn latency(&self) -> Duration {
+        *self.latency.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -305,6 +305,8 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
     let rt = ctx.rt.clone();
     let ns = ctx.ns.map(String::from);
     let mut drops = ctx.state.faults.drops();
+    let mut expiries = ctx.state.faults.expiries();
+    let state = ctx.state.clone();
     let mut shutdown = ctx.state.shutdown_signal();
     let bookmark_every = ctx.state.bookmark_interval;
     let mut rows = wants_table(ctx.accept).then(|| TableRows {
@@ -365,6 +367,12 @@ fn watch(ctx: Ctx<'_>) -> Response<Body> {
                 }
                 _ = &mut deadline => return,
                 _ = drops.changed() => return,
+                _ = expiries.changed() => {
+                    // The store was compacted: what this watch saw last is too old now.
+                    let oldest = state.store.resource_version();
+                    let _ = tx.send(expired_event(last_rv, oldest)).await;
+                    return;
+                }
                 _ = crate::sim::state::until_true(&mut shutdown) => return,
                 _ = tx.closed() => return,
             }

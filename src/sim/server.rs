@@ -128,6 +128,10 @@ async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> 
             .get(header::UPGRADE)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
     });
+    let latency = state.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     if let Some(err) = state.faults.failing() {
         return error(&err);
     }

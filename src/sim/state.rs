@@ -178,6 +178,15 @@ impl SimState {
         self.pods_removed.subscribe()
     }
 
+    /// A 410 on every watch, as after an etcd compaction the watch cache could not follow:
+    /// every resourceVersion handed out so far becomes too old (a resumed watch gets 410), and
+    /// every open watch ends with an ERROR event carrying the 410 Status. A fresh list works,
+    /// so a client that relists recovers.
+    pub fn expire_watches(&self) {
+        self.store.compact();
+        self.faults.expire_open_watches();
+    }
+
     /// Streams watch this to end when the server stops.
     pub fn shutdown_signal(&self) -> watch::Receiver<bool> {
         self.shutdown

@@ -49,12 +49,21 @@ pub fn draw(f: &mut Frame, area: Rect, state: &AppState, view: &View) {
         ),
     };
     let counts = c.health_counts();
-    let mut second = vec![
-        Span::raw(" "),
-        conn,
+    let mut second = vec![Span::raw(" "), conn];
+    // Slow and still answering: worth saying, as every pane's data will lag behind.
+    if let Some(d) = c.slow {
+        second.push(Span::styled(
+            format!(
+                "  ◌ cluster is slow: requests take {:.1} s",
+                d.as_secs_f64()
+            ),
+            Style::default().fg(t.warn),
+        ));
+    }
+    second.extend([
         Span::styled("  pods ", label),
         Span::styled(c.pods.len().to_string(), value),
-    ];
+    ]);
     for (key, color) in [
         ("ok", t.ok),
         ("pending", t.pending),

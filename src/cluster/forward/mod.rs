@@ -172,7 +172,7 @@ impl Forward {
         if events.send(listening).await.is_err() {
             return;
         }
-        let api: Api<Pod> = Api::namespaced(client, &resolved.namespace);
+        let api: Api<Pod> = Api::namespaced(client.clone(), &resolved.namespace);
         let mut sup = supervise::Supervisor::new(&req, &resolved, events);
         if !sup
             .send(ForwardState::Active {
@@ -194,6 +194,8 @@ impl Forward {
         let mut last_traffic = traffic.snapshot();
         let mut report_at: Option<Instant> = None;
         let mut watching = true;
+        // While the API server is unreachable, a retry asks it for /version first.
+        let mut probe: Option<tokio::task::JoinHandle<bool>> = None;
         let mut reported = Instant::now() - TRAFFIC_EVERY;
         let far = || Instant::now() + Duration::from_secs(86_400);
         loop {
@@ -217,8 +219,12 @@ impl Forward {
                 Some(_) = conns.join_next(), if !conns.is_empty() => true,
                 item = pods.next(), if watching => match item {
                     Some(Ok(ev)) => sup.pod_event(ev).await,
-                    // The watcher retries with backoff by itself.
-                    Some(Err(_)) => true,
+                    // The watcher retries with backoff by itself; a 410 relists, a refusal
+                    // leaves the pods as they were, no answer means no stream works either.
+                    Some(Err(e)) => match crate::cluster::watch::classify(&e) {
+                        crate::cluster::watch::Failure::Unreachable(m) => sup.api_unreachable(m).await,
+                        _ => true,
+                    },
                     None => {
                         watching = false;
                         true
@@ -226,7 +232,18 @@ impl Forward {
                 },
                 Some(f) = fail_rx.recv() => sup.failed(f).await,
                 _ = tokio::time::sleep_until(sup.retry_at.unwrap_or_else(far)), if sup.retry_at.is_some() => {
-                    sup.retry().await
+                    if sup.api_down {
+                        sup.retry_at = None;
+                        let c = client.clone();
+                        probe = Some(tokio::spawn(async move { c.apiserver_version().await.is_ok() }));
+                        true
+                    } else {
+                        sup.retry().await
+                    }
+                }
+                answered = async { probe.as_mut().expect("guarded by is_some").await }, if probe.is_some() => {
+                    probe = None;
+                    sup.api_back(answered.unwrap_or(false)).await
                 }
                 _ = traffic.changed.notified(), if report_at.is_none() => {
                     report_at = Some((reported + TRAFFIC_EVERY).max(Instant::now()));

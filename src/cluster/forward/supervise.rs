@@ -27,6 +27,9 @@ pub(super) struct Supervisor {
     attempt: u32,
     last_error: String,
     pub retry_at: Option<Instant>,
+    /// The pods watch cannot reach the API server: the pods known may be stale, so nothing
+    /// goes active again until the server answers (see [`Supervisor::api_back`]).
+    pub api_down: bool,
 }
 
 impl Supervisor {
@@ -47,6 +50,7 @@ impl Supervisor {
             attempt: 0,
             last_error: String::new(),
             retry_at: None,
+            api_down: false,
         }
     }
 
@@ -140,13 +144,42 @@ impl Supervisor {
         .await
     }
 
+    /// The pods watch failed without an answer from the API server (or with a 5xx): the
+    /// forward cannot open streams either, so it says so instead of looking active.
+    pub async fn api_unreachable(&mut self, error: String) -> bool {
+        if self.api_down {
+            return true;
+        }
+        self.api_down = true;
+        let error = format!("the API server is unreachable: {error}");
+        if self.current().is_some() {
+            self.lose(error).await
+        } else {
+            self.last_error = error;
+            true
+        }
+    }
+
+    /// The API server answered again (or did not, `ok` false).
+    pub async fn api_back(&mut self, ok: bool) -> bool {
+        if ok {
+            self.api_down = false;
+        }
+        self.retry().await
+    }
+
     /// A backoff ran out: check again, or count another attempt.
     pub async fn retry(&mut self) -> bool {
         self.retry_at = None;
         if self.current().is_some() {
             return true;
         }
-        match self.try_activate().await {
+        let found = if self.api_down {
+            None
+        } else {
+            self.try_activate().await
+        };
+        match found {
             Some(ok) => ok,
             None => {
                 self.attempt += 1;
