@@ -155,6 +155,9 @@ fn main() {
             "RSS: {first:.1} MB after the first minute, {max:.1} MB at most, {:.1} MB at the end",
             rss.last().copied().unwrap_or_default()
         );
-        println!("kdoc CPU: median {:.1} % of one core", percentile(&mut cpus, 0.5));
+        println!(
+            "kdoc CPU: median {:.1} % of one core",
+            percentile(&mut cpus, 0.5)
+        );
     }
 }

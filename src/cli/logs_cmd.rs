@@ -80,13 +80,18 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         }
         let n: i64 = num.parse().map_err(|_| bad())?;
         num.clear();
-        total += n * match c {
+        let unit = match c {
             's' => 1,
             'm' => 60,
             'h' => 3600,
             'd' => 86400,
             _ => return Err(bad()),
         };
+        // `99999999999999999d` must be refused, not overflow.
+        total = n
+            .checked_mul(unit)
+            .and_then(|t| total.checked_add(t))
+            .ok_or_else(bad)?;
     }
     if !num.is_empty() || total <= 0 {
         return Err(bad());
@@ -199,5 +204,15 @@ mod tests {
         assert!(parse_duration("10x").is_err());
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("0").is_err());
+        assert!(parse_duration("99999999999999999d").is_err());
+        assert!(parse_duration("9223372036854775807s1s").is_err());
+    }
+
+    proptest::proptest! {
+        // `--since` is typed by people: any text is a duration or a message, never a panic.
+        #[test]
+        fn any_since_is_answered(s in "[0-9smhd ]{0,24}|\\PC{0,12}") {
+            let _ = parse_duration(&s);
+        }
     }
 }
