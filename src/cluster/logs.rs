@@ -15,7 +15,9 @@ use tokio::task::AbortHandle;
 use crate::core::cluster_event::{ClusterMsg, LogEvent, LogLine};
 use crate::core::effect::{EffectId, LogRequest};
 
-/// Reconnect attempts before a stream is declared failed.
+/// Reconnect attempts before a one-off read is declared failed. A followed stream keeps trying
+/// (backing off up to 10 s) for as long as the API server is away: an outage of minutes must
+/// not end the logs someone is watching. A refusal (4xx) still ends it at once.
 const MAX_ATTEMPTS: u32 = 8;
 
 pub fn spawn(
@@ -55,7 +57,16 @@ fn refusal(e: &Error) -> Option<String> {
 
 async fn stream(client: Client, id: EffectId, req: LogRequest, out: Sender<ClusterMsg>) {
     let api: Api<Pod> = Api::namespaced(client, &req.namespace);
-    let mut last: Option<Timestamp> = req.since_time;
+    // Opened from `since_time` (the app reopening from its last line): every line of that
+    // instant was seen already.
+    let mut pos = Position {
+        last: req.since_time,
+        at_last: if req.since_time.is_some() {
+            usize::MAX
+        } else {
+            0
+        },
+    };
     let mut attempt = 0u32;
     loop {
         // After a reconnect, start from the last line seen instead of the tail again.
@@ -64,13 +75,13 @@ async fn stream(client: Client, id: EffectId, req: LogRequest, out: Sender<Clust
             follow: req.follow,
             previous: req.previous,
             timestamps: true,
-            tail_lines: if last.is_none() { req.tail } else { None },
-            since_seconds: if last.is_none() {
+            tail_lines: if pos.last.is_none() { req.tail } else { None },
+            since_seconds: if pos.last.is_none() {
                 req.since_seconds
             } else {
                 None
             },
-            since_time: last,
+            since_time: pos.last,
             ..LogParams::default()
         };
         let reader = match api.log_stream(&req.pod, &lp).await {
@@ -81,7 +92,7 @@ async fn stream(client: Client, id: EffectId, req: LogRequest, out: Sender<Clust
                     return;
                 }
                 attempt += 1;
-                if attempt > MAX_ATTEMPTS {
+                if attempt > MAX_ATTEMPTS && !req.follow {
                     send(&out, id, LogEvent::Failed(e.to_string())).await;
                     return;
                 }
@@ -100,18 +111,14 @@ async fn stream(client: Client, id: EffectId, req: LogRequest, out: Sender<Clust
             return;
         }
         // After a reconnect, lines up to the last one seen come again: skip them.
-        let mut resume = if attempt > 0 || last == req.since_time {
-            last
-        } else {
-            None
-        };
-        match read(reader, id, &out, &mut last, &mut resume, &mut attempt).await {
+        let mut resume = pos.last.map(|t| (t, pos.at_last));
+        match read(reader, id, &out, &mut pos, &mut resume, &mut attempt).await {
             Read::Eof => {
                 send(&out, id, LogEvent::Ended).await;
                 return;
             }
             Read::Gone => return,
-            Read::Error(e) if req.follow && attempt < MAX_ATTEMPTS => {
+            Read::Error(e) if req.follow => {
                 attempt += 1;
                 let ev = LogEvent::Reconnecting { attempt, error: e };
                 if !send(&out, id, ev).await {
@@ -144,8 +151,8 @@ async fn read(
     reader: impl futures::AsyncBufRead + Unpin,
     id: EffectId,
     out: &Sender<ClusterMsg>,
-    last: &mut Option<Timestamp>,
-    resume: &mut Option<Timestamp>,
+    pos: &mut Position,
+    resume: &mut Option<(Timestamp, usize)>,
     attempt: &mut u32,
 ) -> Read {
     let mut reader = reader;
@@ -158,7 +165,7 @@ async fn read(
         if chunk.is_empty() {
             let mut batch = Vec::new();
             if !carry.is_empty() {
-                push_line(&carry, last, resume, &mut batch);
+                push_line(&carry, pos, resume, &mut batch);
             }
             if !batch.is_empty() && !send(out, id, LogEvent::Lines(batch)).await {
                 return Read::Gone;
@@ -171,10 +178,10 @@ async fn read(
         for (i, b) in chunk.iter().enumerate() {
             if *b == b'\n' {
                 if carry.is_empty() {
-                    push_line(&chunk[start..i], last, resume, &mut batch);
+                    push_line(&chunk[start..i], pos, resume, &mut batch);
                 } else {
                     carry.extend_from_slice(&chunk[start..i]);
-                    push_line(&carry, last, resume, &mut batch);
+                    push_line(&carry, pos, resume, &mut batch);
                     carry.clear();
                 }
                 start = i + 1;
@@ -192,23 +199,41 @@ async fn read(
     }
 }
 
+/// Where a stream is: the last timestamp seen and how many lines carried it.
+struct Position {
+    last: Option<Timestamp>,
+    at_last: usize,
+}
+
 fn push_line(
     raw: &[u8],
-    last: &mut Option<Timestamp>,
-    resume: &mut Option<Timestamp>,
+    pos: &mut Position,
+    resume: &mut Option<(Timestamp, usize)>,
     batch: &mut Vec<LogLine>,
 ) {
     let (ts, text) = split_timestamp(raw);
-    // Reopened from the last timestamp seen: the server repeats lines up to that instant.
-    // Lines sharing a timestamp are normal otherwise, and kept.
-    if let Some(r) = *resume {
+    // Reopened from the last timestamp seen (`sinceTime` has whole seconds, so from the start
+    // of that second): the server repeats what came before it, and the lines at that instant
+    // already seen. Lines sharing a timestamp are normal, so only that many are skipped.
+    if let Some((r, skip)) = resume {
         match ts {
-            Some(t) if t <= r => return,
+            Some(t) if t < *r => return,
+            Some(t) if t == *r && *skip > 0 => {
+                *skip -= 1;
+                return;
+            }
             _ => *resume = None,
         }
     }
-    if ts.is_some() {
-        *last = ts;
+    if let Some(t) = ts {
+        if pos.last == Some(t) {
+            pos.at_last = pos.at_last.saturating_add(1);
+        } else {
+            *pos = Position {
+                last: Some(t),
+                at_last: 1,
+            };
+        }
     }
     batch.push(LogLine {
         ts,
@@ -236,31 +261,71 @@ mod tests {
         assert_eq!(rest, b"\xff\xfe binary");
     }
 
-    #[test]
-    fn lines_at_or_before_the_last_seen_time_are_skipped_after_a_reconnect() {
-        let t0 = Some("2026-12-01T14:45:51Z".parse().unwrap());
-        let (mut last, mut resume) = (t0, t0);
+    fn lines(
+        raw: &[&[u8]],
+        pos: &mut Position,
+        resume: &mut Option<(Timestamp, usize)>,
+    ) -> Vec<Vec<u8>> {
         let mut batch = vec![];
-        push_line(
-            b"2026-12-01T14:45:51Z seen",
-            &mut last,
+        for r in raw {
+            push_line(r, pos, resume, &mut batch);
+        }
+        batch.into_iter().map(|l| l.bytes).collect()
+    }
+
+    #[test]
+    fn a_reconnect_skips_what_was_seen_and_keeps_lines_sharing_the_last_instant() {
+        let mut pos = Position {
+            last: None,
+            at_last: 0,
+        };
+        let mut resume = None;
+        let first = lines(
+            &[
+                b"2026-12-01T14:45:50Z a",
+                b"2026-12-01T14:45:51Z b",
+                b"2026-12-01T14:45:51Z c",
+            ],
+            &mut pos,
             &mut resume,
-            &mut batch,
         );
-        push_line(
-            b"2026-12-01T14:45:52Z new",
-            &mut last,
+        assert_eq!(first, [b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+        assert_eq!(pos.at_last, 2);
+        // The stream broke after c; the server had also written d at the same instant. The
+        // reopened stream starts at the second (50 again, then b, c, d, e).
+        let mut resume = pos.last.map(|t| (t, pos.at_last));
+        let again = lines(
+            &[
+                b"2026-12-01T14:45:50Z a",
+                b"2026-12-01T14:45:51Z b",
+                b"2026-12-01T14:45:51Z c",
+                b"2026-12-01T14:45:51Z d",
+                b"2026-12-01T14:45:52Z e",
+            ],
+            &mut pos,
             &mut resume,
-            &mut batch,
         );
-        // Not after a reconnect: the same instant twice is two lines.
-        push_line(
-            b"2026-12-01T14:45:52Z also new",
-            &mut last,
+        assert_eq!(again, [b"d".to_vec(), b"e".to_vec()]);
+    }
+
+    #[test]
+    fn opened_from_a_since_time_every_line_of_that_instant_was_seen() {
+        let t: Timestamp = "2026-12-01T14:45:51Z".parse().unwrap();
+        let mut pos = Position {
+            last: Some(t),
+            at_last: usize::MAX,
+        };
+        let mut resume = Some((t, usize::MAX));
+        let got = lines(
+            &[
+                b"2026-12-01T14:45:51Z seen",
+                b"2026-12-01T14:45:51Z seen too",
+                b"2026-12-01T14:45:52Z new",
+                b"2026-12-01T14:45:52Z also new",
+            ],
+            &mut pos,
             &mut resume,
-            &mut batch,
         );
-        let texts: Vec<&[u8]> = batch.iter().map(|l| l.bytes.as_slice()).collect();
-        assert_eq!(texts, [&b"new"[..], &b"also new"[..]]);
+        assert_eq!(got, [b"new".to_vec(), b"also new".to_vec()]);
     }
 }
