@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::app::{self, Harness, key, target};
 use kdoc::app::model::AppMsg;
-use kdoc::config::keymap::Keymap;
+use kdoc::config::keymap::{Keymap, LAYERS};
 use kdoc::core::cluster_event::ClusterMsg;
 use kdoc::core::effect::{Effect, EffectKind};
 use kdoc::core::forward::{ForwardEvent, ForwardRequest, ForwardState, ForwardTarget};
@@ -21,26 +21,6 @@ use kdoc::sim::state::RequestRecord;
 
 const REFUSAL: &str = "read-only: port-forwards are off";
 
-/// Every layer of keymaps/default.toml (its header lists them).
-const LAYERS: &[&str] = &[
-    "global",
-    "pods",
-    "services",
-    "kinds",
-    "workflows",
-    "steps",
-    "containers",
-    "logs",
-    "doctor",
-    "forwards",
-    "port-forward",
-    "events",
-    "yaml",
-    "describe",
-    "help",
-    "picker",
-    "input",
-];
 
 async fn harness(sim: &Sim, readonly: bool) -> Harness {
     let mut opts = app::options(
