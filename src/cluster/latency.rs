@@ -1,9 +1,8 @@
 //! How long the API takes to answer, for the header's "cluster is slow". The watches time
-//! their lists; when nothing was timed for a while, `/version` is asked (the cheapest request
-//! there is) so that a cluster turning slow while the watches sit quietly open is still seen:
-//! every 30 s while all is well (2 requests a minute at idle, where kdoc otherwise only keeps
-//! its watches open), every 3 s while slow, so the notice goes soon after the cluster recovers.
-//! The verdict goes to the app as `ClusterEvent::Slow` only when it changes.
+//! their lists and the runner times the objects it reads (YAML, describe); while the header
+//! says slow, `/version` (the cheapest request there is) is timed every 3 s so the notice goes
+//! soon after the cluster recovers. Nothing is asked while all is well: an idle kdoc only keeps
+//! its watches open. The verdict goes to the app as `ClusterEvent::Slow` only when it changes.
 
 use std::time::Duration;
 
@@ -15,9 +14,8 @@ use tokio::time::Instant;
 use crate::core::cluster_event::{ClusterEvent, ClusterMsg, SLOW};
 use crate::core::effect::EffectId;
 
-/// With no request timed for this long, `/version` is timed instead: while slow, and while not.
-const QUIET_SLOW: Duration = Duration::from_secs(3);
-const QUIET: Duration = Duration::from_secs(30);
+/// While slow, with no request timed for this long, `/version` is timed.
+const QUIET: Duration = Duration::from_secs(3);
 
 /// Where request durations are reported; cheap to clone, never blocks.
 #[derive(Clone)]
@@ -36,12 +34,12 @@ pub fn spawn(client: Client, id: EffectId, out: Sender<ClusterMsg>) -> (Meter, J
     let task = tokio::spawn(async move {
         let mut shown: Option<Duration> = None;
         let mut last = Instant::now();
-        let mut tick = tokio::time::interval(QUIET_SLOW);
+        let mut tick = tokio::time::interval(QUIET);
         loop {
             let took = tokio::select! {
                 Some(d) = rx.recv() => d,
                 _ = tick.tick() => {
-                    if last.elapsed() < if shown.is_some() { QUIET_SLOW } else { QUIET } {
+                    if shown.is_none() || last.elapsed() < QUIET {
                         continue;
                     }
                     let start = Instant::now();

@@ -10,6 +10,7 @@ use kube::{Client, ResourceExt};
 use tokio::sync::mpsc::Sender;
 use tokio::task::AbortHandle;
 
+use super::latency::Meter;
 use super::watch::{Failure, classify};
 use crate::core::cluster_event::{ClusterMsg, EventsEvent};
 use crate::core::effect::{EffectId, EffectResult, EventsFor};
@@ -51,10 +52,23 @@ pub async fn get(client: &Client, r: &ObjRef) -> Result<serde_json::Value, Strin
 }
 
 /// Read `r` and answer `Done` with the object or the reason.
-pub fn spawn_get(client: Client, id: EffectId, r: ObjRef, out: Sender<ClusterMsg>) -> AbortHandle {
+/// `meter`: where the read's time goes, for the header's "cluster is slow".
+pub fn spawn_get(
+    client: Client,
+    id: EffectId,
+    r: ObjRef,
+    out: Sender<ClusterMsg>,
+    meter: Option<Meter>,
+) -> AbortHandle {
     tokio::spawn(async move {
+        let start = tokio::time::Instant::now();
         let result = match get(&client, &r).await {
-            Ok(v) => EffectResult::Object(v),
+            Ok(v) => {
+                if let Some(m) = meter {
+                    m.record(start.elapsed());
+                }
+                EffectResult::Object(v)
+            }
             Err(e) => EffectResult::Failed(e),
         };
         let _ = out.send(ClusterMsg::Done { id, result }).await;

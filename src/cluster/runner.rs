@@ -123,7 +123,8 @@ async fn run(
                         pending.insert(id, super::forward::spawn(client.clone(), id, req, out.clone()));
                     }
                     EffectKind::Get(r) => {
-                        pending.insert(id, super::objects::spawn_get(client.clone(), id, r, out.clone()));
+                        let meter = watches.as_ref().map(|w| w.meter.clone());
+                        pending.insert(id, super::objects::spawn_get(client.clone(), id, r, out.clone(), meter));
                     }
                     EffectKind::Events(what) => {
                         pending.insert(id, super::objects::spawn_events(client.clone(), id, what, out.clone()));

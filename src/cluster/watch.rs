@@ -28,6 +28,8 @@ use crate::core::state::Scope;
 /// Running watches; dropping this cancels them.
 pub struct Watches {
     tasks: Vec<JoinHandle<()>>,
+    /// Where other requests of this cluster report how long they took.
+    pub meter: Meter,
 }
 
 impl Drop for Watches {
@@ -246,7 +248,7 @@ pub fn start(client: Client, scope: &Scope, id: EffectId, tx: Sender<ClusterMsg>
     );
     let mut tasks = vec![pods, namespaces, services, endpoints, metering];
     tasks.extend(super::workflows::start(client, scope, id, tx));
-    Watches { tasks }
+    Watches { tasks, meter }
 }
 
 /// While the watch is failing to connect, ask for /version once a second; the first answer
