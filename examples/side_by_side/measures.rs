@@ -397,7 +397,7 @@ pub fn follow(c: &Ctx, r: &mut Results) {
     let s = c.sizes;
     let n = s.follow_containers;
     let lag = format!(
-        "following {n} containers at {} lines/s each: newest line on screen behind its write (median over the run)",
+        "following {n} containers at {} lines/s each: newest line on screen behind its timestamp (median over the run)",
         thousands(s.follow_rate as usize)
     );
     let worst = format!("following {n} containers: worst lag seen (5 s in to the end)");
