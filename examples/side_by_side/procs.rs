@@ -162,7 +162,15 @@ impl Tui {
 
 impl Drop for Tui {
     fn drop(&mut self) {
+        // tmux leaves its socket file behind after kill-server; a run makes dozens.
+        let path = tmux(
+            &self.socket,
+            &["display-message", "-p", "-t", "b", "#{socket_path}"],
+        );
         tmux(&self.socket, &["kill-server"]);
+        if !path.trim().is_empty() {
+            let _ = std::fs::remove_file(path.trim());
+        }
     }
 }
 
