@@ -58,7 +58,7 @@ fn pods(state: &SimState, ns: Option<&str>) -> Vec<Value> {
     let idx = state.store.find_kind("v1", "Pod").expect("pods are served");
     state
         .store
-        .list(idx, ns, &|_| true, None, None)
+        .list(idx, ns, &|_| true, false, None, None)
         .items
         .into_iter()
         .map(|s| (*s.value).clone())

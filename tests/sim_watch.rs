@@ -448,3 +448,25 @@ async fn a_table_watch_sends_one_row_tables() {
         assert_eq!(t.get("columnDefinitions").is_some(), i == 0, "{ev}");
     }
 }
+
+/// `GET /kdoc-sim/stats` (simulator-only) tells another process the request and open-watch
+/// counts, and is not counted itself, so polling it does not change what it measures.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stats_endpoint_reports_the_counts_without_counting_itself() {
+    let sim = common::start(timeline_scenario()).await;
+    let (code, _) = common::raw(&sim, "GET", "/api/v1/namespaces/t/pods", &[]).await;
+    assert_eq!(code, 200);
+    let before = sim.state().requests();
+    for _ in 0..3 {
+        let (code, body) = common::raw(&sim, "GET", kdoc::sim::STATS_PATH, &[]).await;
+        assert_eq!(code, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(v["requests"], json!(before), "{body}");
+        assert_eq!(v["open_watches"], json!(0), "{body}");
+    }
+    assert_eq!(
+        sim.state().requests(),
+        before,
+        "the stats requests were counted"
+    );
+}

@@ -32,6 +32,8 @@ mod table;
 mod table_kinds;
 pub mod time;
 
+pub use server::STATS_PATH;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -116,7 +116,17 @@ fn resource_route<'a>(group: &'a str, version: &'a str, rest: &[&'a str]) -> Rou
     }
 }
 
+/// Simulator-only, read-only: what a benchmark running `kdoc sim` as another process needs to
+/// count a client's traffic. Not counted itself, so polling it leaves the figures alone.
+pub const STATS_PATH: &str = "/kdoc-sim/stats";
+
 async fn handle(state: Arc<SimState>, req: Request<Incoming>) -> Response<Body> {
+    if req.uri().path() == STATS_PATH && req.method() == Method::GET {
+        return json(&serde_json::json!({
+            "requests": state.requests(),
+            "open_watches": state.open_watches(),
+        }));
+    }
     state.count_request(RequestRecord {
         method: req.method().to_string(),
         path: req
