@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{kdoc_bin, new_session, percentile, rss_kb, tmux};
+use support::{cpu_ticks, kdoc_bin, new_session, percentile, rss_kb, tmux};
 
 const CONTAINERS: usize = 20;
 const RATE: usize = 5_000;
@@ -54,14 +54,6 @@ fn start_sim(kubeconfig: &Path) -> Sim {
     }
     std::thread::sleep(Duration::from_millis(100));
     sim
-}
-
-fn cpu_ticks(pid: &str) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
-        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
 }
 
 fn screen(socket: &str) -> String {

@@ -20,7 +20,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 mod support;
-use support::{kdoc_bin, new_session, percentile, rss_kb, tmux};
+use support::{cpu_ticks, kdoc_bin, new_session, percentile, rss_kb, tmux};
 
 fn draw_bench() {
     use kdoc::core::actions::Action;
@@ -166,14 +166,6 @@ fn run_tui(
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-}
-
-fn cpu_ticks(pid: &str) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
-        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
 }
 
 fn tui_bench() {

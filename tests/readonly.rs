@@ -21,7 +21,6 @@ use kdoc::sim::state::RequestRecord;
 
 const REFUSAL: &str = "read-only: port-forwards are off";
 
-
 async fn harness(sim: &Sim, readonly: bool) -> Harness {
     let mut opts = app::options(
         target(&sim.kubeconfig(), None).await,

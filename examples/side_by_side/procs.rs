@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub use super::support::cpu_ticks;
 use super::support::{kdoc_bin, tmux};
 
 /// `kdoc sim` as a child process; killed on drop.
@@ -172,15 +173,6 @@ impl Drop for Tui {
             let _ = std::fs::remove_file(path.trim());
         }
     }
-}
-
-/// utime + stime of a process, in clock ticks (USER_HZ, 100 on Linux).
-pub fn cpu_ticks(pid: &str) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
-        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
 }
 
 /// An executable called `name` in the directories of `path`.
