@@ -66,17 +66,7 @@ impl Tui {
     /// Poll the screen until `pred` holds: when it first did, or None (and the last screen
     /// printed) after `timeout`.
     fn wait(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> Option<Instant> {
-        let deadline = Instant::now() + timeout;
-        let mut last = String::new();
-        while Instant::now() < deadline {
-            last = self.screen();
-            if pred(&last) {
-                return Some(Instant::now());
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        println!("  timed out after {timeout:?} waiting for {what}; the screen was:\n{last}");
-        None
+        support::wait_screen(&self.socket, what, timeout, pred)
     }
 }
 

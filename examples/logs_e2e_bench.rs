@@ -3,6 +3,8 @@
 //! `kubectl logs | grep -i error`. Prints both times and the two ratios (kubectl / kdoc: above 1
 //! means kdoc is faster). Needs kubectl and a release build (`cargo build --release`).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -58,19 +60,7 @@ fn main() {
     std::fs::write(dir.path().join("pod.json"), serde_json::to_vec(&p).unwrap()).unwrap();
     let logs = dir.path().join("logs/bench/bundle");
     std::fs::create_dir_all(&logs).unwrap();
-    let mut data = Vec::with_capacity(LINES * 100);
-    for i in 0..LINES {
-        // One line in eight carries an error, as a failing service's log might.
-        let level = if i % 8 == 0 {
-            "ERROR request failed"
-        } else {
-            "INFO request handled"
-        };
-        let line = format!(
-            "{i:>10} {level} status=200 path=/api/v1.0/predictions latency_ms=12 trace=abcdef0123456789"
-        );
-        data.extend_from_slice(format!("{line:<99}\n").as_bytes());
-    }
+    let data = support::error_log(LINES);
     std::fs::write(logs.join("app.log"), &data).unwrap();
     let size = data.len();
     drop(data);

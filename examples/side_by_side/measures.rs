@@ -132,19 +132,7 @@ pub fn logs(c: &Ctx, r: &mut Results) {
         serde_json::to_vec(&p).expect("json"),
     )
     .expect("write pod");
-    let mut data = Vec::with_capacity(n * 100);
-    for i in 0..n {
-        // One line in eight carries an error, as a failing service's log might.
-        let level = if i % 8 == 0 {
-            "ERROR request failed"
-        } else {
-            "INFO request handled"
-        };
-        let line = format!(
-            "{i:>10} {level} status=200 path=/api/v1.0/predictions latency_ms=12 trace=abcdef0123456789"
-        );
-        data.extend_from_slice(format!("{line:<99}\n").as_bytes());
-    }
+    let data = super::support::error_log(n);
     std::fs::write(bundle.join("logs/bench/bundle/app.log"), &data).expect("write log");
     let size = data.len();
     drop(data);

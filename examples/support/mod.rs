@@ -62,3 +62,42 @@ pub fn cpu_ticks(pid: &str) -> u64 {
     f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
         + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
 }
+
+/// Poll tmux session `b` on `socket` every 2 ms until `pred` holds: when it first did, or None
+/// (and the last screen printed) after `timeout`.
+pub fn wait_screen(
+    socket: &str,
+    what: &str,
+    timeout: std::time::Duration,
+    pred: impl Fn(&str) -> bool,
+) -> Option<std::time::Instant> {
+    let deadline = std::time::Instant::now() + timeout;
+    let mut last = String::new();
+    while std::time::Instant::now() < deadline {
+        last = tmux(socket, &["capture-pane", "-p", "-t", "b"]);
+        if pred(&last) {
+            return Some(std::time::Instant::now());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    println!("  timed out after {timeout:?} waiting for {what}; the screen was:\n{last}");
+    None
+}
+
+/// `n` 100-byte log lines, one in eight an error (as a failing service's log might): the log
+/// the kdoc-logs-against-kubectl benchmarks serve through `--load`.
+pub fn error_log(n: usize) -> Vec<u8> {
+    let mut data = Vec::with_capacity(n * 100);
+    for i in 0..n {
+        let level = if i % 8 == 0 {
+            "ERROR request failed"
+        } else {
+            "INFO request handled"
+        };
+        let line = format!(
+            "{i:>10} {level} status=200 path=/api/v1.0/predictions latency_ms=12 trace=abcdef0123456789"
+        );
+        data.extend_from_slice(format!("{line:<99}\n").as_bytes());
+    }
+    data
+}
